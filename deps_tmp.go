@@ -8,6 +8,7 @@ import (
 	_ "github.com/microsoftgraph/msgraph-sdk-go"
 	_ "github.com/prometheus/client_golang/prometheus"
 	_ "github.com/robfig/cron/v3"
+	_ "github.com/spf13/cobra"
 	_ "github.com/xuri/excelize/v2"
 	_ "gopkg.in/yaml.v3"
 )

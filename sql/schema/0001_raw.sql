@@ -127,6 +127,18 @@ CREATE TABLE raw_subscriptions (
     owner_type               VARCHAR
 );
 
+-- companySubscription.serviceStatus: one row per subscription × service plan.
+CREATE TABLE raw_subscription_service_plans (
+    tenant              VARCHAR NOT NULL,
+    snapshot_date       DATE    NOT NULL,
+    run_id              VARCHAR NOT NULL,
+    subscription_id     VARCHAR NOT NULL,
+    service_plan_id     VARCHAR NOT NULL,
+    service_plan_name   VARCHAR,
+    provisioning_status VARCHAR,
+    applies_to          VARCHAR
+);
+
 CREATE TABLE raw_report_settings (
     tenant                  VARCHAR NOT NULL,
     snapshot_date           DATE    NOT NULL,

@@ -1,0 +1,67 @@
+package load
+
+import (
+	"io/fs"
+	"log/slog"
+	"runtime"
+
+	seatsql "github.com/seatledger/seatledger/sql"
+)
+
+// DefaultMemoryLimit caps DuckDB's buffer manager unless WithMemoryLimit
+// says otherwise. DuckDB's own default is 80% of RAM, which is not a sane
+// share for a nightly job on a shared host; beyond the limit DuckDB spills
+// to <path>.tmp/.
+const DefaultMemoryLimit = "1GB"
+
+// Option configures Open and OpenReadOnly.
+type Option func(*options)
+
+type options struct {
+	log         *slog.Logger
+	memoryLimit string
+	threads     int
+	transforms  fs.FS
+}
+
+func defaultOptions() options {
+	return options{
+		log:         slog.New(slog.DiscardHandler),
+		memoryLimit: DefaultMemoryLimit,
+		// GOMAXPROCS follows the container's CPU quota; DuckDB's default
+		// (every core of the host) does not.
+		threads:    runtime.GOMAXPROCS(0),
+		transforms: seatsql.Transforms,
+	}
+}
+
+// WithLogger sets the logger; the default discards everything.
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) {
+		if l != nil {
+			o.log = l
+		}
+	}
+}
+
+// WithMemoryLimit sets DuckDB's memory_limit, e.g. "512MB" or "2GB"
+// (default DefaultMemoryLimit).
+func WithMemoryLimit(limit string) Option {
+	return func(o *options) { o.memoryLimit = limit }
+}
+
+// WithThreads sets DuckDB's worker threads (default GOMAXPROCS).
+func WithThreads(n int) Option {
+	return func(o *options) { o.threads = n }
+}
+
+// WithTransforms replaces the SQL transforms that RunTransforms executes.
+// The file system has the layout of sql.Transforms: transform/*.sql and
+// marts/*.sql. Tests use it to supply their own files.
+func WithTransforms(fsys fs.FS) Option {
+	return func(o *options) {
+		if fsys != nil {
+			o.transforms = fsys
+		}
+	}
+}

@@ -1,0 +1,117 @@
+package load
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// Stream runs query with args and calls row for every result row, in
+// order, without holding the result. cols is the same slice for every
+// call and must not be modified; vals is new for every row. Values are
+// plain Go types: string, bool, int32/int64, float64 (DECIMAL columns too),
+// time.Time (DATE, TIMESTAMP, TIMESTAMPTZ), []any (lists), *big.Int
+// (HUGEINT), string (UUID), []byte (BLOB), nil (NULL). An error from row stops the stream and is
+// returned wrapped.
+func (w *Warehouse) Stream(ctx context.Context, query string, args []any, row func(cols []string, vals []any) error) error {
+	rows, err := w.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("stream query: %w", err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return fmt.Errorf("stream query columns: %w", err)
+	}
+	types, err := rows.ColumnTypes()
+	if err != nil {
+		return fmt.Errorf("stream query column types: %w", err)
+	}
+	n := 0
+	for rows.Next() {
+		n++
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return fmt.Errorf("stream row %d: %w", n, err)
+		}
+		for i, v := range vals {
+			vals[i] = plain(v, types[i].DatabaseTypeName())
+		}
+		if err := row(cols, vals); err != nil {
+			return fmt.Errorf("stream row %d: %w", n, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("stream after row %d: %w", n, err)
+	}
+	return nil
+}
+
+// plain turns go-duckdb's own value types into standard ones, so that no
+// other package needs to import go-duckdb. go-duckdb hands a UUID column
+// over as its 16 bytes.
+func plain(v any, dbType string) any {
+	switch x := v.(type) {
+	case duckdb.Decimal:
+		return x.Float64()
+	case duckdb.UUID:
+		return x.String()
+	case []byte:
+		if dbType == "UUID" && len(x) == 16 {
+			var u duckdb.UUID
+			copy(u[:], x)
+			return u.String()
+		}
+	case []any:
+		for i := range x {
+			x[i] = plain(x[i], "")
+		}
+		return x
+	}
+	return v
+}
+
+// Prune deletes the snapshots, and their raw_ rows, whose snapshot date is
+// more than retentionDays days before now's UTC date; 0 keeps everything.
+// It returns the number of snapshots deleted. The run journal is kept.
+func (w *Warehouse) Prune(ctx context.Context, retentionDays int, now time.Time) (int64, error) {
+	if retentionDays < 0 {
+		return 0, fmt.Errorf("prune: retention days %d: must be 0 (keep forever) or more", retentionDays)
+	}
+	if retentionDays == 0 {
+		return 0, nil
+	}
+	cutoff := dateOf(now.UTC()).AddDate(0, 0, -retentionDays)
+	tx, err := w.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("prune: begin: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	res, err := tx.ExecContext(ctx, "DELETE FROM snapshots WHERE snapshot_date < ?", cutoff)
+	if err != nil {
+		return 0, fmt.Errorf("prune snapshots before %s: %w", cutoff.Format(time.DateOnly), err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("prune snapshots before %s: %w", cutoff.Format(time.DateOnly), err)
+	}
+	w.mu.Lock()
+	tables := w.rawTables
+	w.mu.Unlock()
+	for _, t := range tables {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t+" WHERE snapshot_date < ?", cutoff); err != nil {
+			return 0, fmt.Errorf("prune %s before %s: %w", t, cutoff.Format(time.DateOnly), err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("prune: commit: %w", err)
+	}
+	w.opts.log.Info("pruned snapshots", "before", cutoff.Format(time.DateOnly), "snapshots", n)
+	return n, nil
+}
