@@ -1,0 +1,16 @@
+-- 70_mart_utilization_history: seats over time, accumulating across runs.
+-- Grain: one row per tenant × snapshot_date × SKU.
+-- Inputs: stg_skus, mart_reclamation_candidates_history.
+-- idle_units counts candidate rows (not excluded) that hold an activity
+-- reason (never_used or inactive), whatever their first reason.
+CREATE OR REPLACE VIEW mart_utilization_history AS
+SELECT k.tenant, k.snapshot_date, k.sku_part_number, k.active_units, k.consumed_units,
+    greatest(k.active_units - k.consumed_units, 0) AS unused_units,
+    coalesce(c.idle_units, 0) AS idle_units
+FROM stg_skus k
+LEFT JOIN (
+    SELECT tenant, snapshot_date, sku_id, count(*) AS idle_units
+    FROM mart_reclamation_candidates_history
+    WHERE list_has_any(reasons, ['never_used', 'inactive'])
+    GROUP BY ALL
+) c ON c.tenant = k.tenant AND c.snapshot_date = k.snapshot_date AND c.sku_id = k.sku_id;

@@ -1,0 +1,58 @@
+package transform
+
+import (
+	"regexp"
+	"strings"
+)
+
+// The six workloads of the Office 365 active-user-detail report.
+const (
+	Exchange   = "Exchange"
+	OneDrive   = "OneDrive"
+	SharePoint = "SharePoint"
+	Skype      = "Skype"
+	Yammer     = "Yammer"
+	Teams      = "Teams"
+)
+
+// workloadRule maps service plans whose name matches re to workloads.
+type workloadRule struct {
+	re        *regexp.Regexp
+	workloads []string
+	why       string
+}
+
+// workloadRules is the curated service-plan -> report-workload map. Plans
+// are matched by name (Microsoft versions plan ids per SKU family, names
+// are stable). Order matters only for the exclusions listed first.
+var workloadRules = []workloadRule{
+	// Not a mailbox: the Exchange Foundation plan rides along with Entra,
+	// Power BI, Intune and many other SKUs; archiving and protection add-ons
+	// are not mailboxes either.
+	{regexp.MustCompile(`^EXCHANGE_S_(FOUNDATION|ARCHIVE)`), nil, "foundation/archive is no mailbox"},
+	{regexp.MustCompile(`^EXCHANGE_(S|B|L)_`), []string{Exchange}, "Exchange Online mailbox plans"},
+	// OneDrive for Business is provisioned through the SharePoint plans of
+	// the suites (the report shows Has OneDrive License for E3 users), so a
+	// SharePoint plan carries both workloads. SHAREPOINTWAC is Office for
+	// the web, SHAREPOINTSTORAGE extra storage: neither is a site licence.
+	{regexp.MustCompile(`^SHAREPOINT(WAC|STORAGE|ONLINE_MULTIGEO|_PROJECT)`), nil, "web apps, storage, multi-geo, Project"},
+	{regexp.MustCompile(`^SHAREPOINT`), []string{SharePoint, OneDrive}, "SharePoint plans carry OneDrive"},
+	// ONEDRIVE_BASIC* is storage bundled with Visio and Project: counting it
+	// would call a Visio seat used because its holder opens OneDrive.
+	{regexp.MustCompile(`^ONEDRIVE_BASIC`), nil, "bundled storage"},
+	{regexp.MustCompile(`^ONEDRIVE(STANDARD|ENTERPRISE|LITE|_P)`), []string{OneDrive}, "OneDrive plans"},
+	{regexp.MustCompile(`^(MCOSTANDARD|MCOIMP|MCOLITE)`), []string{Skype}, "Skype for Business Online"},
+	{regexp.MustCompile(`^(YAMMER_|VIVAENGAGE_CORE)`), []string{Yammer}, "Yammer / Viva Engage"},
+	{regexp.MustCompile(`^(TEAMS1$|TEAMS_(GOV|AR_|FREE|EXPLORATORY)|MCO_TEAMS_IW)`), []string{Teams}, "Microsoft Teams"},
+}
+
+// WorkloadsOf returns the report workloads that a service plan carries.
+func WorkloadsOf(planName string) []string {
+	name := strings.TrimSpace(planName)
+	for _, r := range workloadRules {
+		if r.re.MatchString(name) {
+			return r.workloads
+		}
+	}
+	return nil
+}
