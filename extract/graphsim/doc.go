@@ -1,0 +1,48 @@
+// Package graphsim simulates a Microsoft 365 tenant for tests and demos: a
+// deterministic generator of realistic directories (users, licences,
+// licence groups, SKUs, subscriptions, the Office 365 active-user-detail
+// report) and an HTTPS server that answers like Entra ID and Microsoft
+// Graph v1.0, closely enough for the real azidentity credentials and
+// msgraph-sdk-go to run against it. Standard library only.
+//
+// # Scale
+//
+// User i is a pure function of (seed, i, now): Generate makes one pass to
+// count consumed units per SKU and keeps only counters plus an overlay of
+// the users changed through assignLicense. A million users generate in a
+// fraction of a second in under a megabyte; pages and the report are built
+// on the fly.
+//
+// # Endpoints (one host: authority = Graph endpoint = Server.URL())
+//
+//   - GET /{tenant}/v2.0/.well-known/openid-configuration, POST
+//     /{tenant}/oauth2/v2.0/token (client_credentials with client_secret or
+//     a PS256/RS256 client assertion signed by ClientCertificate),
+//     GET /{tenant}/discovery/v2.0/keys. AADSTS errors as Entra words them.
+//   - GET /v1.0/users ($select, $top 1..999, $skiptoken), /users/{id|upn},
+//     POST /users/{id}/assignLicense, GET /subscribedSkus,
+//     /directory/subscriptions, /groups, GET and PATCH /admin/reportSettings,
+//     GET /reports/getOffice365ActiveUserDetail(period='D7'|date=...) (302 to
+//     /data/download/{token}), POST /$batch (at most 20 items).
+//
+// # Faithful quirks worth knowing
+//
+//   - createdDateTime is null for accounts created before June 2018.
+//   - @odata.nextLink comes before value on odd pages; nextLinks are
+//     absolute and repeat $select and $top.
+//   - Request bodies may be gzip-encoded (kiota compresses them).
+//   - Throttled answers carry Retry-After; inside $batch the item is 429
+//     while the batch is 200.
+//   - The report download needs no bearer token, expires (403) and streams
+//     a BOM-prefixed CSV with LF line endings (ReportCRLF for CRLF).
+//   - Listing groups needs GroupMember.Read.All (or Group.Read.All,
+//     Directory.Read.All), as in Graph; DefaultPermissions include it.
+//   - GET /admin/reportSettings answers the entity itself
+//     ({"displayConcealedNames": ...}), which is what the SDK parses; the
+//     documentation example wraps it in "value".
+//
+// Clients using kiota must list the host without its port as an allowed
+// host ("127.0.0.1"), and build the Graph client from an adapter whose
+// base URL is set first (Server.URL()+"/v1.0") so that $batch items get
+// relative URLs.
+package graphsim

@@ -1,0 +1,146 @@
+package graphsim
+
+import (
+	"time"
+
+	"github.com/seatledger/seatledger/extract"
+)
+
+// purchase says how the tenant bought one SKU.
+type purchase struct {
+	status   string  // capabilityStatus: Enabled, Warning, Suspended
+	spare    float64 // unused share bought on top of consumption
+	extra    int64   // unused units bought on top of that
+	floor    int64   // minimum enabled units (free and trial SKUs)
+	monthly  bool    // monthly term: renews next month
+	trial    bool
+	renewIn  []int   // days to nextLifecycleDateTime, one per subscription
+	split    []int64 // percent of units per subscription but the last
+	termYear int     // years since the first purchase
+}
+
+var purchases = [numSKUs]purchase{
+	skuE3:        {status: "Enabled", spare: 0.08, extra: 2, renewIn: []int{214, 19}, split: []int64{70}, termYear: 3},
+	skuE5:        {status: "Enabled", spare: 0.15, extra: 1, renewIn: []int{121}, termYear: 2},
+	skuO365E3:    {status: "Enabled", spare: 0.30, extra: 5, renewIn: []int{301}, termYear: 5},
+	skuO365E1:    {status: "Suspended", extra: 3, renewIn: []int{58}, termYear: 4},
+	skuExoP1:     {status: "Enabled", spare: 0.05, extra: 1, monthly: true, renewIn: []int{11}, termYear: 2},
+	skuExoP2:     {status: "Enabled", renewIn: []int{163}, termYear: 1},
+	skuPowerBI:   {status: "Enabled", spare: 0.10, extra: 2, monthly: true, renewIn: []int{23}, termYear: 1},
+	skuVisio:     {status: "Warning", extra: 2, renewIn: []int{27}, termYear: 1},
+	skuProject:   {status: "Enabled", extra: 5, floor: 25, trial: true, renewIn: []int{12}},
+	skuFlowFree:  {status: "Enabled", floor: 10000, renewIn: []int{365}, termYear: 3},
+	skuTeamsExpl: {status: "Enabled", extra: 1, renewIn: []int{90}, termYear: 1},
+}
+
+// buySKUs sizes prepaid units from consumption: every SKU covers its
+// consumed units (Graph never lets consumption pass enabled + warning),
+// except the Suspended one, whose units all moved to suspended. Exchange
+// Plan 2 is bought exactly: no seat is free.
+func (t *Tenant) buySKUs() {
+	for k, p := range purchases {
+		c := t.consumed[k]
+		units := c + int64(float64(c)*p.spare+0.999) + p.extra
+		if k == skuFlowFree {
+			units = (c/10000 + 1) * 10000
+		}
+		units = max(units, p.floor)
+		t.status[k] = p.status
+		switch p.status {
+		case "Suspended":
+			t.prepaid[k] = extract.PrepaidUnits{Suspended: units}
+		case "Warning":
+			t.prepaid[k] = extract.PrepaidUnits{Warning: units}
+		default:
+			t.prepaid[k] = extract.PrepaidUnits{Enabled: units}
+		}
+	}
+}
+
+func (t *Tenant) buildSubscriptions() []extract.Subscription {
+	today := day(t.now)
+	var out []extract.Subscription
+	for k, p := range purchases {
+		sku := skuCatalog()[k]
+		total := t.prepaid[k].Enabled + t.prepaid[k].Warning + t.prepaid[k].Suspended
+		left := total
+		for n, days := range p.renewIn {
+			next := today.AddDate(0, 0, days)
+			created := next.AddDate(-p.termYear, 0, 0)
+			switch {
+			case p.trial:
+				created = next.AddDate(0, 0, -30)
+			case p.monthly:
+				created = next.AddDate(-p.termYear, -1, 0)
+			}
+			units := left
+			if n < len(p.split) {
+				units = total * p.split[n] / 100
+			}
+			left -= units
+			out = append(out, extract.Subscription{
+				ID:                     namedGUID(t.seed, "subscription:"+sku.partNumber, n),
+				CommerceSubscriptionID: namedGUID(t.seed, "commerce:"+sku.partNumber, n),
+				SkuID:                  sku.id, SkuPartNumber: sku.partNumber, Status: p.status,
+				IsTrial: p.trial, TotalLicenses: units,
+				CreatedDateTime: created.Add(9*time.Hour + 41*time.Minute), NextLifecycleDateTime: next,
+				OwnerID: namedGUID(t.seed, "billing-admin", 0), OwnerTenantID: t.tenantID, OwnerType: "User",
+				ServiceStatus: servicePlans(k, p.status),
+			})
+		}
+	}
+	return out
+}
+
+// servicePlans lists SKU k's plans as subscribedSku.servicePlans shows
+// them; plans of a suspended SKU are Disabled (as in Graph's example).
+func servicePlans(k int, status string) []extract.ServicePlan {
+	ps := "Success"
+	if status == "Suspended" {
+		ps = "Disabled"
+	}
+	plans := skuCatalog()[k].plans
+	out := make([]extract.ServicePlan, len(plans))
+	for n, p := range plans {
+		applies := "User"
+		if p.name == "ADALLOM_S_O365" {
+			applies = "Company"
+		}
+		out[n] = extract.ServicePlan{ServicePlanID: p.id, ServicePlanName: p.name, ProvisioningStatus: ps, AppliesTo: applies}
+	}
+	return out
+}
+
+// SKUs returns GET /subscribedSkus: consumedUnits counts each user once per
+// SKU, however many sources assign it.
+func (t *Tenant) SKUs() []extract.SKU {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	out := make([]extract.SKU, numSKUs)
+	for k := range out {
+		sku := skuCatalog()[k]
+		var subs []string
+		for _, s := range t.subs {
+			if s.SkuID == sku.id {
+				subs = append(subs, s.ID)
+			}
+		}
+		out[k] = extract.SKU{
+			ID: t.tenantID + "_" + sku.id, AccountID: t.tenantID, AccountName: t.companyName,
+			AppliesTo: "User", CapabilityStatus: t.status[k], ConsumedUnits: t.consumed[k],
+			PrepaidUnits: t.prepaid[k], ServicePlans: servicePlans(k, t.status[k]),
+			SkuID: sku.id, SkuPartNumber: sku.partNumber, SubscriptionIDs: subs,
+		}
+	}
+	return out
+}
+
+// Subscriptions returns GET /directory/subscriptions: one per SKU, two for
+// SPE_E3 (one renewing within 30 days), one trial.
+func (t *Tenant) Subscriptions() []extract.Subscription {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	out := make([]extract.Subscription, len(t.subs))
+	copy(out, t.subs)
+	return out
+}
