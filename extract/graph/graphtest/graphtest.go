@@ -1,0 +1,305 @@
+// Package graphtest is an imitation of the Microsoft identity platform and
+// Microsoft Graph written independently of extract/graphsim, for tests
+// that must not trust the project's own simulator: real TLS (httptest),
+// a 429 on the first users call, @odata.nextLink before value, an empty
+// middle page, the usage report as a 302 to another host serving a CSV
+// with a BOM and CRLF line ends, and Graph's documentation examples as
+// answers. It imports only the standard library.
+package graphtest
+
+import (
+	"crypto/x509"
+	"embed"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// The tenant, application and secret the imitation accepts.
+const (
+	TenantID     = "8a2c9f5e-3b1d-4c6e-9f0a-1b2c3d4e5f60"
+	ClientID     = "3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b"
+	ClientSecret = "s3cr3t-value-never-logged"
+)
+
+// testdata holds Graph's documentation examples (see testdata/README.md).
+//
+//go:embed testdata
+var testdata embed.FS
+
+// Server imitates the identity platform (OpenID configuration and
+// client-credentials token endpoint) and the Graph v1.0 endpoints the
+// client reads, over real TLS, with the quirks the tests need.
+type Server struct {
+	t      testing.TB
+	srv    *httptest.Server // authority + Graph
+	dl     *httptest.Server // report download host
+	Roots  *x509.CertPool   // trusts both hosts
+	CSV    string           // the report body served by the download host
+	SameDL bool             // redirect the report to the Graph host itself
+	Loop   bool             // users page 2 links back to page 2
+	// Hook, when set, may answer a Graph call (path without /v1.0, n =
+	// this path's call number) itself by returning true.
+	Hook func(path string, n int, w http.ResponseWriter, r *http.Request) bool
+
+	mu       sync.Mutex
+	calls    map[string]int // per path, to script first-call failures
+	dlAuth   []string       // Authorization headers seen on downloads
+	badToken int            // Graph calls without the right bearer token
+}
+
+// New starts the imitation; it stops when the test ends.
+func New(t testing.TB) *Server {
+	t.Helper()
+	f := &Server{t: t, calls: map[string]int{}}
+	f.srv = httptest.NewUnstartedServer(http.HandlerFunc(f.serve))
+	f.srv.StartTLS()
+	t.Cleanup(f.srv.Close)
+	f.dl = httptest.NewUnstartedServer(http.HandlerFunc(f.download))
+	f.dl.StartTLS()
+	t.Cleanup(f.dl.Close)
+	f.Roots = x509.NewCertPool()
+	f.Roots.AddCert(f.srv.Certificate())
+	f.Roots.AddCert(f.dl.Certificate())
+	f.CSV = defaultCSV(t)
+	return f
+}
+
+// defaultCSV is a report with a BOM and CRLF line ends whose first data
+// row is the concealed PnP sample row.
+func defaultCSV(t testing.TB) string {
+	t.Helper()
+	data, err := testdata.ReadFile("testdata/office365ActiveUserDetail.concealed.pnp-sample.csv")
+	if err != nil {
+		t.Fatalf("read sample report: %v", err)
+	}
+	lines := strings.Split(strings.TrimRight(string(data), "\r\n"), "\n")
+	second := "2022-10-23,0F1E2D3C4B5A69788796A5B4C3D2E1F0,AB12CD34EF56AB12CD34EF56AB12CD34,True,2022-10-01," +
+		"False,False,False,False,False,False,,,,,,,,,,,,,"
+	body := "\xEF\xBB\xBF" + strings.TrimRight(lines[0], "\r") + "\r\n" + strings.TrimRight(lines[1], "\r") + "\r\n" + second + "\r\n"
+	return body
+}
+
+// URL is the authority host and Graph endpoint (one host).
+func (f *Server) URL() string { return f.srv.URL }
+
+// WriteCA writes the certificates of both hosts as PEM to path, for
+// SSL_CERT_FILE.
+func (f *Server) WriteCA(path string) error {
+	var b []byte
+	for _, c := range []*x509.Certificate{f.srv.Certificate(), f.dl.Certificate()} {
+		b = append(b, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
+	}
+	return os.WriteFile(path, b, 0o600)
+}
+
+// DownloadAuth returns the Authorization headers the download host saw.
+func (f *Server) DownloadAuth() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.dlAuth...)
+}
+
+// BadTokens counts Graph calls that came without the right bearer token.
+func (f *Server) BadTokens() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.badToken
+}
+
+// nth counts calls to key and returns this call's number (1-based).
+func (f *Server) nth(key string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls[key]++
+	return f.calls[key]
+}
+
+func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Path
+	switch {
+	case strings.HasSuffix(p, "/v2.0/.well-known/openid-configuration"):
+		f.openID(w, r)
+	case strings.HasSuffix(p, "/oauth2/v2.0/token"):
+		f.token(w, r)
+	case strings.HasPrefix(p, "/download/"):
+		f.download(w, r)
+	case strings.HasPrefix(p, "/v1.0/"):
+		if r.Header.Get("Authorization") != "Bearer "+JWT() {
+			f.mu.Lock()
+			f.badToken++
+			f.mu.Unlock()
+			WriteGraphError(w, http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token is empty.")
+			return
+		}
+		gp := strings.TrimPrefix(p, "/v1.0")
+		if f.Hook != nil && f.Hook(gp, f.nth("hook"+gp), w, r) {
+			return
+		}
+		f.graph(w, r, gp)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+func (f *Server) openID(w http.ResponseWriter, r *http.Request) {
+	tenant := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")[0]
+	b := f.URL() + "/" + tenant
+	writeJSON(w, map[string]any{
+		"token_endpoint":         b + "/oauth2/v2.0/token",
+		"authorization_endpoint": b + "/oauth2/v2.0/authorize",
+		"issuer":                 b + "/v2.0",
+	})
+}
+
+func (f *Server) token(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	assertion := r.PostForm.Get("client_assertion_type") == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" &&
+		strings.Count(r.PostForm.Get("client_assertion"), ".") == 2
+	if r.PostForm.Get("client_id") != ClientID || (r.PostForm.Get("client_secret") != ClientSecret && !assertion) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprint(w, `{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided.\r\nTrace ID: 0000\r\nCorrelation ID: 1111","error_codes":[7000215],"trace_id":"0000","correlation_id":"1111"}`)
+		return
+	}
+	if got, want := r.PostForm.Get("scope"), f.URL()+"/.default"; !strings.Contains(" "+got+" ", " "+want+" ") {
+		f.t.Errorf("token scope: got %q, want it to contain %q", got, want)
+	}
+	writeJSON(w, map[string]any{"token_type": "Bearer", "expires_in": 3599, "access_token": JWT()})
+}
+
+// JWT is the unsigned token whose payload carries the roles.
+func JWT() string {
+	enc := base64.RawURLEncoding.EncodeToString
+	payload, _ := json.Marshal(map[string]any{
+		"aud": "https://graph.microsoft.com", "tid": TenantID, "appid": ClientID,
+		"roles": []string{"User.Read.All", "Reports.Read.All"}, "exp": time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC).Unix(),
+	})
+	return enc([]byte(`{"alg":"none","typ":"JWT"}`)) + "." + enc(payload) + ".c2ln"
+}
+
+func (f *Server) graph(w http.ResponseWriter, r *http.Request, p string) {
+	switch {
+	case p == "/users":
+		f.users(w, r)
+	case p == "/groups":
+		writeRaw(w, groupsJSON)
+	case p == "/subscribedSkus":
+		if f.nth(p) == 1 {
+			WriteGraphError(w, http.StatusServiceUnavailable, "serviceNotAvailable", "try later")
+			return
+		}
+		writeFile(f.t, w, "subscribedSkus.v1.json")
+	case p == "/directory/subscriptions":
+		writeFile(f.t, w, "directorySubscriptions.v1.json")
+	case p == "/admin/reportSettings":
+		writeFile(f.t, w, "adminReportSettings.v1.json")
+	case strings.HasPrefix(p, "/reports/getOffice365ActiveUserDetail"):
+		if !strings.Contains(p, "period='D7'") {
+			WriteGraphError(w, http.StatusBadRequest, "BadRequest", "bad period in "+p)
+			return
+		}
+		target := f.dl.URL
+		if f.SameDL {
+			target = f.URL()
+		}
+		http.Redirect(w, r, target+"/download/report.csv?sig=abc", http.StatusFound)
+	default:
+		WriteGraphError(w, http.StatusNotFound, "Request_ResourceNotFound", "no such resource")
+	}
+}
+
+// users serves three pages: a 429 first, nextLink before value, an
+// empty middle page with a nextLink, and (loop) a link back to itself.
+func (f *Server) users(w http.ResponseWriter, r *http.Request) {
+	skip := r.URL.Query().Get("$skiptoken")
+	if skip == "" && f.nth("users-first") == 1 {
+		w.Header().Set("Retry-After", "1")
+		WriteGraphError(w, http.StatusTooManyRequests, "TooManyRequests", "throttled")
+		return
+	}
+	if skip == "" {
+		q := r.URL.Query()
+		if q.Get("$top") != "999" || !strings.Contains(q.Get("$select"), "licenseAssignmentStates") {
+			f.t.Errorf("users query: got %q, want $top=999 and the extract.UserSelect fields", r.URL.RawQuery)
+		}
+	}
+	next := func(token string) string { return f.URL() + "/v1.0/users?$skiptoken=" + token }
+	switch skip {
+	case "":
+		writeRaw(w, `{"@odata.context":"x","@odata.nextLink":"`+next("p2")+`","value":[`+userJSON(1)+`,`+userJSON(2)+`]}`)
+	case "p2":
+		link := next("p3")
+		if f.Loop {
+			link = next("p2")
+		}
+		writeRaw(w, `{"@odata.nextLink":"`+link+`","value":[]}`)
+	case "p3":
+		writeRaw(w, `{"value":[`+userJSON(3)+`],"@odata.context":"x"}`)
+	}
+}
+
+func (f *Server) download(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	f.dlAuth = append(f.dlAuth, r.Header.Get("Authorization"))
+	f.mu.Unlock()
+	if r.URL.Query().Get("sig") != "abc" {
+		http.Error(w, "bad signature", http.StatusForbidden)
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	fmt.Fprint(w, f.CSV)
+}
+
+// userJSON is user n in Graph's shape; user 2 has a group-based licence.
+func userJSON(n int) string {
+	return fmt.Sprintf(`{"id":"00000000-0000-0000-0000-00000000000%d","userPrincipalName":"user%d@contoso.com",
+"displayName":"User %d","mail":null,"department":"Sales","employeeOrgData":{"costCenter":"CC%d","division":null},
+"companyName":"Contoso","country":"France","usageLocation":"FR","userType":"Member","accountEnabled":true,
+"createdDateTime":"2021-03-0%dT10:00:00Z","assignedLicenses":[{"disabledPlans":[],"skuId":"c7df2760-2c81-4ef7-b578-5b5392b571df"}],
+"licenseAssignmentStates":[{"skuId":"c7df2760-2c81-4ef7-b578-5b5392b571df","assignedByGroup":%s,"state":"Active","error":"None","disabledPlans":[],"lastUpdatedDateTime":"2023-05-06T07:08:09Z"}]}`,
+		n, n, n, n, n, map[bool]string{true: `"11111111-2222-3333-4444-555555555555"`, false: "null"}[n == 2])
+}
+
+const groupsJSON = `{"value":[
+{"id":"11111111-2222-3333-4444-555555555555","displayName":"E5 users","assignedLicenses":[{"disabledPlans":["8c098270-9dd4-4350-9b30-ba4703f3b36b"],"skuId":"c7df2760-2c81-4ef7-b578-5b5392b571df"}]},
+{"id":"66666666-7777-8888-9999-000000000000","displayName":"No licences","assignedLicenses":[]}]}`
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeRaw(w http.ResponseWriter, body string) {
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprint(w, body)
+}
+
+func writeFile(t testing.TB, w http.ResponseWriter, name string) {
+	data, err := testdata.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Errorf("read example %s: %v", name, err)
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	writeRaw(w, string(data))
+}
+
+// WriteGraphError answers with Graph's error body.
+func WriteGraphError(w http.ResponseWriter, status int, code, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("request-id", "req-"+code)
+	w.WriteHeader(status)
+	fmt.Fprintf(w, `{"error":{"code":%q,"message":%q,"innerError":{"request-id":"req-%s"}}}`, code, msg, code)
+}
