@@ -149,3 +149,24 @@ func validRun(r Run) error {
 	}
 	return errors.Join(errs...)
 }
+
+// MarkDegraded records that a finished run's snapshot is usable but
+// incomplete (for example its usage report conceals user names), found
+// only once the transforms ran: the run and its snapshot become degraded
+// (a failed run stays failed) and why is added to the run's error text.
+func (w *Warehouse) MarkDegraded(ctx context.Context, r Run, why string) error {
+	return w.inTx(ctx, func(conn *sql.Conn) error {
+		if _, err := conn.ExecContext(ctx, `UPDATE etl_runs SET status = ?,
+			error = CASE WHEN error IS NULL OR error = '' THEN ? ELSE error || '; ' || ? END
+			WHERE run_id = ? AND tenant = ? AND status IN (?, ?)`,
+			StatusDegraded, why, why, r.ID, r.Tenant, StatusOK, StatusDegraded); err != nil {
+			return fmt.Errorf("mark run %s tenant %s degraded: %w", r.ID, r.Tenant, err)
+		}
+		if _, err := conn.ExecContext(ctx, `UPDATE snapshots SET status = ?
+			WHERE tenant = ? AND snapshot_date = ? AND run_id = ?`,
+			StatusDegraded, r.Tenant, dateOf(r.SnapshotDate), r.ID); err != nil {
+			return fmt.Errorf("mark snapshot of tenant %s degraded: %w", r.Tenant, err)
+		}
+		return nil
+	})
+}

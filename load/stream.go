@@ -53,6 +53,21 @@ func (w *Warehouse) Stream(ctx context.Context, query string, args []any, row fu
 	return nil
 }
 
+// Columns returns the column names query would return, without reading
+// its rows (the query runs wrapped in LIMIT 0).
+func (w *Warehouse) Columns(ctx context.Context, query string) ([]string, error) {
+	rows, err := w.db.QueryContext(ctx, "SELECT * FROM ("+query+") LIMIT 0")
+	if err != nil {
+		return nil, fmt.Errorf("query columns: %w", err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, fmt.Errorf("query columns: %w", err)
+	}
+	return cols, nil
+}
+
 // plain turns go-duckdb's own value types into standard ones, so that no
 // other package needs to import go-duckdb. go-duckdb hands a UUID column
 // over as its 16 bytes.

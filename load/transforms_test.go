@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/seatledger/seatledger/load"
+	"github.com/seatledger/seatledger/transform"
 )
 
 func priceTable(price any) load.ParamTable {
@@ -136,10 +137,37 @@ func TestRunTransforms(t *testing.T) {
 	})
 	t.Run("embedded transforms run", func(t *testing.T) {
 		w, _ := mustOpen(t)
+		writeSnapshot(t, w, "contoso", day1, "run-1", genUsers(0, 42))
+		if err := w.ReplaceParams(ctx, defaultParams(t)); err != nil {
+			t.Fatalf("ReplaceParams: %v", err)
+		}
 		if err := w.RunTransforms(ctx); err != nil {
 			t.Errorf("RunTransforms with sql.Transforms: %v", err)
 		}
 	})
+}
+
+// defaultParams are transform's parameter and reference tables for the
+// default rules and an empty price book.
+func defaultParams(t *testing.T) []load.ParamTable {
+	t.Helper()
+	params, err := transform.ParamTables(transform.Rules{InactivityDays: 90, GraceDays: 30}, transform.Pricing{Currency: "USD"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := transform.ReferenceTables()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []load.ParamTable
+	for _, p := range append(params, ref...) {
+		pt := load.ParamTable{Name: p.Name, Rows: p.Rows}
+		for _, c := range p.Columns {
+			pt.Columns = append(pt.Columns, load.Column{Name: c.Name, Type: c.Type})
+		}
+		out = append(out, pt)
+	}
+	return out
 }
 
 func TestStream(t *testing.T) {
