@@ -126,17 +126,21 @@ func (c *SKUCatalog) add(rec []string, seen map[[2]string]bool) error {
 	return nil
 }
 
-// clean strips a BOM and surrounding white space, non-breaking spaces
-// included.
+// space reports the runes the catalogue hides around and inside its
+// values: white space (tabs included), the non-breaking space U+00A0 and
+// the byte-order mark U+FEFF.
+func space(r rune) bool { return unicode.IsSpace(r) || r == '\u00a0' || r == '\ufeff' }
+
+// clean strips a BOM and surrounding white space and collapses inner runs
+// of it ("Virtualization \tRights \tfor ...") to one space.
 func clean(s string) string {
-	s = strings.TrimPrefix(s, "\ufeff")
-	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '\u00a0' || r == '\ufeff' })
+	return strings.Join(strings.FieldsFunc(s, space), " ")
 }
 
 // guid normalises a GUID: lower case, without any white space inside.
 func guid(s string) string {
 	return strings.ToLower(strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) || r == '\u00a0' || r == '\ufeff' {
+		if space(r) {
 			return -1
 		}
 		return r

@@ -1,13 +1,6 @@
-// Package transform is the Go side of seatledger's transforms: it turns the
-// rules and price book of the configuration, Microsoft's SKU catalogue and
-// the curated workload and containment tables into parameter and reference
-// tables (rows) that the SQL in sql/transform and sql/marts reads. The joins
-// and rules themselves live in SQL. No I/O, no clock.
 package transform
 
 import (
-	"errors"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -31,11 +24,16 @@ type Rules struct {
 	InactivityDays int
 	GraceDays      int
 	Exclusions     []Exclusion
-	IgnoreSKUs     []string // SKU part numbers never reclaimed nor priced
+	IgnoreSKUs     []string // SKU part numbers never reclaimed; priced 0 unless the price book names them
 }
 
-// Exclusion keeps matching licence rows out of the candidates. Exactly one
-// selector is set. UPN is a glob (*, ?, [..]) matched case-insensitively.
+// Exclusion keeps matching licence rows out of the candidates (they stay
+// visible in mart_reclamation_excluded). Exactly one selector is set:
+//   - UPN: a glob (* any run, ? one character, [..] a class), matched
+//     case-insensitively against the user principal name;
+//   - GroupID: the user gets any licence from that group;
+//   - Department: the user's department, case-insensitively;
+//   - SKU: the licence's SKU part number, case-insensitively.
 type Exclusion struct {
 	UPN, GroupID, Department, SKU string
 	Reason                        string
@@ -45,7 +43,9 @@ type Exclusion struct {
 // Price is one entry of the price book. UnitPrice is charged per Billing
 // period (monthly, annual, triennial); Term is the commitment (monthly or
 // annual). The entry applies from Effective through Expires, both
-// inclusive; a zero Expires means open-ended.
+// inclusive; a zero Effective means since always, a zero Expires means
+// open-ended. Where entries of a SKU overlap on as_of, the latest Effective
+// wins (then an annual term, then the higher price).
 type Price struct {
 	SKU       string
 	UnitPrice float64
@@ -58,6 +58,7 @@ type Price struct {
 
 // Pricing is the price book: prices, the reporting currency and fx rates
 // (1 unit of the key currency = rate units of the reporting currency).
+// Currency codes compare case-insensitively.
 type Pricing struct {
 	Currency string
 	FX       map[string]float64
@@ -67,35 +68,49 @@ type Pricing struct {
 // annualFactor turns a price per billing period into a price per year.
 var annualFactor = map[string]float64{"monthly": 12, "annual": 1, "triennial": 1.0 / 3}
 
-// ParamTables builds the param_ tables from the rules and the price book.
+// ParamTables validates the rules and the price book and builds the param_
+// tables: param_rules, param_settings (reporting currency), param_fx,
+// param_prices (annualised; unit_price_annual in the reporting currency,
+// NULL when there is no fx rate), param_exclusions and param_ignore_skus.
+// Every problem is reported, each named by its config path.
 func ParamTables(r Rules, p Pricing) ([]Table, error) {
-	prices, err := priceTable(p)
-	if err != nil {
+	if err := validate(r, p); err != nil {
 		return nil, err
 	}
+	cur := strings.ToUpper(strings.TrimSpace(p.Currency))
 	return []Table{
 		{Name: "param_rules", Columns: []Column{{"inactivity_days", "INTEGER"}, {"grace_days", "INTEGER"}},
 			Rows: [][]any{{int64(r.InactivityDays), int64(r.GraceDays)}}},
-		{Name: "param_settings", Columns: []Column{{"currency", "VARCHAR"}}, Rows: [][]any{{p.Currency}}},
-		fxTable(p),
-		prices,
+		{Name: "param_settings", Columns: []Column{{"currency", "VARCHAR"}}, Rows: [][]any{{cur}}},
+		fxTable(cur, p.FX),
+		priceTable(cur, p),
 		exclusionTable(r.Exclusions),
 		ignoreTable(r.IgnoreSKUs),
 	}, nil
 }
 
-func fxTable(p Pricing) Table {
+// fxRates returns the rates keyed by upper-case currency, the reporting
+// currency at 1.
+func fxRates(cur string, fx map[string]float64) map[string]float64 {
+	rates := map[string]float64{cur: 1}
+	for k, v := range fx {
+		if k = strings.ToUpper(strings.TrimSpace(k)); k != cur {
+			rates[k] = v
+		}
+	}
+	return rates
+}
+
+func fxTable(cur string, fx map[string]float64) Table {
 	t := Table{Name: "param_fx", Columns: []Column{{"currency", "VARCHAR"}, {"rate", "DOUBLE"}}}
-	t.Rows = append(t.Rows, []any{p.Currency, 1.0})
-	keys := make([]string, 0, len(p.FX))
-	for k := range p.FX {
+	rates := fxRates(cur, fx)
+	keys := make([]string, 0, len(rates))
+	for k := range rates {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		if k != p.Currency {
-			t.Rows = append(t.Rows, []any{k, p.FX[k]})
-		}
+		t.Rows = append(t.Rows, []any{k, rates[k]})
 	}
 	return t
 }
@@ -103,66 +118,77 @@ func fxTable(p Pricing) Table {
 // priceTable annualises each price and converts it into the reporting
 // currency. Without a rate the converted price is NULL: amounts in
 // different currencies are never added without one.
-func priceTable(p Pricing) (Table, error) {
+func priceTable(cur string, p Pricing) Table {
 	t := Table{Name: "param_prices", Columns: []Column{
 		{"sku", "VARCHAR"}, {"unit_price", "DOUBLE"}, {"currency", "VARCHAR"}, {"billing", "VARCHAR"},
 		{"term", "VARCHAR"}, {"effective", "DATE"}, {"expires", "DATE"},
 		{"unit_price_annual_local", "DOUBLE"}, {"fx_rate", "DOUBLE"}, {"unit_price_annual", "DOUBLE"},
 	}}
-	var errs []error
-	for i, pr := range p.Prices {
-		f, ok := annualFactor[pr.Billing]
-		if !ok {
-			errs = append(errs, fmt.Errorf("pricing.prices[%d].billing: must be monthly, annual or triennial, got %q", i, pr.Billing))
-			continue
-		}
-		local := pr.UnitPrice * f
+	rates := fxRates(cur, p.FX)
+	for _, pr := range p.Prices {
+		billing := strings.ToLower(strings.TrimSpace(pr.Billing))
+		local := pr.UnitPrice * annualFactor[billing]
+		pc := strings.ToUpper(strings.TrimSpace(pr.Currency))
 		var rate, annual any
-		if pr.Currency == p.Currency {
-			rate, annual = 1.0, local
-		} else if r, ok := p.FX[pr.Currency]; ok && r > 0 {
+		if r, ok := rates[pc]; ok {
 			rate, annual = r, local*r
 		}
-		var expires any
-		if !pr.Expires.IsZero() {
-			expires = pr.Expires
-		}
-		t.Rows = append(t.Rows, []any{pr.SKU, pr.UnitPrice, pr.Currency, pr.Billing, pr.Term, pr.Effective, expires, local, rate, annual})
+		t.Rows = append(t.Rows, []any{
+			strings.TrimSpace(pr.SKU), pr.UnitPrice, pc, billing, strings.ToLower(strings.TrimSpace(pr.Term)),
+			dateOrNil(pr.Effective), dateOrNil(pr.Expires), local, rate, annual,
+		})
 	}
-	return t, errors.Join(errs...)
+	return t
 }
 
+// dateOrNil returns the calendar date of t (as midnight UTC), or nil (SQL
+// NULL) for the zero time.
+func dateOrNil(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// exclusionTable writes one row per exclusion: kind (upn, group_id,
+// department, sku), the lower-cased value (a GLOB pattern for upn, matched
+// against the lower-cased user principal name), reason and until.
 func exclusionTable(ex []Exclusion) Table {
 	t := Table{Name: "param_exclusions", Columns: []Column{
 		{"kind", "VARCHAR"}, {"value", "VARCHAR"}, {"reason", "VARCHAR"}, {"until", "DATE"},
 	}}
 	for _, e := range ex {
-		kind, value := "", ""
-		switch {
-		case e.UPN != "":
-			kind, value = "upn", strings.ToLower(e.UPN) // matched with GLOB on lower(upn)
-		case e.GroupID != "":
-			kind, value = "group_id", strings.ToLower(e.GroupID)
-		case e.Department != "":
-			kind, value = "department", e.Department
-		case e.SKU != "":
-			kind, value = "sku", e.SKU
-		default:
-			continue
-		}
-		var until any
-		if !e.Until.IsZero() {
-			until = e.Until
-		}
-		t.Rows = append(t.Rows, []any{kind, value, e.Reason, until})
+		kind, value := e.selector()
+		t.Rows = append(t.Rows, []any{kind, strings.ToLower(value), e.Reason, dateOrNil(e.Until)})
 	}
 	return t
 }
 
+// selector returns the exclusion's kind and value; kind is empty when no
+// selector is set.
+func (e Exclusion) selector() (kind, value string) {
+	switch {
+	case e.UPN != "":
+		return "upn", strings.TrimSpace(e.UPN)
+	case e.GroupID != "":
+		return "group_id", strings.TrimSpace(e.GroupID)
+	case e.Department != "":
+		return "department", strings.TrimSpace(e.Department)
+	case e.SKU != "":
+		return "sku", strings.TrimSpace(e.SKU)
+	}
+	return "", ""
+}
+
 func ignoreTable(skus []string) Table {
 	t := Table{Name: "param_ignore_skus", Columns: []Column{{"sku_part_number", "VARCHAR"}}}
+	seen := map[string]bool{}
 	for _, s := range skus {
-		t.Rows = append(t.Rows, []any{s})
+		if s = strings.TrimSpace(s); !seen[strings.ToUpper(s)] {
+			seen[strings.ToUpper(s)] = true
+			t.Rows = append(t.Rows, []any{s})
+		}
 	}
 	return t
 }

@@ -84,35 +84,18 @@ func loadScenario(t *testing.T, name string) *load.Warehouse {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { w.Close() })
+	t.Cleanup(func() {
+		if err := w.Close(); err != nil {
+			t.Errorf("close warehouse: %v", err)
+		}
+	})
 	for i, s := range sc.Snapshots {
 		writeSnapshot(t, w, s, fmt.Sprintf("run-%d", i))
 	}
-	params, err := transform.ParamTables(transform.Rules{
+	applyParams(t, w, transform.Rules{
 		InactivityDays: sc.Rules.InactivityDays, GraceDays: sc.Rules.GraceDays,
 		Exclusions: sc.Rules.Exclusions, IgnoreSKUs: sc.Rules.IgnoreSKUs,
 	}, sc.Pricing)
-	if err != nil {
-		t.Fatal(err)
-	}
-	refs, err := transform.ReferenceTables()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tables []load.ParamTable
-	for _, tb := range append(params, refs...) {
-		pt := load.ParamTable{Name: tb.Name, Rows: tb.Rows}
-		for _, c := range tb.Columns {
-			pt.Columns = append(pt.Columns, load.Column(c))
-		}
-		tables = append(tables, pt)
-	}
-	if err := w.ReplaceParams(ctx, tables); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.RunTransforms(ctx); err != nil {
-		t.Fatal(err)
-	}
 	return w
 }
 
@@ -213,11 +196,39 @@ var marts = map[string]string{
 	"mart_license_inventory":      "SELECT * FROM mart_license_inventory",
 	"mart_user_licenses":          "SELECT * FROM mart_user_licenses",
 	"mart_reclamation_candidates": "SELECT * FROM mart_reclamation_candidates",
-	"mart_reclamation_excluded":   "SELECT tenant, user_id, sku_part_number, reason, exclusion_reason FROM mart_reclamation_excluded",
+	"mart_reclamation_excluded":   "SELECT tenant, user_id, sku_part_number, reason, reasons, exclusion_reason FROM mart_reclamation_excluded",
 	"mart_spend":                  "SELECT * FROM mart_spend",
 	"mart_renewals":               "SELECT * FROM mart_renewals",
 	"mart_findings":               "SELECT * FROM mart_findings",
 	"mart_utilization_history":    "SELECT * FROM mart_utilization_history",
+	"mart_license_inventory_history": "SELECT tenant, snapshot_date, as_of, sku_part_number, active_units, consumed_units, " +
+		"unused_units, unit_price_annual, annual_cost FROM mart_license_inventory_history",
+	"mart_reclamation_candidates_history": "SELECT tenant, snapshot_date, as_of, user_id, sku_part_number, reason, reasons, " +
+		"idle_days, action, annual_savings FROM mart_reclamation_candidates_history",
+}
+
+// diffLines lists the lines only in got (+) and only in want (-).
+func diffLines(got, want string) string {
+	count := map[string]int{}
+	for _, l := range strings.Split(want, "\n") {
+		count[l]++
+	}
+	var plus []string
+	for _, l := range strings.Split(got, "\n") {
+		if count[l] > 0 {
+			count[l]--
+			continue
+		}
+		plus = append(plus, "+ "+l)
+	}
+	var minus []string
+	for _, l := range strings.Split(want, "\n") {
+		if count[l] > 0 {
+			count[l]--
+			minus = append(minus, "- "+l)
+		}
+	}
+	return strings.Join(append(plus, minus...), "\n")
 }
 
 func TestGoldenMarts(t *testing.T) {
@@ -246,9 +257,61 @@ func TestGoldenMarts(t *testing.T) {
 					t.Fatalf("read golden (run -update after checking): %v", err)
 				}
 				if got != string(want) {
-					t.Errorf("%s differs from %s\ngot:\n%s\nwant:\n%s", mart, path, got, want)
+					t.Errorf("%s: got rows (+) that differ from %s (-):\n%s", mart, path, diffLines(got, string(want)))
 				}
 			}
 		})
 	}
+}
+
+// TestConcealedReportNoActivityCandidates is the acceptance rule: a tenant
+// whose report is concealed (by settings, or by 32-hex names only) gets
+// zero activity-based candidates, excluded ones included, and a critical
+// finding; so does a tenant whose report failed to load.
+func TestConcealedReportNoActivityCandidates(t *testing.T) {
+	tests := []struct {
+		scenario, tenant, finding string
+	}{
+		{"concealed", "concealed-settings", transform.FindingUsageReportConcealed},
+		{"concealed", "concealed-hex", transform.FindingUsageReportConcealed},
+		{"report", "noreport", transform.FindingUsageReportUnavailable},
+	}
+	warehouses := map[string]*load.Warehouse{}
+	for _, tc := range tests {
+		if warehouses[tc.scenario] == nil {
+			warehouses[tc.scenario] = loadScenario(t, tc.scenario)
+		}
+	}
+	for _, tc := range tests {
+		t.Run(tc.tenant, func(t *testing.T) {
+			w := warehouses[tc.scenario]
+			got := scalar(t, w, `SELECT count(*) FROM stg_candidates c JOIN stg_snapshots s USING (tenant, snapshot_date)
+				WHERE s.is_latest AND c.tenant = ? AND list_has_any(c.reasons, ?)`, tc.tenant, transform.ActivityReasons)
+			if got != "0" {
+				t.Errorf("activity-based candidates: got %s, want 0", got)
+			}
+			got = scalar(t, w, `SELECT count(*) FROM mart_findings WHERE tenant = ? AND code = ? AND severity = ?`,
+				tc.tenant, tc.finding, transform.SeverityCritical)
+			if got != "1" {
+				t.Errorf("critical %s findings: got %s, want 1", tc.finding, got)
+			}
+			got = scalar(t, w, `SELECT count(*) FROM mart_user_licenses WHERE tenant = ? AND (in_report OR last_activity_date IS NOT NULL)`, tc.tenant)
+			if got != "0" {
+				t.Errorf("licences joined to report rows: got %s, want 0", got)
+			}
+		})
+	}
+}
+
+func scalar(t *testing.T, w *load.Warehouse, q string, args ...any) string {
+	t.Helper()
+	var out string
+	err := w.Stream(context.Background(), q, args, func(_ []string, vals []any) error {
+		out = cell(vals[0])
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return out
 }

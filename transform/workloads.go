@@ -24,7 +24,10 @@ type workloadRule struct {
 
 // workloadRules is the curated service-plan -> report-workload map. Plans
 // are matched by name (Microsoft versions plan ids per SKU family, names
-// are stable). Order matters only for the exclusions listed first.
+// are stable); the first matching rule decides, so the exclusions (nil
+// workloads) come before the families they carve out of. The patterns are
+// RE2, the syntax of both Go's regexp and DuckDB's regexp_matches: the SQL
+// applies the same rules to the tenant's own plan names (tested).
 var workloadRules = []workloadRule{
 	// Not a mailbox: the Exchange Foundation plan rides along with Entra,
 	// Power BI, Intune and many other SKUs; archiving and protection add-ons
@@ -43,16 +46,33 @@ var workloadRules = []workloadRule{
 	{regexp.MustCompile(`^ONEDRIVE(STANDARD|ENTERPRISE|LITE|_P)`), []string{OneDrive}, "OneDrive plans"},
 	{regexp.MustCompile(`^(MCOSTANDARD|MCOIMP|MCOLITE)`), []string{Skype}, "Skype for Business Online"},
 	{regexp.MustCompile(`^(YAMMER_|VIVAENGAGE_CORE)`), []string{Yammer}, "Yammer / Viva Engage"},
-	{regexp.MustCompile(`^(TEAMS1$|TEAMS_(GOV|AR_|FREE|EXPLORATORY)|MCO_TEAMS_IW)`), []string{Teams}, "Microsoft Teams"},
+	{regexp.MustCompile(`^(TEAMS1$|TEAMS_(GOV|AR_|FREE|EXPLORATORY|DESKLESS)|MCO_TEAMS_IW)`), []string{Teams}, "Microsoft Teams"},
 }
 
-// WorkloadsOf returns the report workloads that a service plan carries.
+// WorkloadsOf returns the report workloads that a service plan carries,
+// none for a plan that is not one of the six.
 func WorkloadsOf(planName string) []string {
 	name := strings.TrimSpace(planName)
 	for _, r := range workloadRules {
 		if r.re.MatchString(name) {
-			return r.workloads
+			return append([]string(nil), r.workloads...)
 		}
 	}
 	return nil
+}
+
+// workloadTable is ref_plan_workloads: the rules as rows, one per rule and
+// workload (workload NULL for an exclusion rule), in priority order.
+func workloadTable() Table {
+	t := Table{Name: "ref_plan_workloads", Columns: []Column{
+		{"priority", "INTEGER"}, {"pattern", "VARCHAR"}, {"workload", "VARCHAR"}, {"note", "VARCHAR"}}}
+	for i, r := range workloadRules {
+		if len(r.workloads) == 0 {
+			t.Rows = append(t.Rows, []any{int64(i), r.re.String(), nil, r.why})
+		}
+		for _, w := range r.workloads {
+			t.Rows = append(t.Rows, []any{int64(i), r.re.String(), w, r.why})
+		}
+	}
+	return t
 }

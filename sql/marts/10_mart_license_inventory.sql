@@ -5,6 +5,8 @@
 -- active_units = enabled + warning, or 0 when the SKU is Suspended,
 -- LockedOut or Deleted; unused = max(active - consumed, 0); costs in the
 -- reporting currency, NULL without a price (never guessed).
+-- Views, recomputed on read with the current param_/ref_ tables; the latest
+-- snapshot per tenant is max(snapshot_date) in snapshots (stg_snapshots.is_latest).
 CREATE OR REPLACE VIEW mart_license_inventory_history AS
 SELECT tenant, snapshot_date, as_of, sku_id, sku_part_number, product_name, capability_status,
     active_units, suspended_units, warning_units, locked_out_units, consumed_units,

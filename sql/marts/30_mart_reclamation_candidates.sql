@@ -4,6 +4,8 @@
 -- excluded, not an ignored SKU (latest snapshot). Excluded rows are in
 -- mart_reclamation_excluded with the exclusion's reason.
 -- Inputs: stg_license_reasons.
+-- Views, recomputed on read with the current param_/ref_ tables; the latest
+-- snapshot per tenant is max(snapshot_date) in snapshots (stg_snapshots.is_latest).
 CREATE OR REPLACE VIEW stg_candidates AS
 SELECT tenant, snapshot_date, as_of, user_id, user_principal_name, sku_id, sku_part_number,
     reasons[1] AS reason, reasons, idle_days, last_activity_date, assigned_by_groups, action,
@@ -19,7 +21,7 @@ SELECT tenant, snapshot_date, as_of, user_id, user_principal_name, sku_id, sku_p
         'workloads', workloads,
         'report_date', report_refresh_date,
         'in_report', in_report,
-        'assigned_at', assigned_at,
+        'assigned_at', strftime(timezone('UTC', assigned_at), '%Y-%m-%dT%H:%M:%SZ'),
         'redundant_with', redundant_with,
         'account_enabled', account_enabled,
         'user_type', user_type) AS VARCHAR) AS evidence,

@@ -2,6 +2,8 @@
 -- centre, for charge-back.
 -- Grain: one row per tenant × SKU × department × cost centre (latest snapshot).
 -- Inputs: stg_license_rows. annual_cost is NULL when the SKU has no price.
+-- Views, recomputed on read with the current param_/ref_ tables; the latest
+-- snapshot per tenant is max(snapshot_date) in snapshots (stg_snapshots.is_latest).
 CREATE OR REPLACE VIEW mart_spend_history AS
 SELECT tenant, snapshot_date, as_of, sku_part_number, department, cost_center, currency,
     count(*) AS assigned_units,

@@ -3,6 +3,8 @@
 -- an object id, SKU part number or subscription id; never a user name.
 -- Inputs: stg_snapshots, stg_license_rows, stg_skus, raw_users,
 --         raw_license_assignment_states, raw_subscriptions, raw_dataset_status.
+-- Views, recomputed on read with the current param_/ref_ tables; the latest
+-- snapshot per tenant is max(snapshot_date) in snapshots (stg_snapshots.is_latest).
 CREATE OR REPLACE VIEW mart_findings_history AS
 WITH licensed AS (
     SELECT DISTINCT tenant, snapshot_date, as_of, user_id, in_report, usage_location, concealed, has_report
@@ -14,8 +16,8 @@ SELECT tenant, snapshot_date, as_of, 'critical' AS severity, 'usage_report_conce
     ': activity rules are off, no user is called idle' AS detail
 FROM stg_snapshots WHERE concealed
 UNION ALL
-SELECT s.tenant, s.snapshot_date, s.as_of, 'critical', 'usage_report_unavailable', d.dataset,
-    'the usage report could not be read: activity rules had no data (' || coalesce(d.error, 'unknown error') || ')'
+SELECT s.tenant, s.snapshot_date, s.as_of, 'critical', 'usage_report_unavailable', s.tenant,
+    'the usage report could not be read, activity rules had no data: ' || coalesce(d.error, 'unknown error')
 FROM raw_dataset_status d JOIN stg_snapshots s USING (tenant, snapshot_date)
 WHERE d.dataset = 'usage_report' AND NOT d.ok
 UNION ALL
@@ -50,10 +52,10 @@ SELECT tenant, snapshot_date, as_of, 'warning', 'stale_usage_report', tenant,
         date_diff('day', report_refresh_date, snapshot_date))
 FROM stg_snapshots WHERE date_diff('day', report_refresh_date, snapshot_date) > 7
 UNION ALL
-SELECT tenant, snapshot_date, as_of, CASE WHEN is_trial THEN 'warning' ELSE 'info' END, 'subscription_expiring', subscription_id,
+SELECT tenant, snapshot_date, as_of, 'warning', 'subscription_expiring', subscription_id,
     format('{}{} ({} licences) reaches its next lifecycle date {} in {} days',
         CASE WHEN is_trial THEN 'trial ' ELSE '' END, sku_part_number, total_licenses,
-        CAST(next_lifecycle_at AS DATE), days_to_renewal)
+        utc_date(next_lifecycle_at), days_to_renewal)
 FROM mart_renewals_history WHERE days_to_renewal BETWEEN 0 AND 30;
 
 CREATE OR REPLACE VIEW mart_findings AS

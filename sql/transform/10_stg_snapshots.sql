@@ -6,7 +6,13 @@
 -- as_of is the usage report's Report Refresh Date, else the run date (UTC).
 -- Concealed: report settings say displayConcealedNames, or report user
 -- principal names are 32 upper-case hex characters matching no roster user.
--- All stg_ and mart_ views recompute with the current param_ tables.
+-- All stg_ and mart_ views (history included) recompute with the current
+-- param_ and ref_ tables: changing a rule or a price re-prices the past.
+
+-- The UTC calendar date of a TIMESTAMPTZ, whatever the session's TimeZone
+-- (a plain CAST uses it: https://duckdb.org/docs/sql/data_types/timestamp).
+CREATE OR REPLACE MACRO utc_date(ts) AS CAST(timezone('UTC', ts) AS DATE);
+
 CREATE OR REPLACE VIEW stg_hex_report_rows AS
 SELECT r.tenant, r.snapshot_date, r.user_principal_name
 FROM raw_usage_report r
@@ -32,7 +38,7 @@ SELECT s.tenant, s.snapshot_date, s.run_id, s.status,
     coalesce(r.report_refresh_date, s.snapshot_date) AS as_of,
     r.report_refresh_date,
     coalesce(r.report_rows, 0) AS report_rows,
-    r.report_rows > 0 AS has_report,
+    coalesce(r.report_rows, 0) > 0 AS has_report,
     coalesce(st.display_concealed_names, false) AS settings_concealed,
     coalesce(h.hex_rows, 0) AS hex_rows,
     coalesce(st.display_concealed_names, false) OR coalesce(h.hex_rows, 0) > 0 AS concealed,

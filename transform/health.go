@@ -1,0 +1,20 @@
+package transform
+
+import "regexp"
+
+// concealedRE is the shape of a user principal name in a concealed usage
+// report: 32 upper-case hex characters (an MD5 of the name). The SQL in
+// sql/transform/10_stg_snapshots.sql uses the same pattern.
+var concealedRE = regexp.MustCompile(`^[0-9A-F]{32}$`)
+
+// LooksConcealed reports whether a usage-report user principal name is a
+// concealed one. A report is concealed when its names look so and match no
+// roster user, or when report settings say displayConcealedNames.
+func LooksConcealed(upn string) bool { return concealedRE.MatchString(upn) }
+
+// SnapshotHealthQuery reads, after the transforms ran, why one tenant
+// snapshot (args: tenant, snapshot_date) must count as degraded: its usage
+// report was concealed, or no usable report was loaded. Columns: concealed,
+// report_missing (both BOOLEAN). cmd marks the run degraded when either holds.
+const SnapshotHealthQuery = `SELECT concealed, NOT has_report AS report_missing
+FROM stg_snapshots WHERE tenant = ? AND snapshot_date = ?`

@@ -1,0 +1,165 @@
+package transform_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seatledger/seatledger/extract"
+	"github.com/seatledger/seatledger/load"
+	"github.com/seatledger/seatledger/transform"
+)
+
+func TestWorkloadsOf(t *testing.T) {
+	tests := []struct {
+		plan string
+		want []string
+	}{
+		{"EXCHANGE_S_STANDARD", []string{"Exchange"}},
+		{"EXCHANGE_S_ENTERPRISE", []string{"Exchange"}},
+		{"EXCHANGE_S_DESKLESS", []string{"Exchange"}},
+		{"EXCHANGE_S_ENTERPRISE_GOV", []string{"Exchange"}},
+		{"EXCHANGE_S_FOUNDATION", nil}, // rides along with Entra, Intune, Power BI: no mailbox
+		{"EXCHANGE_S_ARCHIVE_ADDON", nil},
+		{"EXCHANGE_ANALYTICS", nil},
+		{"SHAREPOINTSTANDARD", []string{"SharePoint", "OneDrive"}},
+		{"SHAREPOINTENTERPRISE", []string{"SharePoint", "OneDrive"}},
+		{"SHAREPOINTDESKLESS", []string{"SharePoint", "OneDrive"}},
+		{"SHAREPOINTWAC", nil}, // Office for the web
+		{"SHAREPOINTSTORAGE", nil},
+		{"ONEDRIVESTANDARD", []string{"OneDrive"}},
+		{"ONEDRIVE_BASIC", nil}, // storage bundled with Visio and Project
+		{"ONEDRIVECLIPCHAMP", nil},
+		{"MCOSTANDARD", []string{"Skype"}},
+		{"MCOIMP", []string{"Skype"}},
+		{"MCOEV", nil}, // Teams Phone, not a Skype seat
+		{"MCOPSTN1", nil},
+		{"YAMMER_ENTERPRISE", []string{"Yammer"}},
+		{"VIVAENGAGE_CORE", []string{"Yammer"}},
+		{"TEAMS1", []string{"Teams"}},
+		{"TEAMS_GOV", []string{"Teams"}},
+		{"TEAMS_DESKLESS", []string{"Teams"}},
+		{"TEAMSPRO_MGMT", nil}, // Teams Premium add-on
+		{"TEAMSMULTIGEO", nil},
+		{" TEAMS1 ", []string{"Teams"}},
+		{"OFFICESUBSCRIPTION", nil},
+		{"", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.plan, func(t *testing.T) {
+			if got := transform.WorkloadsOf(tc.plan); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("WorkloadsOf(%q): got %v, want %v", tc.plan, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestWorkloadRulesSQLParity loads one SKU carrying every service plan
+// name of the catalogue and checks that stg_plan_workloads (DuckDB's RE2
+// over ref_plan_workloads) maps each name exactly as WorkloadsOf does.
+func TestWorkloadRulesSQLParity(t *testing.T) {
+	cat, err := transform.Catalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]string{} // name -> a plan id
+	for _, s := range cat.SKUs {
+		for _, p := range s.Plans {
+			names[p.Name] = p.ID
+		}
+	}
+	sku := extract.SKU{SkuID: "05e9a617-0261-4cee-bb44-138d3ef5d965", SkuPartNumber: "SPE_E3", AppliesTo: "User", CapabilityStatus: "Enabled"}
+	want := map[string]string{}
+	for n, id := range names {
+		sku.ServicePlans = append(sku.ServicePlans, extract.ServicePlan{ServicePlanID: id, ServicePlanName: n, ProvisioningStatus: "Success", AppliesTo: "User"})
+		if w := transform.WorkloadsOf(n); len(w) > 0 {
+			sort.Strings(w)
+			want[n] = strings.Join(w, " ")
+		}
+	}
+	w := warehouseWithSKU(t, sku)
+	got := map[string]string{}
+	err = w.Stream(context.Background(), "SELECT plan_name, string_agg(workload, ' ' ORDER BY workload) FROM stg_plan_workloads GROUP BY ALL", nil,
+		func(_ []string, v []any) error {
+			got[v[0].(string)] = v[1].(string)
+			return nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) < 40 {
+		t.Fatalf("only %d catalogue plans carry a workload: the rules match too little", len(want))
+	}
+	for n := range names {
+		if got[n] != want[n] {
+			t.Errorf("plan %q: SQL got %q, Go wants %q", n, got[n], want[n])
+		}
+	}
+}
+
+// warehouseWithSKU loads one tenant snapshot holding sku and runs the
+// transforms with default rules.
+func warehouseWithSKU(t *testing.T, sku extract.SKU) *load.Warehouse {
+	t.Helper()
+	ctx := context.Background()
+	w, err := load.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	date := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	if err := w.StartRun(ctx, load.Run{ID: "r1", Tenant: "t", SnapshotDate: date, StartedAt: date, Status: load.StatusRunning}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := w.BeginSnapshot(ctx, "t", date, "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Rollback()
+	if err := s.AppendSKUs([]extract.SKU{sku}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Commit(load.StatusOK); err != nil {
+		t.Fatal(err)
+	}
+	applyParams(t, w, transform.Rules{InactivityDays: 90, GraceDays: 30}, transform.Pricing{Currency: "USD"})
+	return w
+}
+
+// applyParams writes the param_ and ref_ tables and runs the transforms.
+func applyParams(t *testing.T, w *load.Warehouse, r transform.Rules, p transform.Pricing) {
+	t.Helper()
+	applyParamsTB(t, w, r, p)
+}
+
+func applyParamsTB(t testing.TB, w *load.Warehouse, r transform.Rules, p transform.Pricing) {
+	t.Helper()
+	params, err := transform.ParamTables(r, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs, err := transform.ReferenceTables()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []load.ParamTable
+	for _, tb := range append(params, refs...) {
+		pt := load.ParamTable{Name: tb.Name, Rows: tb.Rows}
+		for _, c := range tb.Columns {
+			pt.Columns = append(pt.Columns, load.Column(c))
+		}
+		tables = append(tables, pt)
+	}
+	ctx := context.Background()
+	if err := w.ReplaceParams(ctx, tables); err != nil {
+		t.Fatal(fmt.Errorf("replace params: %w", err))
+	}
+	if err := w.RunTransforms(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
