@@ -1,30 +1,55 @@
 package reports
 
 import (
-	"strings"
+	"fmt"
 
 	"github.com/xuri/excelize/v2"
 )
 
-// Format is how a column's cells are shown.
+// Format is how a column's cells are stored and shown.
 type Format int
 
-// Column formats.
+// Column formats. Money cells show the row's currency code when the sheet
+// has a "currency" column (amounts in different currencies are never
+// formatted alike); Date and DateTime cells are real Excel dates in UTC.
 const (
-	Text Format = iota
-	Integer
-	Number
-	Money
-	Date
-	DateTime
-	Percent
-	Bool
+	Text     Format = iota // as is; lists are joined with "; "
+	Integer                // #,##0
+	Number                 // #,##0.00
+	Money                  // #,##0.00 "USD"
+	Date                   // yyyy-mm-dd
+	DateTime               // yyyy-mm-dd hh:mm (UTC)
+	Percent                // 0.0% of a fraction (0.25 shows 25.0%)
+	Bool                   // TRUE / FALSE
 )
+
+// String names the format, for dumps and errors.
+func (f Format) String() string {
+	switch f {
+	case Text:
+		return "text"
+	case Integer:
+		return "integer"
+	case Number:
+		return "number"
+	case Money:
+		return "money"
+	case Date:
+		return "date"
+	case DateTime:
+		return "datetime"
+	case Percent:
+		return "percent"
+	case Bool:
+		return "bool"
+	}
+	return fmt.Sprintf("Format(%d)", int(f))
+}
 
 // numFmt is the Excel number format of each Format ("" = General).
 var numFmt = map[Format]string{
 	Integer:  "#,##0",
-	Number:   "#,##0.##",
+	Number:   "#,##0.00",
 	Money:    "#,##0.00",
 	Date:     "yyyy-mm-dd",
 	DateTime: "yyyy-mm-dd hh:mm",
@@ -33,89 +58,82 @@ var numFmt = map[Format]string{
 
 // width is the default column width (in characters) of each Format.
 var width = map[Format]float64{
-	Text: 18, Integer: 12, Number: 12, Money: 14, Date: 12, DateTime: 17, Percent: 10, Bool: 9,
+	Text: 18, Integer: 12, Number: 12, Money: 16, Date: 12, DateTime: 17, Percent: 10, Bool: 10,
 }
 
-// styles creates each Format's cell style once per workbook.
+// styles creates each cell style once per workbook: one per Format, one
+// per currency for Money, the header and the highlight fills.
 type styles struct {
-	f      *excelize.File
-	ids    map[Format]int
-	header int
+	f        *excelize.File
+	ids      map[Format]int
+	currency map[string]int // Money style per ISO currency code
+	header   int
+	title    int
 }
 
 func newStyles(f *excelize.File) (*styles, error) {
-	s := &styles{f: f, ids: map[Format]int{}}
-	for fm, code := range numFmt {
-		c := code
-		id, err := f.NewStyle(&excelize.Style{CustomNumFmt: &c})
+	s := &styles{f: f, ids: map[Format]int{}, currency: map[string]int{}}
+	for _, fm := range []Format{Integer, Number, Money, Date, DateTime, Percent} {
+		id, err := s.numStyle(numFmt[fm], false)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s style: %w", fm, err)
 		}
 		s.ids[fm] = id
 	}
-	id, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return nil, err
+	var err error
+	if s.header, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}}); err != nil {
+		return nil, fmt.Errorf("header style: %w", err)
 	}
-	s.header = id
+	if s.title, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}}); err != nil {
+		return nil, fmt.Errorf("title style: %w", err)
+	}
 	return s, nil
 }
 
-// ColumnsFor chooses a header, format and width for each mart column by
-// its name: money for costs, prices and savings, dates for as_of and *_date
-// columns, integers for units and days, and so on.
-func ColumnsFor(names []string) []Column {
-	cols := make([]Column, len(names))
-	for i, n := range names {
-		f := formatFor(n)
-		cols[i] = Column{Name: n, Header: headerFor(n), Format: f, Width: widthFor(n, f)}
+func (s *styles) numStyle(code string, bold bool) (int, error) {
+	st := &excelize.Style{CustomNumFmt: &code}
+	if bold {
+		st.Font = &excelize.Font{Bold: true}
 	}
-	return cols
+	return s.f.NewStyle(st)
 }
 
-func formatFor(name string) Format {
-	switch {
-	case strings.HasSuffix(name, "_cost"), strings.HasSuffix(name, "_savings"),
-		strings.HasPrefix(name, "unit_price"), strings.HasSuffix(name, "_amount"):
-		return Money
-	case name == "as_of", strings.HasSuffix(name, "_date"), name == "reducible_from":
-		return Date
-	case strings.HasSuffix(name, "_at"):
-		return DateTime
-	case strings.HasSuffix(name, "_units"), strings.HasSuffix(name, "_days"),
-		strings.HasSuffix(name, "_licenses"), name == "days_to_renewal", name == "users", name == "count":
-		return Integer
-	case strings.HasSuffix(name, "_pct"), strings.HasSuffix(name, "_ratio"), name == "utilization":
-		return Percent
-	case strings.HasPrefix(name, "is_"), strings.HasPrefix(name, "has_"), name == "account_enabled",
-		name == "assigned_direct", name == "excluded":
-		return Bool
+// money returns the Money style for an ISO 4217 code, creating it on first
+// use; anything that is not three upper-case letters gets the plain money
+// style (the code goes into a number format, so nothing else may). It
+// cannot fail for a valid code; should excelize refuse one anyway, the
+// cell keeps the plain money format rather than failing the workbook.
+func (s *styles) money(code string) int {
+	if id, ok := s.currency[code]; ok {
+		return id
 	}
-	return Text
-}
-
-func widthFor(name string, f Format) float64 {
-	switch name {
-	case "user_principal_name", "product_name", "detail", "evidence", "display_name":
-		return 34
-	case "user_id", "sku_id", "subscription_id", "subject", "assigned_by_groups":
-		return 38
-	}
-	return width[f]
-}
-
-// headerFor turns a snake_case column name into a header people read:
-// "unused_annual_cost" -> "Unused annual cost", "sku_id" -> "SKU id".
-func headerFor(name string) string {
-	words := strings.Split(name, "_")
-	for i, w := range words {
-		switch w {
-		case "sku", "upn", "id":
-			if w != "id" {
-				words[i] = strings.ToUpper(w)
-			}
+	id := s.ids[Money]
+	if isCurrencyCode(code) {
+		if nid, err := s.numStyle(`#,##0.00 "`+code+`"`, false); err == nil {
+			id = nid
 		}
 	}
-	h := strings.Join(words, " ")
-	return strings.ToUpper(h[:1]) + h[1:]
+	s.currency[code] = id
+	return id
+}
+
+func isCurrencyCode(c string) bool {
+	if len(c) != 3 {
+		return false
+	}
+	for i := range 3 {
+		if c[i] < 'A' || c[i] > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// conditional creates a fill-and-font style for a conditional format.
+func (s *styles) conditional(fill, font string) (int, error) {
+	st := &excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{fill}}}
+	if font != "" {
+		st.Font = &excelize.Font{Color: font}
+	}
+	return s.f.NewConditionalStyle(st)
 }

@@ -9,121 +9,195 @@ import (
 )
 
 // sheetPart is one worksheet being streamed: a header row, data rows, a
-// table with filters over both, a frozen header and the true dimension.
+// table with filters over both, a frozen header, highlights and the true
+// dimension, then optionally a subtotal block below the table.
 type sheetPart struct {
-	name string
-	sw   *excelize.StreamWriter
-	st   *styles
-	cols []Column
-	rows int // data rows expected
-	next int // next row number to write (1-based)
-	buf  []any
+	name   string
+	sw     *excelize.StreamWriter
+	st     *styles
+	l      *layout
+	hidden []bool
+	rows   int // data rows expected
+	next   int // next row number to write (1-based)
+	cells  []excelize.Cell
+	buf    []any
 }
 
-func newPart(f *excelize.File, st *styles, s Sheet, name string, rows int, first *bool) (*sheetPart, error) {
-	if *first {
-		if err := f.SetSheetName("Sheet1", name); err != nil {
-			return nil, err
-		}
-		*first = false
-	} else if _, err := f.NewSheet(name); err != nil {
+// partSpec is what newPart needs to know beyond the sheet itself.
+type partSpec struct {
+	name      string
+	rows      int // data rows on this part
+	extraRows int // rows below the table (the subtotal block)
+}
+
+func (w *writer) newPart(s Sheet, l *layout, p partSpec) (*sheetPart, error) {
+	if err := w.addSheet(p.name); err != nil {
 		return nil, err
 	}
-	last, _ := excelize.CoordinatesToCellName(len(s.Columns), rows+1)
-	// The stream writer copies the worksheet's <dimension> when it starts:
-	// set the real one first, or readers that trust it (openpyxl read-only,
-	// pandas) see a single cell.
-	if err := f.SetSheetDimension(name, "A1:"+last); err != nil {
-		return nil, fmt.Errorf("set dimension: %w", err)
-	}
-	sw, err := f.NewStreamWriter(name)
+	last, err := excelize.CoordinatesToCellName(len(l.cols), p.rows+1+p.extraRows)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("sheet %s: %w", p.name, err)
 	}
-	p := &sheetPart{name: name, sw: sw, st: st, cols: s.Columns, rows: rows, next: 1, buf: make([]any, len(s.Columns))}
-	if err := p.setup(); err != nil {
-		return nil, err
+	// The stream writer copies the worksheet's <dimension> when it starts
+	// and never updates it: set the real one first, or readers that trust
+	// it (openpyxl's read-only mode, so pandas.read_excel) see one cell.
+	if err := w.f.SetSheetDimension(p.name, "A1:"+last); err != nil {
+		return nil, fmt.Errorf("sheet %s: set dimension: %w", p.name, err)
 	}
-	return p, nil
+	sw, err := w.f.NewStreamWriter(p.name)
+	if err != nil {
+		return nil, fmt.Errorf("sheet %s: stream: %w", p.name, err)
+	}
+	sp := &sheetPart{
+		name: p.name, sw: sw, st: w.st, l: l, rows: p.rows, next: 1,
+		hidden: make([]bool, len(l.cols)), cells: make([]excelize.Cell, len(l.cols)), buf: make([]any, len(l.cols)),
+	}
+	for i, c := range l.cols {
+		sp.hidden[i] = c.Hidden || (w.oneTenant && c.Name == "tenant" && c.Field == "")
+	}
+	if err := sp.setup(); err != nil {
+		return nil, fmt.Errorf("sheet %s: %w", p.name, err)
+	}
+	if err := w.highlight(p.name, l, s.Highlights, p.rows); err != nil {
+		return nil, fmt.Errorf("sheet %s: %w", p.name, err)
+	}
+	return sp, nil
 }
 
 func (p *sheetPart) setup() error {
-	for i, c := range p.cols {
+	for i, c := range p.l.cols {
 		w := c.Width
 		if w == 0 {
-			w = width[c.Format]
+			w = max(width[c.Format], float64(len(c.Header))+3)
 		}
 		if err := p.sw.SetColWidth(i+1, i+1, w); err != nil {
-			return err
+			return fmt.Errorf("column %s width: %w", c.Name, err)
+		}
+		if p.hidden[i] {
+			if err := p.sw.SetColVisible(i+1, i+1, false); err != nil {
+				return fmt.Errorf("hide column %s: %w", c.Name, err)
+			}
 		}
 	}
 	if err := p.sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return err
+		return fmt.Errorf("freeze header: %w", err)
 	}
-	header := make([]any, len(p.cols))
-	for i, c := range p.cols {
-		header[i] = excelize.Cell{StyleID: p.st.header, Value: c.Header}
-	}
-	return p.write(header)
-}
-
-func (p *sheetPart) write(vals []any) error {
-	cell, _ := excelize.CoordinatesToCellName(1, p.next)
-	p.next++
-	return p.sw.SetRow(cell, vals)
-}
-
-// row writes one data row, each value styled by its column's format.
-func (p *sheetPart) row(vals []any) error {
-	if len(vals) != len(p.cols) {
-		return fmt.Errorf("row %d has %d values, want %d", p.next-1, len(vals), len(p.cols))
-	}
-	for i, v := range vals {
-		p.buf[i] = p.cell(p.cols[i].Format, v)
+	for i, c := range p.l.cols {
+		p.buf[i] = excelize.Cell{StyleID: p.st.header, Value: c.Header}
 	}
 	return p.write(p.buf)
 }
 
-func (p *sheetPart) cell(f Format, v any) any {
-	switch x := v.(type) {
-	case nil:
-		return nil
-	case time.Time:
-		if x.IsZero() {
-			return nil
-		}
-		if f == Date {
-			y, m, d := x.Date()
-			x = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-		}
-	case []byte:
-		v = string(x)
-	case fmt.Stringer:
-		v = x.String()
+func (p *sheetPart) write(vals []any) error {
+	cell, err := excelize.CoordinatesToCellName(1, p.next)
+	if err != nil {
+		return err
 	}
-	if id, ok := p.st.ids[f]; ok {
-		return excelize.Cell{StyleID: id, Value: v}
-	}
-	return v
+	p.next++
+	return p.sw.SetRow(cell, vals)
 }
 
-// close adds the table (it needs at least one data row) and flushes.
-func (p *sheetPart) close() error {
-	if p.next-1 != p.rows+1 {
-		return fmt.Errorf("sheet %s: wrote %d data rows, want %d", p.name, p.next-2, p.rows)
+// row writes one data row, each value converted and styled by its
+// column's format. n is the row's number in the whole sheet, for errors.
+func (p *sheetPart) row(n int, vals []any) error {
+	l := p.l
+	if len(vals) != l.sources() {
+		return fmt.Errorf("row %d has %d values, want %d", n, len(vals), l.sources())
+	}
+	l.newRow()
+	currency := ""
+	if l.currency >= 0 {
+		currency, _ = vals[l.currency].(string)
+	}
+	for i, c := range l.cols {
+		v, err := l.field(i, vals)
+		if err != nil {
+			return fmt.Errorf("row %d: %w", n, err)
+		}
+		p.buf[i] = p.cell(i, c.Format, coerce(c.Format, plain(v)), currency)
+	}
+	return p.write(p.buf)
+}
+
+// cell styles value v of output column i. It reuses one excelize.Cell per
+// column, passed by pointer, so a row costs no allocation here.
+func (p *sheetPart) cell(i int, f Format, v any, currency string) any {
+	if v == nil {
+		return nil
+	}
+	if t, ok := v.(time.Time); ok {
+		if f != Date && f != DateTime {
+			f = DateTime // a time in a column not declared as one
+		}
+		d, present := asDate(t, f)
+		if !present {
+			return nil
+		}
+		if !d.Equal(t) || t.Location() != time.UTC {
+			v = d // boxing a new time allocates: only when it changed
+		}
+	}
+	id, styled := p.st.ids[f]
+	if f == Money {
+		id, styled = p.st.money(currency), true
+	}
+	if !styled {
+		return v
+	}
+	p.cells[i] = excelize.Cell{StyleID: id, Value: v}
+	return &p.cells[i]
+}
+
+// close adds the table (it needs at least one data row), writes the
+// subtotal block when there is one, and flushes.
+func (p *sheetPart) close(table string, block *subtotals) error {
+	if got := p.next - 2; got != p.rows {
+		return fmt.Errorf("sheet %s: wrote %d data rows, want %d", p.name, got, p.rows)
 	}
 	if p.rows > 0 {
-		last, _ := excelize.CoordinatesToCellName(len(p.cols), p.rows+1)
-		if err := p.sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: tableName(p.name), StyleName: "TableStyleMedium2"}); err != nil {
+		last, _ := excelize.CoordinatesToCellName(len(p.l.cols), p.rows+1)
+		if err := p.sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: table, StyleName: "TableStyleMedium2"}); err != nil {
 			return fmt.Errorf("sheet %s: add table: %w", p.name, err)
 		}
 	}
-	return p.sw.Flush()
+	if block != nil {
+		if err := p.subtotals(block); err != nil {
+			return fmt.Errorf("sheet %s: subtotals: %w", p.name, err)
+		}
+	}
+	if err := p.sw.Flush(); err != nil {
+		return fmt.Errorf("sheet %s: flush: %w", p.name, err)
+	}
+	return nil
 }
 
-// tableName makes a valid, workbook-unique Excel table name from a sheet
-// name: "Users (2)" -> "Users_2".
-func tableName(sheet string) string {
-	r := strings.NewReplacer(" (", "_", ")", "", " ", "_", "-", "_")
-	return r.Replace(sheet)
+// highlight adds a sheet's highlights as conditional formats over its
+// data rows. The stream writer writes them out at Flush.
+func (w *writer) highlight(sheet string, l *layout, hs []Highlight, rows int) error {
+	if len(hs) == 0 || rows == 0 {
+		return nil
+	}
+	last, _ := excelize.ColumnNumberToName(len(l.cols))
+	ref := fmt.Sprintf("A2:%s%d", last, rows+1)
+	opts := make([]excelize.ConditionalFormatOptions, 0, len(hs))
+	for _, h := range hs {
+		i, ok := l.column(h.Column)
+		if !ok {
+			return fmt.Errorf("highlight: no column %s", h.Column)
+		}
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		cond := fmt.Sprintf("AND(ISNUMBER($%s2),$%s2<=%g)", col, col, h.AtMost)
+		if h.Equals != "" {
+			cond = fmt.Sprintf(`$%s2="%s"`, col, strings.ReplaceAll(h.Equals, `"`, `""`))
+		}
+		style, err := w.st.conditional(h.Fill, h.Font)
+		if err != nil {
+			return fmt.Errorf("highlight %s: %w", h.Column, err)
+		}
+		opts = append(opts, excelize.ConditionalFormatOptions{Type: "formula", Criteria: cond, Format: &style, StopIfTrue: true})
+	}
+	if err := w.f.SetConditionalFormat(sheet, ref, opts); err != nil {
+		return fmt.Errorf("highlight: %w", err)
+	}
+	return nil
 }

@@ -1,6 +1,10 @@
 // Package reports turns plain row streams into the files people open: the
 // Excel workbook for software asset managers. It is the only importer of
 // excelize and imports nothing of seatledger's: rows arrive as []any.
+//
+// Big sheets are streamed (excelize's StreamWriter), so memory stays flat
+// in the number of rows; a sheet beyond Excel's 1,048,575 data rows
+// continues on "Name (2)", "Name (3)", each part a table of its own.
 package reports
 
 import (
@@ -9,56 +13,84 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
 
-// maxDataRows is how many data rows fit on one sheet under its header
-// (Excel's 1,048,576 rows less one). Tests lower it.
-var maxDataRows = 1_048_575
+// excelRows is how many rows an Excel sheet has.
+const excelRows = 1_048_576
 
-// Column describes one column of a sheet.
-type Column struct {
-	Name   string // the source column name
-	Header string // the header cell; also the table column name, so unique
-	Format Format
-	Width  float64 // characters; 0 = the format's default
-}
+// maxDataRows is how many data rows fit on one sheet under its header.
+// Tests lower it.
+var maxDataRows = excelRows - 1
 
-// Sheet is one table of the workbook. Rows yields each row's values in
-// Columns order: string, bool, integers, floats, time.Time or nil. A sheet
-// with more than 1,048,575 rows continues on "Name (2)", "Name (3)", ...
+// Sheet is one table of the workbook.
 type Sheet struct {
+	// Name is the sheet name: at most 31 characters, none of : \ / ? * [ ].
 	Name    string
 	Columns []Column
-	// RowCount must be the exact number of rows Rows yields: the sheet's
+	// RowCount must be the exact number of rows Rows yields: a sheet's
 	// <dimension> is written before its rows (pandas and openpyxl's
 	// read-only mode trust it), and Write fails when the count differs.
 	RowCount int
-	Rows     func(yield func([]any) error) error
+	// Rows yields each row: one value per distinct Column Name, in order
+	// of first appearance (normally one per column). Values are what
+	// database/sql gives: string, bool, integers, floats, time.Time, nil,
+	// []byte, lists ([]any), decimals (Float64()) and *big.Int; anything
+	// else is shown as its text. Rows is called twice for a sheet with a
+	// Subtotal (once to add up, once to write), so it must be repeatable.
+	Rows       func(yield func([]any) error) error
+	Highlights []Highlight
+	Subtotal   *Subtotal
 }
 
 // Workbook is everything that goes into one .xlsx file.
 type Workbook struct {
-	Sheets []Sheet
+	// Summary, when set, is the first sheet: KPIs per tenant and currency
+	// and charts. Its Tenants also decide the tenant columns: with one
+	// tenant they are hidden, with several they are shown (and filterable).
+	Summary *Summary
+	Sheets  []Sheet
 }
 
-// Write writes wb to path atomically (a temporary file renamed into place)
-// and owner-only (0600).
-func Write(ctx context.Context, path string, wb Workbook) (err error) {
-	if len(wb.Sheets) == 0 {
-		return errors.New("workbook has no sheets")
+// writer holds the state of one Write.
+type writer struct {
+	ctx       context.Context
+	f         *excelize.File
+	st        *styles
+	renamed   bool            // Sheet1 has become the first sheet
+	sheets    map[string]bool // lower-case sheet names used
+	tables    map[string]bool // lower-case table names used
+	oneTenant bool
+}
+
+// Write writes wb to path atomically (a temporary file in the same
+// directory, renamed into place) and owner-only (0600). On error nothing
+// is left at path, and a previous file there is untouched.
+func Write(ctx context.Context, path string, wb Workbook) error {
+	if len(wb.Sheets) == 0 && wb.Summary == nil {
+		return errors.New("write workbook: no sheets")
 	}
 	f := excelize.NewFile()
-	defer f.Close()
+	defer f.Close() //nolint:errcheck // removes the stream writers' temp files
 	st, err := newStyles(f)
 	if err != nil {
-		return fmt.Errorf("create styles: %w", err)
+		return fmt.Errorf("write workbook: create styles: %w", err)
 	}
-	first := true
+	w := &writer{ctx: ctx, f: f, st: st, sheets: map[string]bool{}, tables: map[string]bool{}}
+	if wb.Summary != nil {
+		w.oneTenant = len(wb.Summary.Tenants) == 1
+		if err := w.summary(wb.Summary); err != nil {
+			return fmt.Errorf("write workbook: sheet %s: %w", summarySheet, err)
+		}
+	}
 	for _, s := range wb.Sheets {
-		if err := writeSheet(ctx, f, st, s, &first); err != nil {
-			return fmt.Errorf("sheet %s: %w", s.Name, err)
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("write workbook: %w", err)
+		}
+		if err := w.sheet(s); err != nil {
+			return fmt.Errorf("write workbook: sheet %s: %w", s.Name, err)
 		}
 	}
 	f.SetActiveSheet(0)
@@ -66,8 +98,7 @@ func Write(ctx context.Context, path string, wb Workbook) (err error) {
 }
 
 func save(f *excelize.File, path string) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".seatledger-*.xlsx")
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".seatledger-*.xlsx")
 	if err != nil {
 		return fmt.Errorf("create workbook file: %w", err)
 	}
@@ -80,57 +111,81 @@ func save(f *excelize.File, path string) error {
 		tmp.Close()
 		return fmt.Errorf("write workbook %s: %w", path, err)
 	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("sync workbook %s: %w", path, err)
+	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write workbook %s: %w", path, err)
+		return fmt.Errorf("close workbook %s: %w", path, err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write workbook %s: %w", path, err)
+		return fmt.Errorf("rename workbook into %s: %w", path, err)
 	}
 	return nil
 }
 
-// writeSheet streams s over one or more sheet parts.
-func writeSheet(ctx context.Context, f *excelize.File, st *styles, s Sheet, first *bool) error {
-	if len(s.Columns) == 0 {
-		return errors.New("no columns")
+// addSheet creates a sheet (the first one renames excelize's "Sheet1").
+// Excel compares sheet names case-insensitively.
+func (w *writer) addSheet(name string) error {
+	key := strings.ToLower(name)
+	if w.sheets[key] {
+		return fmt.Errorf("sheet name %q is used twice", name)
 	}
-	var part *sheetPart
-	n, seen := 0, 0
-	open := func() error {
-		i := n / maxDataRows
-		rows := min(maxDataRows, s.RowCount-i*maxDataRows)
-		var err error
-		part, err = newPart(f, st, s, partName(s.Name, i), max(rows, 0), first)
-		return err
+	var err error
+	if !w.renamed {
+		err = w.f.SetSheetName("Sheet1", name)
+		w.renamed = true
+	} else {
+		_, err = w.f.NewSheet(name)
 	}
-	if err := open(); err != nil {
-		return err
-	}
-	err := s.Rows(func(vals []any) error {
-		if seen++; seen%4096 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if n > 0 && n%maxDataRows == 0 {
-			if err := part.close(); err != nil {
-				return err
-			}
-			if err := open(); err != nil {
-				return err
-			}
-		}
-		n++
-		if n > s.RowCount {
-			return fmt.Errorf("more rows than RowCount %d", s.RowCount)
-		}
-		return part.row(vals)
-	})
 	if err != nil {
-		return err
+		return fmt.Errorf("create sheet %q: %w", name, err)
 	}
-	if n != s.RowCount {
-		return fmt.Errorf("got %d rows, want RowCount %d", n, s.RowCount)
+	w.sheets[key] = true
+	return nil
+}
+
+// tableName makes a valid, workbook-unique Excel table name from a sheet
+// name: "Users (2)" -> "Users_2". Table names hold letters, digits, "_"
+// and "."; they start with a letter or "_" and may not look like a cell.
+func (w *writer) tableName(sheet string) string {
+	var b strings.Builder
+	under := false
+	for _, r := range sheet {
+		ok := r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+		if ok {
+			b.WriteRune(r)
+			under = false
+		} else if !under && b.Len() > 0 {
+			b.WriteByte('_')
+			under = true
+		}
 	}
-	return part.close()
+	name := strings.TrimRight(b.String(), "_")
+	if name == "" || !(name[0] == '_' || name[0] >= 'A' && name[0] <= 'Z' || name[0] >= 'a' && name[0] <= 'z') || looksLikeCell(name) {
+		name = "T_" + name
+	}
+	base := name
+	for i := 2; w.tables[strings.ToLower(name)]; i++ {
+		name = fmt.Sprintf("%s_%d", base, i)
+	}
+	w.tables[strings.ToLower(name)] = true
+	return name
+}
+
+// looksLikeCell reports names Excel reads as a reference: "A1", "XFD9",
+// "R1C1", "R", "C".
+func looksLikeCell(name string) bool {
+	u := strings.ToUpper(name)
+	if u == "R" || u == "C" {
+		return true
+	}
+	if _, _, err := excelize.CellNameToCoordinates(u); err == nil {
+		return true
+	}
+	var r, c int
+	n, _ := fmt.Sscanf(u, "R%dC%d", &r, &c)
+	return n == 2
 }
 
 // partName is the name of part i of a sheet: "Users", "Users (2)", ...

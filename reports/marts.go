@@ -1,0 +1,101 @@
+package reports
+
+// Highlight fills the data rows of a sheet whose cell in column Column
+// meets a condition: Equals (text, case-insensitive) when it is set, else a
+// number at most AtMost. Blank cells never match. The first matching
+// Highlight of a sheet wins. It is an Excel conditional format, so it
+// follows the rows when people sort or filter.
+type Highlight struct {
+	Column string // the Name of the column tested
+	Equals string
+	AtMost float64
+	Fill   string // background, RGB hex such as "FFC7CE"
+	Font   string // text colour, RGB hex; "" keeps the default
+}
+
+// Subtotal adds a block below a sheet's table that sums columns Sum per
+// distinct combination of columns By, in first-seen order sorted by the
+// By values. Missing values (nil) are skipped, as SQL's sum does; a group
+// whose values are all missing shows a blank. The table itself stays
+// clean, so its filters and totals are unaffected.
+type Subtotal struct {
+	Title string   // the block's title, e.g. "Subtotals by SKU"
+	By    []string // column Names to group by, e.g. tenant, sku_part_number, currency
+	Sum   []string // column Names to add up, e.g. assigned_units, annual_cost
+}
+
+// Colours of highlights: Excel's own "light red fill with dark red text"
+// and friends, which read well printed and on screen.
+const (
+	redFill, redFont       = "FFC7CE", "9C0006"
+	amberFill, amberFont   = "FFD8B0", "843C0C"
+	yellowFill, yellowFont = "FFEB9C", "7F6000"
+	blueFill, blueFont     = "DDEBF7", "1F4E78"
+)
+
+// martSheets are the sheet names and extras of seatledger's marts.
+var martSheets = map[string]struct {
+	name       string
+	highlights []Highlight
+	subtotal   *Subtotal
+}{
+	"mart_license_inventory":      {name: "Inventory"},
+	"mart_reclamation_candidates": {name: "Candidates"},
+	"mart_spend": {name: "Spend", subtotal: &Subtotal{
+		Title: "Subtotals by SKU", By: []string{"tenant", "sku_part_number", "currency"},
+		Sum: []string{"assigned_units", "annual_cost"},
+	}},
+	"mart_renewals": {name: "Renewals", highlights: []Highlight{
+		{Column: "days_to_renewal", AtMost: 30, Fill: redFill, Font: redFont},
+		{Column: "days_to_renewal", AtMost: 60, Fill: amberFill, Font: amberFont},
+		{Column: "days_to_renewal", AtMost: 90, Fill: yellowFill, Font: yellowFont},
+	}},
+	"mart_user_licenses": {name: "Users"},
+	"mart_findings": {name: "Findings", highlights: []Highlight{
+		{Column: "severity", Equals: "critical", Fill: redFill, Font: redFont},
+		{Column: "severity", Equals: "warning", Fill: amberFill, Font: amberFont},
+		{Column: "severity", Equals: "info", Fill: blueFill, Font: blueFont},
+	}},
+}
+
+// MartSheet lays out the sheet of one of seatledger's marts from its
+// column names: the sheet name (mart_spend -> "Spend"), ColumnsFor's
+// columns, and per mart the extras: Renewals highlighted within 30, 60 and
+// 90 days of renewal, Findings coloured by severity, Spend with subtotals
+// per SKU. Extras whose columns are absent are left out. An unknown mart
+// gets its own name and plain columns. The caller sets RowCount and Rows.
+func MartSheet(mart string, names []string) Sheet {
+	s := Sheet{Name: mart, Columns: ColumnsFor(names)}
+	m, ok := martSheets[mart]
+	if !ok {
+		return s
+	}
+	s.Name = m.name
+	has := map[string]bool{}
+	for _, n := range names {
+		has[n] = true
+	}
+	for _, h := range m.highlights {
+		if has[h.Column] {
+			s.Highlights = append(s.Highlights, h)
+		}
+	}
+	if m.subtotal != nil {
+		st := *m.subtotal
+		st.By, st.Sum = present(st.By, has), present(st.Sum, has)
+		if len(st.By) > 0 && len(st.Sum) > 0 {
+			s.Subtotal = &st
+		}
+	}
+	return s
+}
+
+func present(names []string, has map[string]bool) []string {
+	var out []string
+	for _, n := range names {
+		if has[n] {
+			out = append(out, n)
+		}
+	}
+	return out
+}
