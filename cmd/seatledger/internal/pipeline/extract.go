@@ -93,6 +93,7 @@ func extractUsers(ctx context.Context, snap *load.Snapshot, t Tenant, opts Optio
 			return fmt.Errorf("load users page %d: %w", page, err)
 		}
 		n += int64(len(users))
+		opts.Logger.Debug("users page loaded", "tenant", t.Name, "page", page, "users", n)
 		if opts.Progress != nil {
 			opts.Progress(t.Name, n)
 		}

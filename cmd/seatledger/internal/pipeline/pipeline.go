@@ -16,11 +16,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/seatledger/seatledger/extract"
 	"github.com/seatledger/seatledger/load"
+	xform "github.com/seatledger/seatledger/transform"
 )
 
 // Run statuses, as recorded in etl_runs.
@@ -56,13 +59,15 @@ type Options struct {
 
 // Result is the outcome of one tenant.
 type Result struct {
-	Tenant   string
-	RunID    string
-	Status   string
-	Err      error
-	Counts   load.SnapshotCounts
-	Degraded []string // optional datasets that failed
-	Duration time.Duration
+	Tenant string
+	RunID  string
+	// SnapshotDate is the UTC day of the snapshot the run wrote.
+	SnapshotDate time.Time
+	Status       string
+	Err          error
+	Counts       load.SnapshotCounts
+	Degraded     []string // optional datasets that failed
+	Duration     time.Duration
 }
 
 // Run extracts every tenant into w, one snapshot each, then rebuilds the
@@ -82,8 +87,51 @@ func Run(ctx context.Context, w *load.Warehouse, tenants []Tenant, opts Options)
 	}
 	if err := transform(ctx, w, opts); err != nil {
 		errs = append(errs, err)
+	} else {
+		for i := range results {
+			if err := checkHealth(ctx, w, &results[i], opts); err != nil {
+				errs = append(errs, err)
+			}
+		}
 	}
 	return results, errors.Join(errs...)
+}
+
+// Degradations found by the transforms, reported in Result.Degraded.
+const (
+	DegradedConcealed     = "usage_report_concealed"
+	DegradedReportMissing = "usage_report_missing"
+)
+
+// checkHealth marks a tenant's fresh snapshot degraded when the
+// transforms found its usage report concealed or missing: reclamation
+// candidates of such a snapshot cannot be trusted (PRODUCT.md).
+func checkHealth(ctx context.Context, w *load.Warehouse, r *Result, opts Options) error {
+	if r.Err != nil || r.Status == StatusFailed {
+		return nil
+	}
+	var concealed, missing bool
+	err := w.DB().QueryRowContext(ctx, xform.SnapshotHealthQuery, r.Tenant, r.SnapshotDate).Scan(&concealed, &missing)
+	if err != nil {
+		return fmt.Errorf("tenant %s: check snapshot health: %w", r.Tenant, err)
+	}
+	var why []string
+	if concealed {
+		why = append(why, DegradedConcealed)
+	}
+	if missing && !slices.Contains(r.Degraded, DatasetUsageReport) {
+		why = append(why, DegradedReportMissing)
+	}
+	if len(why) == 0 {
+		return nil
+	}
+	run := load.Run{ID: r.RunID, Tenant: r.Tenant, SnapshotDate: r.SnapshotDate}
+	if err := w.MarkDegraded(ctx, run, strings.Join(why, ", ")); err != nil {
+		return err
+	}
+	r.Status, r.Degraded = StatusDegraded, append(r.Degraded, why...)
+	opts.Logger.Warn("snapshot degraded", "tenant", r.Tenant, "run_id", r.RunID, "why", why)
+	return nil
 }
 
 func transform(ctx context.Context, w *load.Warehouse, opts Options) error {
@@ -109,7 +157,7 @@ func (o Options) withDefaults() Options {
 func runTenant(ctx context.Context, w *load.Warehouse, t Tenant, runID string, opts Options) Result {
 	start := opts.Now()
 	log := opts.Logger.With("run_id", runID, "tenant", t.Name)
-	res := Result{Tenant: t.Name, RunID: runID}
+	res := Result{Tenant: t.Name, RunID: runID, SnapshotDate: utcDate(start)}
 	run := load.Run{ID: runID, Tenant: t.Name, SnapshotDate: utcDate(start), StartedAt: start, Status: load.StatusRunning}
 	if err := w.StartRun(ctx, run); err != nil {
 		res.Status, res.Err = StatusFailed, fmt.Errorf("record run start: %w", err)

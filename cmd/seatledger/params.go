@@ -1,0 +1,62 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
+	"github.com/seatledger/seatledger/load"
+	"github.com/seatledger/seatledger/transform"
+)
+
+// paramTables turns the configuration's rules and price book, and the
+// embedded reference data (SKU catalogue, workloads, containment), into the
+// tables the transforms read.
+func paramTables(cfg *config.Config) ([]load.ParamTable, error) {
+	params, err := transform.ParamTables(rulesOf(cfg.Rules), pricingOf(cfg.Pricing))
+	if err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	ref, err := transform.ReferenceTables()
+	if err != nil {
+		return nil, fmt.Errorf("reference data: %w", err)
+	}
+	out := make([]load.ParamTable, 0, len(params)+len(ref))
+	for _, t := range append(params, ref...) {
+		cols := make([]load.Column, len(t.Columns))
+		for i, c := range t.Columns {
+			cols[i] = load.Column{Name: c.Name, Type: c.Type}
+		}
+		out = append(out, load.ParamTable{Name: t.Name, Columns: cols, Rows: t.Rows})
+	}
+	return out, nil
+}
+
+func rulesOf(r config.Rules) transform.Rules {
+	out := transform.Rules{InactivityDays: r.InactivityDays, GraceDays: r.GraceDays, IgnoreSKUs: r.IgnoreSKUs}
+	for _, e := range r.Exclusions {
+		out.Exclusions = append(out.Exclusions, transform.Exclusion{
+			UPN: e.UPN, GroupID: e.GroupID, Department: e.Department, SKU: e.SKU,
+			Reason: e.Reason, Until: dateOf(e.Until),
+		})
+	}
+	return out
+}
+
+func pricingOf(p config.Pricing) transform.Pricing {
+	out := transform.Pricing{Currency: p.Currency, FX: p.FX}
+	for _, pr := range p.Prices {
+		out.Prices = append(out.Prices, transform.Price{
+			SKU: pr.SKU, UnitPrice: pr.UnitPrice, Currency: pr.Currency, Billing: pr.Billing, Term: pr.Term,
+			Effective: pr.Effective.Time(), Expires: dateOf(pr.Expires),
+		})
+	}
+	return out
+}
+
+func dateOf(d *config.Date) time.Time {
+	if d == nil {
+		return time.Time{}
+	}
+	return d.Time()
+}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// exitCoder is an error that carries its own process exit code.
+type exitCoder interface {
+	error
+	ExitCode() int
+}
+
+// exitError wraps an error with an exit code: 1 for failures, 2 for usage
+// and configuration errors, 3 for a partial run (some tenants failed).
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e exitError) Error() string { return e.err.Error() }
+func (e exitError) Unwrap() error { return e.err }
+func (e exitError) ExitCode() int { return e.code }
+
+// globals are the flags every command shares.
+type globals struct {
+	configPath string
+	logLevel   string
+	logFormat  string
+	stdout     io.Writer
+	stderr     io.Writer
+	getenv     func(string) string
+}
+
+// run is the whole program: main only adds the signal context and the exit.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return runWith(ctx, args, stdout, stderr, os.Getenv)
+}
+
+// runWith is run with the environment read through getenv, so that tests
+// run commands in-process without touching the process environment.
+func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	g := &globals{stdout: stdout, stderr: stderr, getenv: getenv}
+	root := &cobra.Command{
+		Use:           "seatledger",
+		Short:         "Microsoft 365 licence spend: nightly ETL into DuckDB, reclamation candidates, workbook and metrics",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetContext(ctx)
+	pf := root.PersistentFlags()
+	pf.StringVarP(&g.configPath, "config", "c", "", "configuration file (YAML); env SEATLEDGER_CONFIG")
+	pf.StringVar(&g.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	pf.StringVar(&g.logFormat, "log-format", "text", "log format: text or json")
+	root.AddCommand(
+		demoCmd(g), runCmd(g), checkCmd(g), queryCmd(g), graphsimCmd(g),
+	)
+	return root.ExecuteContext(ctx)
+}
+
+// logger builds the structured logger all stages receive. Logs go to stderr
+// so that stdout stays clean for results.
+func (g *globals) logger() (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(g.logLevel)); err != nil {
+		return nil, usageErr(fmt.Errorf("--log-level: %w", err))
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch strings.ToLower(g.logFormat) {
+	case "text":
+		return slog.New(slog.NewTextHandler(g.stderr, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(g.stderr, opts)), nil
+	default:
+		return nil, usageErr(fmt.Errorf("--log-format: must be text or json, got %q", g.logFormat))
+	}
+}
+
+func usageErr(err error) error { return exitError{code: 2, err: err} }

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/pipeline"
+	"github.com/seatledger/seatledger/load"
+)
+
+// summaryQuery totals the latest snapshot of every tenant: users and SKUs
+// from the raw tables, seats from mart_summary_kpis (ignored free and
+// viral SKUs left out, suspended units not counted as purchased).
+const summaryQuery = `
+WITH latest AS (
+    SELECT tenant, max(snapshot_date) AS snapshot_date FROM snapshots GROUP BY tenant
+), seats AS (
+    SELECT tenant, sum(seats_purchased) AS purchased, sum(seats_consumed) AS consumed,
+        sum(seats_unused) AS unused, sum(idle_licences) AS idle
+    FROM mart_summary_kpis GROUP BY tenant
+)
+SELECT l.tenant,
+    (SELECT count(*) FROM raw_users u WHERE u.tenant = l.tenant AND u.snapshot_date = l.snapshot_date) AS users,
+    (SELECT count(*) FROM raw_subscribed_skus s WHERE s.tenant = l.tenant AND s.snapshot_date = l.snapshot_date) AS skus,
+    coalesce(s.purchased, 0), coalesce(s.consumed, 0), coalesce(s.unused, 0), coalesce(s.idle, 0)
+FROM latest l LEFT JOIN seats s USING (tenant) ORDER BY l.tenant`
+
+// printSummary writes the per-tenant outcome and totals and the file paths.
+func printSummary(ctx context.Context, out io.Writer, w *load.Warehouse, results []pipeline.Result, warehouse, workbook string) error {
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "tenant\tstatus\tusers\tSKUs\tpurchased\tconsumed\tunused\tidle\tseconds")
+	status := map[string]pipeline.Result{}
+	for _, r := range results {
+		status[r.Tenant] = r
+	}
+	err := w.Stream(ctx, summaryQuery, nil, func(_ []string, v []any) error {
+		name := fmt.Sprint(v[0])
+		r, ok := status[name]
+		if !ok {
+			return nil // another tenant's older snapshot: not part of this run
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%v\t%v\t%v\t%v\t%v\t%v\t%.1f\n", name, r.Status, v[1], v[2], v[3], v[4], v[5], v[6], r.Duration.Seconds())
+		delete(status, name)
+		return nil
+	})
+	for _, r := range results {
+		if _, left := status[r.Tenant]; left {
+			fmt.Fprintf(tw, "%s\t%s\t-\t-\t-\t-\t-\t-\t%.1f\n", r.Tenant, r.Status, r.Duration.Seconds())
+		}
+	}
+	if ferr := tw.Flush(); ferr != nil {
+		return ferr
+	}
+	for _, r := range results {
+		if r.Err != nil {
+			fmt.Fprintf(out, "tenant %s failed: %v\n", r.Tenant, r.Err)
+		} else if len(r.Degraded) > 0 {
+			fmt.Fprintf(out, "tenant %s degraded: %v failed\n", r.Tenant, r.Degraded)
+		}
+	}
+	fmt.Fprintf(out, "warehouse: %s\n", warehouse)
+	if workbook != "" {
+		fmt.Fprintf(out, "workbook:  %s\n", workbook)
+	}
+	if err != nil {
+		return fmt.Errorf("summarise warehouse: %w", err)
+	}
+	return nil
+}
+
+// runOutcome turns the tenants' results into the exit: 0 when all
+// succeeded (degraded counts as success), 3 when some failed, 1 when all did
+// or the run itself failed.
+func runOutcome(results []pipeline.Result, err error) error {
+	if err == nil {
+		return nil
+	}
+	failed := 0
+	for _, r := range results {
+		if r.Err != nil {
+			failed++
+		}
+	}
+	if failed > 0 && failed < len(results) {
+		return exitError{code: 3, err: fmt.Errorf("%d of %d tenants failed: %w", failed, len(results), err)}
+	}
+	return err
+}
+
+func joinErr(a, b error) error { return errors.Join(a, b) }
