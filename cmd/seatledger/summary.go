@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/pipeline"
@@ -31,7 +32,7 @@ FROM latest l LEFT JOIN seats s USING (tenant) ORDER BY l.tenant`
 // printSummary writes the per-tenant outcome and totals and the file paths.
 func printSummary(ctx context.Context, out io.Writer, w *load.Warehouse, results []pipeline.Result, warehouse, workbook string) error {
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "tenant\tstatus\tusers\tSKUs\tpurchased\tconsumed\tunused\tidle\tseconds")
+	fmt.Fprintln(tw, "tenant\tstatus\tusers\tSKUs\tpurchased\tconsumed\tunused\tcandidates\tseconds")
 	status := map[string]pipeline.Result{}
 	for _, r := range results {
 		status[r.Tenant] = r
@@ -60,6 +61,9 @@ func printSummary(ctx context.Context, out io.Writer, w *load.Warehouse, results
 		} else if len(r.Degraded) > 0 {
 			fmt.Fprintf(out, "tenant %s degraded: %v failed\n", r.Tenant, r.Degraded)
 		}
+	}
+	if rerr := printReclaimable(ctx, out, w); rerr != nil {
+		err = errors.Join(err, rerr)
 	}
 	fmt.Fprintf(out, "warehouse: %s\n", warehouse)
 	if workbook != "" {
@@ -91,3 +95,41 @@ func runOutcome(results []pipeline.Result, err error) error {
 }
 
 func joinErr(a, b error) error { return errors.Join(a, b) }
+
+// printReclaimable prints the annual cost of the reclamation candidates
+// per tenant and currency: what can be reassigned now and what can only be
+// cut at the next renewal (annual terms).
+func printReclaimable(ctx context.Context, out io.Writer, w *load.Warehouse) error {
+	return w.Stream(ctx, `SELECT tenant, currency, idle_licences, coalesce(reassignable_now, 0),
+		coalesce(reducible_at_renewal, 0)
+		FROM mart_summary_kpis WHERE idle_licences > 0 ORDER BY tenant, currency = '', currency`, nil,
+		func(_ []string, v []any) error {
+			cur := str(v[1])
+			if cur == "" {
+				_, err := fmt.Fprintf(out, "tenant %s: %d candidates on unpriced SKUs (add prices to see their cost)\n", v[0], num(v[2]))
+				return err
+			}
+			_, err := fmt.Fprintf(out, "tenant %s: %d candidates, reclaimable %s %s a year now, %s %s more at renewal\n",
+				v[0], num(v[2]), cur, thousands(money(v[3])), cur, thousands(money(v[4])))
+			return err
+		})
+}
+
+// thousands formats an amount with two decimals and thousands separators.
+func thousands(f float64) string {
+	s := fmt.Sprintf("%.2f", f)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	intPart, frac := s[:len(s)-3], s[len(s)-3:]
+	var b strings.Builder
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String() + frac
+	}
+	return b.String() + frac
+}

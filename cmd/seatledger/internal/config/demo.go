@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"encoding/csv"
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 )
@@ -23,9 +24,20 @@ const (
 	demoEURRate  = 1.08
 )
 
+// demoMonthlyTerm are the SKUs the demo buys on a monthly commitment, so
+// that its candidates show both seats reassignable now (monthly: the seat
+// count can drop at once) and seats reducible only at renewal (annual).
+// Microsoft charges 20 % more for the monthly term (NCE), and so does the
+// demo.
+var demoMonthlyTerm = map[string]bool{"POWER_BI_PRO": true, "EXCHANGESTANDARD": true}
+
+// monthlyTermPremium is the NCE price uplift of a monthly commitment.
+const monthlyTermPremium = 1.2
+
 // DemoPricing returns the pricing used by `seatledger demo`: USD
 // reporting currency, every row of the embedded list-price CSV as billing
-// monthly, term annual, effective 2020-01-01, plus one EUR entry and its
+// monthly, term annual (monthly, at the 20 % premium, for the
+// demoMonthlyTerm SKUs), effective 2020-01-01, plus one EUR entry and its
 // fx rate.
 func DemoPricing() Pricing {
 	prices, err := parseListPrices(listPricesCSV)
@@ -33,6 +45,12 @@ func DemoPricing() Pricing {
 		// The file is embedded and covered by tests: failing here is a
 		// build defect, not an input error.
 		panic(fmt.Sprintf("embedded demodata/list-prices-example.csv: %v", err))
+	}
+	for i, p := range prices {
+		if demoMonthlyTerm[p.SKU] {
+			prices[i].Term = "monthly"
+			prices[i].UnitPrice = math.Round(p.UnitPrice*monthlyTermPremium*100) / 100
+		}
 	}
 	prices = append(prices, Price{
 		SKU: demoEURSKU, UnitPrice: demoEURPrice, Currency: "EUR",
