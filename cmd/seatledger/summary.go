@@ -40,8 +40,8 @@ func printSummary(ctx context.Context, out io.Writer, w *load.Warehouse, results
 	err := w.Stream(ctx, summaryQuery, nil, func(_ []string, v []any) error {
 		name := fmt.Sprint(v[0])
 		r, ok := status[name]
-		if !ok {
-			return nil // another tenant's older snapshot: not part of this run
+		if !ok || r.Err != nil {
+			return nil // not part of this run, or failed: its stored snapshot is older
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%v\t%v\t%v\t%v\t%v\t%v\t%.1f\n", name, r.Status, v[1], v[2], v[3], v[4], v[5], v[6], r.Duration.Seconds())
 		delete(status, name)
@@ -101,11 +101,11 @@ func joinErr(a, b error) error { return errors.Join(a, b) }
 // cut at the next renewal (annual terms).
 func printReclaimable(ctx context.Context, out io.Writer, w *load.Warehouse) error {
 	return w.Stream(ctx, `SELECT tenant, currency, idle_licences, coalesce(reassignable_now, 0),
-		coalesce(reducible_at_renewal, 0)
+		coalesce(reducible_at_renewal, 0), reassignable_now IS NULL AND reducible_at_renewal IS NULL
 		FROM mart_summary_kpis WHERE idle_licences > 0 ORDER BY tenant, currency = '', currency`, nil,
 		func(_ []string, v []any) error {
 			cur := str(v[1])
-			if cur == "" {
+			if unpriced, _ := v[5].(bool); cur == "" || unpriced {
 				_, err := fmt.Fprintf(out, "tenant %s: %d candidates on unpriced SKUs (add prices to see their cost)\n", v[0], num(v[2]))
 				return err
 			}

@@ -229,3 +229,21 @@ func (a Auth) validate(clientID string) []error {
 	}
 	return errs
 }
+
+// redacted replaces secret values when an Auth is printed.
+const redacted = "<secret>"
+
+// Format prints the Auth with its secret, certificate and password
+// replaced by <secret>, whatever the verb (%v, %+v, %#v, %s), so that a log
+// line, an error or a panic that prints a Config never shows them.
+func (a Auth) Format(f fmt.State, _ rune) {
+	hide := func(set bool) string {
+		if set {
+			return redacted
+		}
+		return ""
+	}
+	fmt.Fprintf(f, "{Method:%s ClientSecret:%s CertificatePEM:%s CertificatePassword:%s ManagedIdentityClientID:%s FederatedTokenFile:%s}",
+		a.Method, hide(a.ClientSecret != ""), hide(len(a.CertificatePEM) > 0), hide(a.CertificatePassword != ""),
+		a.ManagedIdentityClientID, a.FederatedTokenFile)
+}

@@ -132,7 +132,7 @@ func (s *Server) checkTokenRequest(r *http.Request, tenant string) (string, stri
 	}
 	switch {
 	case f.Get("client_secret") != "":
-		if f.Get("client_secret") != s.secret {
+		if f.Get("client_secret") != s.ClientSecret() {
 			return "", "", &entraFailure{401, "invalid_client", 7000215, fmt.Sprintf("Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '%s'.", s.client)}
 		}
 		return aud, "1", nil

@@ -105,6 +105,7 @@ type Server struct {
 	requests atomic.Int64 // Graph requests so far, for fault decisions
 	outage   atomic.Bool
 	latency  atomic.Int64 // time.Duration added to Graph responses
+	secretMu sync.RWMutex // guards secret (SetClientSecret)
 	stats    statsRecorder
 }
 
@@ -270,7 +271,19 @@ func (s *Server) TenantID() string { return s.tenant.tenantID }
 func (s *Server) ClientID() string { return s.client }
 
 // ClientSecret is the secret the token endpoint accepts.
-func (s *Server) ClientSecret() string { return s.secret }
+func (s *Server) ClientSecret() string {
+	s.secretMu.RLock()
+	defer s.secretMu.RUnlock()
+	return s.secret
+}
+
+// SetClientSecret changes the secret the token endpoint accepts from now
+// on, as when an administrator rotates it: the old one gets 401.
+func (s *Server) SetClientSecret(secret string) {
+	s.secretMu.Lock()
+	defer s.secretMu.Unlock()
+	s.secret = secret
+}
 
 // Tenant returns the simulated tenant.
 func (s *Server) Tenant() *Tenant { return s.tenant }

@@ -87,7 +87,7 @@ func (s *Server) decodeSkipToken(kind, tok string) (int, bool) {
 }
 
 func (s *Server) skipMAC(kind string, offset []byte) []byte {
-	m := hmac.New(sha256.New, []byte(s.secret))
+	m := hmac.New(sha256.New, []byte(s.ClientSecret()))
 	m.Write([]byte(kind))
 	m.Write(offset)
 	return m.Sum(nil)[:12]
