@@ -101,6 +101,10 @@ func runPipeline(ctx context.Context, g *globals, cfg *config.Config, tenants []
 	if err != nil {
 		return usageErr(err)
 	}
+	pseudo, err := g.pseudonymizer(cfg.Reports)
+	if err != nil {
+		return usageErr(err)
+	}
 	w, err := load.Open(ctx, cfg.Warehouse.Path, load.WithLogger(log))
 	if err != nil {
 		return fmt.Errorf("open warehouse %s: %w", cfg.Warehouse.Path, err)
@@ -113,7 +117,7 @@ func runPipeline(ctx context.Context, g *globals, cfg *config.Config, tenants []
 	prog.done()
 	book := ""
 	if cfg.Reports.Excel {
-		if book, err = writeWorkbook(ctx, w, cfg.Reports.Dir, cfg.Reports.Keep, now); err != nil {
+		if book, err = writeWorkbook(ctx, w, cfg.Reports.Dir, cfg.Reports.Keep, now, pseudo); err != nil {
 			runErr = joinErr(runErr, fmt.Errorf("write workbook: %w", err))
 		}
 	}

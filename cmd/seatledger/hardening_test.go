@@ -150,3 +150,63 @@ func TestTwoRunsAtOnce(t *testing.T) {
 		t.Errorf("etl_runs: got %d runs, want 1 (the refused run records nothing)", n)
 	}
 }
+
+// TestPseudonymizedWorkbook: with reports.pseudonymize no user principal
+// name, display name or mail address of the tenant reaches the workbook
+// (written twice: a same-day re-run replaces it), and a missing key is a
+// clear error. Pseudonym stability is transform's unit test.
+func TestPseudonymizedWorkbook(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "seatledger.yml")
+	writeFile(t, cfg, "reports:\n  pseudonymize: true\n  pseudonym_key_env: PSEUDO_KEY\n")
+	env := map[string]string{"PSEUDO_KEY": "a-key-of-32-bytes-for-the-tests!"}
+	books := map[string]bool{}
+	for run := range 2 {
+		out, errOut, err := runMain(t, env, "demo", "--config", cfg, "--dir", filepath.Join(dir, "demo"), "--users", "200", "--throttle-rate", "0")
+		if err != nil {
+			t.Fatalf("demo %d: %v\n%s", run, err, errOut)
+		}
+		book := strings.TrimSpace(out[strings.Index(out, "workbook:")+len("workbook:"):])
+		books[firstLine(book)] = true
+	}
+	if len(books) != 1 {
+		t.Fatalf("workbooks: %v, want one (same day)", books)
+	}
+	var book string
+	for b := range books {
+		book = b
+	}
+	db := openWarehouse(t, filepath.Join(dir, "demo", "seatledger.duckdb"))
+	rows, err := db.Query("SELECT user_principal_name, display_name, coalesce(mail, '') FROM raw_users WHERE account_enabled LIMIT 40")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var upn, name, mail string
+		if err := rows.Scan(&upn, &name, &mail); err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range []string{upn, name, mail} {
+			if v != "" && zipContains(t, book, v) {
+				t.Errorf("the workbook holds %q", v)
+			}
+		}
+		n++
+	}
+	if n == 0 || !zipContains(t, book, "@pseudonym.invalid") {
+		t.Errorf("checked %d users; want pseudonyms in the workbook", n)
+	}
+	_, errOut, err := runMain(t, map[string]string{}, "demo", "--config", cfg, "--dir", filepath.Join(dir, "nokey"), "--users", "50")
+	if err == nil || !strings.Contains(err.Error(), "PSEUDO_KEY") {
+		t.Errorf("demo without the key: got %v (%s), want an error naming PSEUDO_KEY", err, errOut)
+	}
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

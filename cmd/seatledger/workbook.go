@@ -1,14 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
 	"github.com/seatledger/seatledger/load"
 	"github.com/seatledger/seatledger/reports"
+	"github.com/seatledger/seatledger/transform"
 )
 
 // workbookMarts are the workbook's sheets after the Summary: each mart and
@@ -24,7 +27,9 @@ var workbookMarts = []struct{ mart, order string }{
 
 // writeWorkbook writes the workbook of the latest snapshots into dir, named
 // by day, keeps the newest keep workbooks there, and returns its path.
-func writeWorkbook(ctx context.Context, w *load.Warehouse, dir string, keep int, day time.Time) (string, error) {
+// With a pseudonymizer (reports.pseudonymize), names and addresses are
+// replaced by pseudonyms in every sheet.
+func writeWorkbook(ctx context.Context, w *load.Warehouse, dir string, keep int, day time.Time, pseudo *transform.Pseudonymizer) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("create reports directory: %w", err)
 	}
@@ -34,7 +39,7 @@ func writeWorkbook(ctx context.Context, w *load.Warehouse, dir string, keep int,
 	}
 	wb := reports.Workbook{Summary: summary}
 	for _, m := range workbookMarts {
-		sheet, err := martSheet(ctx, w, m.mart, m.order)
+		sheet, err := martSheet(ctx, w, m.mart, m.order, pseudo)
 		if err != nil {
 			return "", fmt.Errorf("sheet of %s: %w", m.mart, err)
 		}
@@ -52,8 +57,8 @@ func writeWorkbook(ctx context.Context, w *load.Warehouse, dir string, keep int,
 
 // martSheet lays out one mart's sheet: its columns and exact row count
 // first (the sheet's dimension is written before its rows), then a
-// repeatable row stream.
-func martSheet(ctx context.Context, w *load.Warehouse, mart, order string) (reports.Sheet, error) {
+// repeatable row stream, pseudonymised when pseudo is set.
+func martSheet(ctx context.Context, w *load.Warehouse, mart, order string, pseudo *transform.Pseudonymizer) (reports.Sheet, error) {
 	query := "SELECT * FROM " + mart + " ORDER BY " + order
 	cols, err := w.Columns(ctx, query)
 	if err != nil {
@@ -65,8 +70,45 @@ func martSheet(ctx context.Context, w *load.Warehouse, mart, order string) (repo
 	}
 	sheet := reports.MartSheet(mart, cols)
 	sheet.RowCount = n
+	var hide func([]any)
+	if pseudo != nil {
+		hide = pseudo.Row(cols)
+	}
 	sheet.Rows = func(yield func([]any) error) error {
-		return w.Stream(ctx, query, nil, func(_ []string, vals []any) error { return yield(vals) })
+		return w.Stream(ctx, query, nil, func(_ []string, vals []any) error {
+			if hide != nil {
+				hide(vals)
+			}
+			return yield(vals)
+		})
 	}
 	return sheet, nil
+}
+
+// pseudonymizer returns the reports' pseudonymizer when
+// reports.pseudonymize is on, its key read from the configured variable or
+// file (errors name them, never the key); nil when it is off.
+func (g *globals) pseudonymizer(r config.Reports) (*transform.Pseudonymizer, error) {
+	if !r.Pseudonymize {
+		return nil, nil
+	}
+	var key []byte
+	switch {
+	case r.PseudonymKeyEnv != "":
+		key = []byte(g.getenv(r.PseudonymKeyEnv))
+		if len(key) == 0 {
+			return nil, fmt.Errorf("reports.pseudonym_key_env: environment variable %s is empty or unset", r.PseudonymKeyEnv)
+		}
+	default:
+		b, err := os.ReadFile(r.PseudonymKeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("reports.pseudonym_key_file: %w", err)
+		}
+		key = bytes.TrimRight(b, "\r\n")
+	}
+	p, err := transform.NewPseudonymizer(key)
+	if err != nil {
+		return nil, fmt.Errorf("reports.pseudonym_key: %w", err)
+	}
+	return p, nil
 }

@@ -63,9 +63,16 @@ type Reports struct {
 	// Keep is how many dated workbooks to keep in Dir (default 14; 0 keeps
 	// all).
 	Keep int `yaml:"keep"`
-	// Pseudonymize replaces user principal names and display names with
-	// stable pseudonyms in every report.
+	// Pseudonymize replaces user principal names, display names and mail
+	// addresses with stable pseudonyms (a keyed HMAC-SHA256) in every
+	// report, for organisations whose works council requires it.
 	Pseudonymize bool `yaml:"pseudonymize"`
+	// PseudonymKeyEnv names the environment variable holding the HMAC
+	// key (at least 16 bytes); required with Pseudonymize, unless
+	// PseudonymKeyFile is set. The same key gives the same pseudonyms.
+	PseudonymKeyEnv string `yaml:"pseudonym_key_env"`
+	// PseudonymKeyFile is a file holding the HMAC key instead.
+	PseudonymKeyFile string `yaml:"pseudonym_key_file"`
 }
 
 // Tenant is one Microsoft 365 tenant to extract.

@@ -104,6 +104,12 @@ func (r Reports) validate(ck *checker) {
 	if r.Keep < 0 {
 		ck.add("reports.keep", "must be >= 0 (0 keeps all), got %d", r.Keep)
 	}
+	switch {
+	case r.PseudonymKeyEnv != "" && r.PseudonymKeyFile != "":
+		ck.add("reports.pseudonym_key_env", "set only one of pseudonym_key_env and pseudonym_key_file")
+	case r.Pseudonymize && r.PseudonymKeyEnv == "" && r.PseudonymKeyFile == "":
+		ck.add("reports.pseudonym_key_env", "required when reports.pseudonymize is true (or pseudonym_key_file): the key of the pseudonyms")
+	}
 }
 
 func (r Rules) validate(ck *checker) {
