@@ -108,6 +108,9 @@ func (s *Snapshot) Commit(status string) error {
 	}
 	err := s.closeAppenders()
 	if err == nil {
+		_, err = s.dedupeUsers()
+	}
+	if err == nil {
 		_, err = s.conn.ExecContext(s.ctx, `INSERT OR REPLACE INTO snapshots
 			(tenant, snapshot_date, run_id, status, committed_at) VALUES (?, ?, ?, ?, ?)`,
 			s.tenant, s.date, s.runID, status, time.Now().UTC())

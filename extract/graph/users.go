@@ -29,7 +29,7 @@ type wireUser struct {
 	Country                 string                `json:"country"`
 	UsageLocation           string                `json:"usageLocation"`
 	UserType                string                `json:"userType"`
-	AccountEnabled          bool                  `json:"accountEnabled"`
+	AccountEnabled          *bool                 `json:"accountEnabled"`
 	CreatedDateTime         string                `json:"createdDateTime"`
 	AssignedLicenses        []wireLicense         `json:"assignedLicenses"`
 	LicenseAssignmentStates []wireAssignmentState `json:"licenseAssignmentStates"`
@@ -68,11 +68,14 @@ func parseTime(s string) (time.Time, error) {
 }
 
 func (w *wireUser) record() (extract.User, error) {
+	// accountEnabled can be null (not returned for some synced or
+	// partially provisioned accounts): unknown counts as enabled, so that a
+	// missing field never makes an active user a disabled_account candidate.
 	u := extract.User{
 		ID: w.ID, UserPrincipalName: w.UserPrincipalName, DisplayName: w.DisplayName,
 		Mail: w.Mail, Department: w.Department, CompanyName: w.CompanyName,
 		Country: w.Country, UsageLocation: w.UsageLocation, UserType: w.UserType,
-		AccountEnabled: w.AccountEnabled, AssignedLicenses: licenses(w.AssignedLicenses),
+		AccountEnabled: w.AccountEnabled == nil || *w.AccountEnabled, AssignedLicenses: licenses(w.AssignedLicenses),
 	}
 	if w.EmployeeOrgData != nil {
 		u.CostCenter = w.EmployeeOrgData.CostCenter
