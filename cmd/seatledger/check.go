@@ -21,12 +21,14 @@ var permissions = []struct {
 	for_     string
 	implied  []string
 	optional bool
+	missing  string // optional only: what a missing grant means
 }{
-	{"User.Read.All", "users and their licences", []string{"User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}, false},
-	{"Organization.Read.All", "subscribedSkus and directory/subscriptions", []string{"Organization.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}, false},
-	{"Reports.Read.All", "the usage report", nil, false},
-	{"ReportSettings.Read.All", "the report concealment setting", []string{"ReportSettings.ReadWrite.All"}, false},
-	{"GroupMember.Read.All", "names of licensing groups", []string{"Group.Read.All", "Group.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}, true},
+	{"User.Read.All", "users and their licences", []string{"User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}, false, ""},
+	{"Organization.Read.All", "subscribedSkus and directory/subscriptions", []string{"Organization.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}, false, ""},
+	{"Reports.Read.All", "the usage report", nil, false, ""},
+	{"ReportSettings.Read.All", "the report concealment setting", []string{"ReportSettings.ReadWrite.All"}, false, ""},
+	{"GroupMember.Read.All", "names of licensing groups", []string{"Group.Read.All", "Group.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}, true, "names of licensing groups will be empty"},
+	{"LicenseAssignment.ReadWrite.All", "licence changes by reclaim apply, replace and undo", []string{"User.ReadWrite.All", "Directory.ReadWrite.All"}, true, "needed only for reclaim apply"},
 }
 
 // maxSkew is the clock difference from the identity platform that check
@@ -133,7 +135,7 @@ func checkRoles(out io.Writer, roles []string) bool {
 		case granted:
 			fmt.Fprintf(out, "  ok    permission %s (%s)\n", p.name, p.for_)
 		case p.optional:
-			fmt.Fprintf(out, "  warn  permission %s missing: %s will be empty\n", p.name, p.for_)
+			fmt.Fprintf(out, "  warn  permission %s missing: %s\n", p.name, p.missing)
 		default:
 			ok = fail(out, "permission "+p.name, fmt.Errorf("missing (needed for %s): grant the application permission and admin consent", p.for_))
 		}

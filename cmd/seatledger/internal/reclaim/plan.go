@@ -1,0 +1,165 @@
+// Package reclaim holds the files and decisions of seatledger's licence
+// actions (reclaim plan, apply, replace, undo): the plan file that names
+// exactly which SKU leaves which user and why, the undo file written
+// before the first change, and the per-row decision of what to send to
+// Graph given the licences a user holds right now. It does no I/O beyond
+// reading and writing those files.
+package reclaim
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"time"
+)
+
+// Operations of a plan (and of the actions table).
+const (
+	OpRemove  = "remove"  // remove the SKU
+	OpReplace = "replace" // add ToSku and remove the SKU in one assignLicense call
+	OpUndo    = "undo"    // re-assign what an apply removed
+)
+
+// ReasonListed is the reason of a row listed in a CSV that is not a
+// current candidate, planned with --force-listed.
+const ReasonListed = "listed"
+
+// activityReasons are the reasons that rest on the usage report: never
+// acted on for a tenant whose report conceals user names.
+var activityReasons = []string{"never_used", "inactive"}
+
+// ActivityBased reports whether reason rests on usage data.
+func ActivityBased(reason string) bool { return slices.Contains(activityReasons, reason) }
+
+// planVersion is the plan and undo file format version.
+const planVersion = 1
+
+// Plan is a plan file: the licence changes one apply may make.
+type Plan struct {
+	Version   int               `json:"version"`
+	ID        string            `json:"plan_id"`
+	CreatedAt time.Time         `json:"created_at"`
+	Operation string            `json:"operation"` // remove or replace
+	Source    string            `json:"source"`    // "candidates" or "csv:FILE"
+	Filters   map[string]string `json:"filters,omitempty"`
+	Items     []Item            `json:"items"`
+}
+
+// Item is one planned change: SkuID leaves UserID (for replace, ToSkuID
+// takes its place), and why.
+type Item struct {
+	Tenant            string   `json:"tenant"`
+	UserID            string   `json:"user_id"`
+	UserPrincipalName string   `json:"user_principal_name,omitempty"`
+	SkuID             string   `json:"sku_id"`
+	SkuPartNumber     string   `json:"sku_part_number"`
+	ToSkuID           string   `json:"to_sku_id,omitempty"`
+	ToSkuPartNumber   string   `json:"to_sku_part_number,omitempty"`
+	Reason            string   `json:"reason"` // first candidate reason, or "listed"
+	Reasons           []string `json:"reasons,omitempty"`
+	IdleDays          *int64   `json:"idle_days,omitempty"`
+	Action            string   `json:"action,omitempty"` // remove_direct or remove_from_group (as of the snapshot)
+	AssignedByGroups  []string `json:"assigned_by_groups,omitempty"`
+	Currency          string   `json:"currency,omitempty"`
+	AnnualSavings     *float64 `json:"annual_savings,omitempty"`
+	CSVLine           int      `json:"csv_line,omitempty"`
+	Forced            bool     `json:"forced,omitempty"` // listed, not a current candidate
+}
+
+// NewID returns a plan (or apply) id: the UTC date and time and 8 random
+// hex digits, e.g. 20261123T101500Z-1a2b3c4d.
+func NewID(now time.Time) string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	return now.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b)
+}
+
+// Validate checks a plan read from a file.
+func (p *Plan) Validate() error {
+	var errs []error
+	if p.Version != planVersion {
+		errs = append(errs, fmt.Errorf("version: got %d, want %d", p.Version, planVersion))
+	}
+	if p.ID == "" {
+		errs = append(errs, errors.New("plan_id: empty"))
+	}
+	if p.Operation != OpRemove && p.Operation != OpReplace {
+		errs = append(errs, fmt.Errorf("operation: got %q, want remove or replace", p.Operation))
+	}
+	seen := map[string]int{}
+	for i, it := range p.Items {
+		switch {
+		case it.Tenant == "" || it.UserID == "" || it.SkuID == "":
+			errs = append(errs, fmt.Errorf("items[%d]: tenant, user_id and sku_id are required", i))
+		case p.Operation == OpReplace && it.ToSkuID == "":
+			errs = append(errs, fmt.Errorf("items[%d]: to_sku_id is required to replace", i))
+		case p.Operation == OpRemove && it.ToSkuID != "":
+			errs = append(errs, fmt.Errorf("items[%d]: to_sku_id is set in a remove plan", i))
+		}
+		key := it.Tenant + "/" + it.UserID
+		if j, dup := seen[key+"/"+it.SkuID]; dup {
+			errs = append(errs, fmt.Errorf("items[%d]: same tenant, user and SKU as items[%d]", i, j))
+		}
+		seen[key+"/"+it.SkuID] = i
+	}
+	return errors.Join(errs...)
+}
+
+// WritePlan writes p to path, owner-only, refusing to overwrite a file.
+func WritePlan(path string, p *Plan) error {
+	p.Version = planVersion
+	return writeNew(path, p)
+}
+
+// ReadPlan reads and validates a plan file.
+func ReadPlan(path string) (*Plan, error) {
+	var p Plan
+	if err := readJSON(path, &p); err != nil {
+		return nil, err
+	}
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("plan %s: %w", path, err)
+	}
+	return &p, nil
+}
+
+// writeNew writes v as indented JSON to a new file (mode 0600, O_EXCL)
+// and syncs it: a plan or undo file is never overwritten, and exists on
+// disk before anything else happens.
+func writeNew(path string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", path, err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	_, err = f.Write(append(data, '\n'))
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = os.Remove(path)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+func readJSON(path string, v any) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("decode %s: %w", path, err)
+	}
+	return nil
+}

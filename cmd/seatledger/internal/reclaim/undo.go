@@ -1,0 +1,81 @@
+package reclaim
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Undo is an undo file: for every user an apply is about to change, the
+// direct assignments it will remove as they were (SKU and disabled
+// plans, read live from Graph just before), and the SKUs it will add.
+type Undo struct {
+	Version   int        `json:"version"`
+	PlanID    string     `json:"plan_id"`
+	ApplyID   string     `json:"apply_id"`
+	Operation string     `json:"operation"` // of the apply: remove or replace
+	CreatedAt time.Time  `json:"created_at"`
+	Users     []UndoUser `json:"users"`
+}
+
+// UndoUser is one user's state before the apply.
+type UndoUser struct {
+	Tenant        string `json:"tenant"`
+	UserID        string `json:"user_id"`
+	UsageLocation string `json:"usage_location,omitempty"` // as it was; re-assigning needs one
+	// Restore are the direct assignments the apply removes, re-assigned
+	// by undo with the same disabled plans.
+	Restore []License `json:"restore"`
+	// RemoveOnUndo are the SKUs the apply adds (replace), removed by undo.
+	RemoveOnUndo []License `json:"remove_on_undo,omitempty"`
+	Reason       string    `json:"reason,omitempty"`
+}
+
+// License is a SKU with the service plans disabled in it.
+type License struct {
+	SkuID         string   `json:"sku_id"`
+	SkuPartNumber string   `json:"sku_part_number,omitempty"`
+	DisabledPlans []string `json:"disabled_plans"`
+}
+
+// WriteUndo writes u to path (mode 0600, never overwriting, synced).
+func WriteUndo(path string, u *Undo) error {
+	u.Version = planVersion
+	for i := range u.Users {
+		for j := range u.Users[i].Restore {
+			if u.Users[i].Restore[j].DisabledPlans == nil {
+				u.Users[i].Restore[j].DisabledPlans = []string{}
+			}
+		}
+	}
+	return writeNew(path, u)
+}
+
+// ReadUndo reads and checks an undo file.
+func ReadUndo(path string) (*Undo, error) {
+	var u Undo
+	if err := readJSON(path, &u); err != nil {
+		return nil, err
+	}
+	var errs []error
+	if u.Version != planVersion {
+		errs = append(errs, fmt.Errorf("version: got %d, want %d", u.Version, planVersion))
+	}
+	if u.PlanID == "" {
+		errs = append(errs, errors.New("plan_id: empty"))
+	}
+	for i, uu := range u.Users {
+		if uu.Tenant == "" || uu.UserID == "" || len(uu.Restore) == 0 {
+			errs = append(errs, fmt.Errorf("users[%d]: tenant, user_id and restore are required", i))
+		}
+		for j, l := range uu.Restore {
+			if l.SkuID == "" {
+				errs = append(errs, fmt.Errorf("users[%d].restore[%d]: sku_id is required", i, j))
+			}
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("undo file %s: %w", path, err)
+	}
+	return &u, nil
+}

@@ -1,0 +1,34 @@
+package extract
+
+// LicenseChange is one assignLicense call for one user: the licences to
+// add, each with the service plans to leave disabled, and the SKU ids to
+// remove. Both lists may be empty, never absent on the wire.
+type LicenseChange struct {
+	UserID string // object id
+	Add    []AssignedLicense
+	Remove []string // SKU ids
+}
+
+// LicenseResult is Graph's answer to one per-user licence request (an
+// assignLicense call or a read of the user's licences), as one item of a
+// $batch.
+type LicenseResult struct {
+	UserID string
+	// Status is the item's HTTP status; 0 when it was never answered (its
+	// whole batch failed).
+	Status int
+	// Code and Message are Graph's error.code and error.message (first
+	// line) when Status is not 2xx, or why there was no answer.
+	Code    string
+	Message string
+	// User holds the user's id, usageLocation, assignedLicenses and
+	// licenseAssignmentStates when the request read them.
+	User User
+}
+
+// OK reports whether Graph answered the request with a 2xx status.
+func (r LicenseResult) OK() bool { return r.Status >= 200 && r.Status < 300 }
+
+// LicenseSelect is the $select of a user's licence state: what an undo
+// needs to restore it.
+var LicenseSelect = []string{"id", "usageLocation", "assignedLicenses", "licenseAssignmentStates"}
