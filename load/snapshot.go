@@ -29,6 +29,8 @@ type Snapshot struct {
 	counts SnapshotCounts
 	failed error // the first append failure; Commit refuses after one
 	done   bool
+
+	flushedAt int64 // rows appended at the last flush (maybeFlush)
 }
 
 // SnapshotCounts is the number of rows appended so far, per raw table.

@@ -24,7 +24,7 @@ func (s *Snapshot) AppendUsers(users []extract.User) error {
 			return s.fail(fmt.Errorf("append user %s: %w", users[i].ID, err))
 		}
 	}
-	return nil
+	return s.maybeFlush()
 }
 
 func checkUser(i int, u *extract.User) error {
@@ -95,5 +95,5 @@ func (s *Snapshot) AppendActivity(period string, r extract.ActivityRow) error {
 	if r.ReportRefreshDate.After(s.counts.ReportRefreshDate) {
 		s.counts.ReportRefreshDate = dateOf(r.ReportRefreshDate)
 	}
-	return nil
+	return s.maybeFlush()
 }

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -19,8 +20,8 @@ type page[T any] struct {
 
 // pageResult is a fetched page or the error fetching it.
 type pageResult[T any] struct {
+	n     int
 	items []T
-	next  string
 	err   error
 }
 
@@ -32,56 +33,83 @@ type pager[T any] struct {
 	withURL  func(ctx context.Context, link string) (*abs.RequestInformation, error)
 }
 
-// each calls fn for every non-empty page in order. The next page is
-// fetched while fn processes the current one (one page of read-ahead); a
-// nextLink seen before is ErrPagingLoop rather than an endless walk.
+// each calls fn for every non-empty page in order. The chain of pages is
+// the critical path of a big collection (page n+1 needs page n's
+// nextLink), so the next page is requested as soon as the nextLink is
+// read from the raw body: page n+1 is on the wire while page n is decoded
+// and page n-1 is in fn. At most four pages are in memory. A nextLink
+// seen before is ErrPagingLoop rather than an endless walk.
+//
+// Measured with seatledger bench p1 (100k users, 200 ms per response):
+// requesting the next page only after decoding the current one cost
+// about 8 ms of JSON decoding per page on the chain.
 func (p pager[T]) each(ctx context.Context, fn func(n int, items []T) error) error {
 	ctx, cancel := context.WithCancel(ctx)
-	var pending <-chan pageResult[T]
+	queue := make(chan chan pageResult[T], 1)
+	go p.walk(ctx, queue)
 	defer func() {
 		cancel()
-		if pending != nil {
-			<-pending // no goroutine outlives the call
+		for ch := range queue { // no goroutine outlives the call
+			<-ch
 		}
 	}()
-	pending = p.fetch(ctx, 1, "")
-	seen := map[string]bool{}
-	for n := 1; pending != nil; n++ {
-		res := <-pending
-		pending = nil
+	for ch := range queue {
+		res := <-ch
 		if res.err != nil {
 			return res.err
-		}
-		if res.next != "" {
-			if seen[res.next] {
-				return fmt.Errorf("list %s page %d: %w", p.endpoint, n, ErrPagingLoop)
-			}
-			if err := sameHost(res.next, p.c.graph); err != nil {
-				return fmt.Errorf("list %s page %d: %w", p.endpoint, n, err)
-			}
-			seen[res.next] = true
-			pending = p.fetch(ctx, n+1, res.next)
 		}
 		if len(res.items) == 0 {
 			continue
 		}
-		if err := fn(n, res.items); err != nil {
+		if err := fn(res.n, res.items); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// fetch gets page n (link empty = first page) in a goroutine.
-func (p pager[T]) fetch(ctx context.Context, n int, link string) <-chan pageResult[T] {
-	ch := make(chan pageResult[T], 1)
-	go func() {
-		ch <- p.get(ctx, n, link)
-	}()
-	return ch
+// walk fetches the pages one after the other and queues, in order, one
+// channel per page that its decoder answers on. It closes queue when the
+// collection ends or on the first error (a cancelled ctx fails the
+// request in flight).
+func (p pager[T]) walk(ctx context.Context, queue chan<- chan pageResult[T]) {
+	defer close(queue)
+	seen := map[string]bool{}
+	link := ""
+	for n := 1; ; n++ {
+		ch := make(chan pageResult[T], 1)
+		data, next, err := p.get(ctx, n, link)
+		if err == nil && next != "" {
+			switch {
+			case seen[next]:
+				err = fmt.Errorf("list %s page %d: %w", p.endpoint, n, ErrPagingLoop)
+			default:
+				err = sameHost(next, p.c.graph)
+				if err != nil {
+					err = fmt.Errorf("list %s page %d: %w", p.endpoint, n, err)
+				}
+			}
+			seen[next] = true
+		}
+		if err != nil {
+			ch <- pageResult[T]{n: n, err: err}
+		} else {
+			go func() { ch <- p.decode(n, data, next) }()
+		}
+		// each reads the queue until it is closed, even after it stopped
+		// early, so this send never blocks for good; an error is thus
+		// always delivered.
+		queue <- ch
+		if err != nil || next == "" {
+			return
+		}
+		link = next
+	}
 }
 
-func (p pager[T]) get(ctx context.Context, n int, link string) pageResult[T] {
+// get fetches page n (link empty = the first page) and returns its raw
+// body and its nextLink.
+func (p pager[T]) get(ctx context.Context, n int, link string) ([]byte, string, error) {
 	var ri *abs.RequestInformation
 	var err error
 	if link == "" {
@@ -90,16 +118,90 @@ func (p pager[T]) get(ctx context.Context, n int, link string) pageResult[T] {
 		ri, err = p.withURL(ctx, link)
 	}
 	if err != nil {
-		return pageResult[T]{err: fmt.Errorf("build %s page %d request: %w", p.endpoint, n, err)}
+		return nil, "", fmt.Errorf("build %s page %d request: %w", p.endpoint, n, err)
 	}
-	var pg page[T]
+	var data []byte
 	err = p.c.send(ctx, ri, callOption{endpoint: p.endpoint}, func(resp *http.Response) error {
-		return decodeJSON(resp, &pg)
+		data, err = readBody(resp)
+		return err
 	})
 	if err != nil {
-		return pageResult[T]{err: fmt.Errorf("list %s page %d: %w", p.endpoint, n, err)}
+		return nil, "", fmt.Errorf("list %s page %d: %w", p.endpoint, n, err)
 	}
-	return pageResult[T]{items: pg.Value, next: pg.NextLink}
+	next, err := nextLinkOf(data)
+	if err != nil {
+		return nil, "", fmt.Errorf("list %s page %d: %w", p.endpoint, n, err)
+	}
+	return data, next, nil
+}
+
+// decode decodes page n, whose nextLink was read as next.
+func (p pager[T]) decode(n int, data []byte, next string) pageResult[T] {
+	var pg page[T]
+	if err := json.Unmarshal(data, &pg); err != nil {
+		return pageResult[T]{n: n, err: fmt.Errorf("list %s page %d: %w: decode JSON: %w", p.endpoint, n, ErrBadResponse, err)}
+	}
+	if pg.NextLink != next {
+		return pageResult[T]{n: n, err: fmt.Errorf("list %s page %d: %w: @odata.nextLink read ahead differs from the decoded one", p.endpoint, n, ErrBadResponse)}
+	}
+	return pageResult[T]{n: n, items: pg.Value}
+}
+
+var nextLinkKey = []byte(`"@odata.nextLink"`)
+
+// nextLinkOf returns a page's @odata.nextLink without decoding its value
+// array when the key occurs once, as a key (a string value cannot hold an
+// unescaped quote), followed by a plain string; otherwise it decodes the
+// envelope. decode checks the result against the full decoding.
+func nextLinkOf(data []byte) (string, error) {
+	if link, ok := quickNextLink(data); ok {
+		return link, nil
+	}
+	var env struct {
+		NextLink string `json:"@odata.nextLink"`
+	}
+	if err := json.Unmarshal(data, &env); err != nil {
+		return "", fmt.Errorf("%w: decode JSON: %w", ErrBadResponse, err)
+	}
+	return env.NextLink, nil
+}
+
+// quickNextLink finds `"@odata.nextLink": "..."` when the key occurs
+// exactly once and its value has no escape sequences.
+func quickNextLink(data []byte) (string, bool) {
+	i := bytes.Index(data, nextLinkKey)
+	if i < 0 {
+		return "", false
+	}
+	rest := data[i+len(nextLinkKey):]
+	if bytes.Contains(rest, nextLinkKey) {
+		return "", false
+	}
+	rest, ok := bytes.CutPrefix(bytes.TrimLeft(rest, " \t\r\n"), []byte(":"))
+	if !ok {
+		return "", false
+	}
+	rest, ok = bytes.CutPrefix(bytes.TrimLeft(rest, " \t\r\n"), []byte(`"`))
+	if !ok {
+		return "", false
+	}
+	end := bytes.IndexByte(rest, '"')
+	if end < 0 || bytes.IndexByte(rest[:end], '\\') >= 0 {
+		return "", false
+	}
+	return string(rest[:end]), true
+}
+
+// readBody returns a (usually already buffered) body's bytes.
+func readBody(resp *http.Response) ([]byte, error) {
+	if b, ok := resp.Body.(*bufferedBody); ok {
+		return b.data, nil
+	}
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("read body: %w", err)
+	}
+	return data, nil
 }
 
 // decodeJSON decodes a (usually already buffered) JSON body into v.

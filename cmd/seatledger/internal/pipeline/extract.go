@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/seatledger/seatledger/extract"
 	"github.com/seatledger/seatledger/load"
@@ -20,76 +21,153 @@ const (
 	DatasetUsageReport    = "usage_report"
 )
 
-// extractTenant writes one snapshot. It returns the snapshot (for its
-// counts, also after a failure), the optional datasets that failed, and an
-// error when the tenant failed as a whole; then nothing was written.
-func extractTenant(ctx context.Context, w *load.Warehouse, t Tenant, run load.Run, opts Options, log *slog.Logger) (*load.Snapshot, []string, error) {
-	sm := fetchSmall(ctx, t.Source)
-	if err := sm.errs[DatasetSKUs]; err != nil {
-		return nil, nil, fmt.Errorf("extract subscribedSkus: %w", err)
-	}
-	snap, err := w.BeginSnapshot(ctx, t.Name, run.SnapshotDate, run.ID)
-	if err != nil {
-		return nil, nil, fmt.Errorf("begin snapshot: %w", err)
-	}
-	defer snap.Rollback() //nolint:errcheck // a no-op after Commit
-	var degraded []string
-	optional := func(name string, rows int, err error, write func() error) error {
-		if err == nil {
-			err = write()
-			if err != nil {
-				return fmt.Errorf("load %s: %w", name, err)
-			}
-		} else {
-			degraded = append(degraded, name)
-			log.Warn("optional dataset failed", "dataset", name, "err", err)
+// tenantOutcome is what extractTenant did: the snapshot (for its counts,
+// also after a failure), whether the run was journaled as started, the
+// optional datasets that failed, and the error when the tenant failed as
+// a whole; then the snapshot was rolled back and nothing was written.
+type tenantOutcome struct {
+	snap     *load.Snapshot
+	started  bool
+	degraded []string
+	err      error
+}
+
+// extractTenant writes one snapshot.
+//
+// The critical path is the users page chain (each page needs the previous
+// page's nextLink), so everything else runs beside it: the run is
+// journaled and the snapshot transaction begun while the first requests
+// are in flight, the small datasets are fetched, and the usage report is
+// streamed into the snapshot, while the users pages are. A required
+// dataset failing (subscribedSkus, users) cancels the rest at once.
+// release is called when the Graph work is over, before the commit.
+func extractTenant(parent context.Context, w *load.Warehouse, t Tenant, run load.Run, opts Options, log *slog.Logger, release func()) tenantOutcome {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	start := time.Now()
+	// The journal and the snapshot open on the caller's ctx: a Graph
+	// failure that cancels the extraction must still be journaled.
+	ls := openSnapshot(parent, w, run, cancel)
+	defer func() {
+		<-ls.ready
+		if ls.snap != nil {
+			_ = ls.snap.Rollback() // a no-op after Commit
 		}
-		return snap.DatasetStatus(name, err == nil, int64(rows), err)
+	}()
+	smallDone := make(chan small, 1)
+	go func() {
+		sm := fetchSmall(ctx, t.Source)
+		if sm.errs[DatasetSKUs] != nil {
+			cancel()
+		}
+		smallDone <- sm
+	}()
+	type reportResult struct {
+		rows int64
+		err  error
 	}
-	if err := snap.AppendSKUs(sm.skus); err != nil {
-		return snap, nil, fmt.Errorf("load subscribedSkus: %w", err)
+	reportDone := make(chan reportResult, 1)
+	go func() {
+		rows, err := extractReport(ctx, ls, t)
+		reportDone <- reportResult{rows, err}
+	}()
+	users, uerr := extractUsers(ctx, ls, t, opts)
+	usersMS := time.Since(start).Milliseconds()
+	if uerr != nil {
+		cancel()
 	}
-	if err := snap.DatasetStatus(DatasetSKUs, true, int64(len(sm.skus)), nil); err != nil {
-		return snap, nil, err
+	sm, rep := <-smallDone, <-reportDone
+	log.Debug("graph work done", "elapsed_ms", time.Since(start).Milliseconds(), "users_ms", usersMS)
+	release()
+	<-ls.ready
+	out := tenantOutcome{snap: ls.snap, started: ls.started}
+	switch {
+	case !ls.started:
+		out.err = ls.err
+	case sm.errs[DatasetSKUs] != nil:
+		out.err = fmt.Errorf("extract subscribedSkus: %w", sm.errs[DatasetSKUs])
+	case ls.err != nil: // the users chain then saw only the cancellation
+		out.err = ls.err
+	case uerr != nil:
+		out.err = uerr
+	case ctx.Err() != nil:
+		out.err = fmt.Errorf("extract tenant: %w", ctx.Err())
 	}
-	steps := []error{
-		optional(DatasetSubscriptions, len(sm.subs), sm.errs[DatasetSubscriptions], func() error { return snap.AppendSubscriptions(sm.subs) }),
-		optional(DatasetReportSettings, 1, sm.errs[DatasetReportSettings], func() error { return snap.SetReportSettings(sm.settings) }),
-		optional(DatasetGroups, len(sm.groups), sm.errs[DatasetGroups], func() error { return snap.AppendGroups(sm.groups) }),
+	if out.err != nil {
+		return out
 	}
-	if err := errors.Join(steps...); err != nil {
-		return snap, degraded, err
-	}
-	users, err := extractUsers(ctx, snap, t, opts)
+	out.degraded, out.err = finish(ls.snap, sm, users, rep.rows, rep.err, log)
+	return out
+}
+
+// finish writes the small datasets and every dataset's status, then
+// commits the snapshot.
+func finish(snap *load.Snapshot, sm small, users, reportRows int64, reportErr error, log *slog.Logger) ([]string, error) {
+	degraded, err := writeSmall(snap, sm, users, log)
 	if err != nil {
-		return snap, degraded, err
+		return degraded, err
 	}
-	if err := snap.DatasetStatus(DatasetUsers, true, users, nil); err != nil {
-		return snap, degraded, err
-	}
-	rows, rerr := extractReport(ctx, snap, t)
-	if ctx.Err() != nil {
-		return snap, degraded, fmt.Errorf("extract usage report: %w", ctx.Err())
-	}
-	if err := optional(DatasetUsageReport, int(rows), rerr, func() error { return nil }); err != nil {
-		return snap, degraded, err
+	if err := recordOptional(snap, DatasetUsageReport, reportRows, reportErr, &degraded, log); err != nil {
+		return degraded, err
 	}
 	status := StatusOK
 	if len(degraded) > 0 {
 		status = StatusDegraded
 	}
+	start := time.Now()
 	if err := snap.Commit(status); err != nil {
-		return snap, degraded, fmt.Errorf("commit snapshot: %w", err)
+		return degraded, fmt.Errorf("commit snapshot: %w", err)
 	}
-	return snap, degraded, nil
+	log.Debug("snapshot committed", "commit_ms", time.Since(start).Milliseconds())
+	return degraded, nil
 }
 
-func extractUsers(ctx context.Context, snap *load.Snapshot, t Tenant, opts Options) (int64, error) {
+// writeSmall appends the small datasets, once users are in, and records
+// every dataset's status; it returns the optional datasets that failed.
+func writeSmall(snap *load.Snapshot, sm small, users int64, log *slog.Logger) ([]string, error) {
+	if err := snap.DatasetStatus(DatasetUsers, true, users, nil); err != nil {
+		return nil, err
+	}
+	if err := snap.AppendSKUs(sm.skus); err != nil {
+		return nil, fmt.Errorf("load subscribedSkus: %w", err)
+	}
+	if err := snap.DatasetStatus(DatasetSKUs, true, int64(len(sm.skus)), nil); err != nil {
+		return nil, err
+	}
+	var degraded []string
+	load := func(name string, rows int, write func() error) error {
+		err := sm.errs[name]
+		if err == nil {
+			if werr := write(); werr != nil {
+				return fmt.Errorf("load %s: %w", name, werr)
+			}
+		}
+		return recordOptional(snap, name, int64(rows), err, &degraded, log)
+	}
+	err := errors.Join(
+		load(DatasetSubscriptions, len(sm.subs), func() error { return snap.AppendSubscriptions(sm.subs) }),
+		load(DatasetReportSettings, 1, func() error { return snap.SetReportSettings(sm.settings) }),
+		load(DatasetGroups, len(sm.groups), func() error { return snap.AppendGroups(sm.groups) }),
+	)
+	return degraded, err
+}
+
+// recordOptional records an optional dataset's status; a failed one is
+// added to degraded and its rows (if any were appended) are discarded.
+func recordOptional(snap *load.Snapshot, name string, rows int64, err error, degraded *[]string, log *slog.Logger) error {
+	if err != nil {
+		*degraded = append(*degraded, name)
+		log.Warn("optional dataset failed", "dataset", name, "err", err)
+	}
+	return snap.DatasetStatus(name, err == nil, rows, err)
+}
+
+func extractUsers(ctx context.Context, ls *lockedSnapshot, t Tenant, opts Options) (int64, error) {
 	var n int64
 	page := 0
 	err := t.Source.Users(ctx, func(users []extract.User) error {
 		page++
-		if err := snap.AppendUsers(users); err != nil {
+		if err := ls.appendUsers(ctx, users); err != nil {
 			return fmt.Errorf("load users page %d: %w", page, err)
 		}
 		n += int64(len(users))
@@ -105,19 +183,33 @@ func extractUsers(ctx context.Context, snap *load.Snapshot, t Tenant, opts Optio
 	return n, nil
 }
 
+// reportBatch is how many report rows are appended per lock of the
+// snapshot, so that the report and the users pages interleave cheaply.
+const reportBatch = 1024
+
 // extractReport streams the usage report into the snapshot. A failure part
 // way through is a failure of the whole (optional) dataset: the rows
-// appended so far are discarded by load so that no partial report is kept.
-func extractReport(ctx context.Context, snap *load.Snapshot, t Tenant) (int64, error) {
+// appended so far are discarded (DatasetStatus) so that no partial report
+// is kept.
+func extractReport(ctx context.Context, ls *lockedSnapshot, t Tenant) (int64, error) {
 	period := t.ReportPeriod
 	if period == "" {
 		period = "D7"
 	}
 	var n int64
+	batch := make([]extract.ActivityRow, 0, reportBatch)
 	err := t.Source.ActivityReport(ctx, period, func(row extract.ActivityRow) error {
 		n++
-		return snap.AppendActivity(period, row)
+		if batch = append(batch, row); len(batch) < reportBatch {
+			return nil
+		}
+		err := ls.appendActivity(ctx, period, batch)
+		batch = batch[:0]
+		return err
 	})
+	if err == nil && len(batch) > 0 {
+		err = ls.appendActivity(ctx, period, batch)
+	}
 	if err != nil {
 		return n, fmt.Errorf("extract usage report: %w", err)
 	}

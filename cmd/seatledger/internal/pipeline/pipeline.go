@@ -16,14 +16,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/seatledger/seatledger/extract"
 	"github.com/seatledger/seatledger/load"
-	xform "github.com/seatledger/seatledger/transform"
 )
 
 // Run statuses, as recorded in etl_runs.
@@ -55,7 +52,26 @@ type Options struct {
 	Progress func(tenant string, users int64)
 	// Timeout bounds one tenant's extraction; 0 means none.
 	Timeout time.Duration
+	// Concurrency is how many tenants are extracted and loaded at once;
+	// 0 means DefaultConcurrency. Each tenant writes its own snapshot
+	// transaction on its own connection.
+	Concurrency int
+	// StageDone, when set, is told how long each stage of the run took:
+	// StageExtract (every tenant extracted and loaded) and StageTransform.
+	StageDone func(stage string, elapsed time.Duration)
 }
+
+// DefaultConcurrency is Options.Concurrency when unset: enough tenants at
+// once to hide Graph's latency, few enough to stay polite to it (Graph
+// throttles per app and tenant, so tenants do not slow each other) and to
+// keep DuckDB's uncommitted data for large tenants bounded.
+const DefaultConcurrency = 4
+
+// Stages reported to Options.StageDone.
+const (
+	StageExtract   = "extract"
+	StageTransform = "transform"
+)
 
 // Result is the outcome of one tenant.
 type Result struct {
@@ -74,64 +90,27 @@ type Result struct {
 // transforms. It returns one Result per tenant; the error is non-nil when
 // any tenant failed or the transforms failed.
 func Run(ctx context.Context, w *load.Warehouse, tenants []Tenant, opts Options) ([]Result, error) {
-	opts = opts.withDefaults()
+	opts = opts.WithDefaults()
 	runID := newRunID()
-	results := make([]Result, 0, len(tenants))
+	start := time.Now()
+	results := runTenants(ctx, w, tenants, runID, opts)
+	opts.StageDone(StageExtract, time.Since(start))
 	var errs []error
-	for _, t := range tenants {
-		r := runTenant(ctx, w, t, runID, opts)
+	for _, r := range results {
 		if r.Err != nil {
-			errs = append(errs, fmt.Errorf("tenant %s: %w", t.Name, r.Err))
+			errs = append(errs, fmt.Errorf("tenant %s: %w", r.Tenant, r.Err))
 		}
-		results = append(results, r)
 	}
-	if err := transform(ctx, w, opts); err != nil {
+	start = time.Now()
+	err := transform(ctx, w, opts)
+	if err == nil {
+		err = checkHealth(ctx, w, results, opts)
+	}
+	opts.StageDone(StageTransform, time.Since(start))
+	if err != nil {
 		errs = append(errs, err)
-	} else {
-		for i := range results {
-			if err := checkHealth(ctx, w, &results[i], opts); err != nil {
-				errs = append(errs, err)
-			}
-		}
 	}
 	return results, errors.Join(errs...)
-}
-
-// Degradations found by the transforms, reported in Result.Degraded.
-const (
-	DegradedConcealed     = "usage_report_concealed"
-	DegradedReportMissing = "usage_report_missing"
-)
-
-// checkHealth marks a tenant's fresh snapshot degraded when the
-// transforms found its usage report concealed or missing: reclamation
-// candidates of such a snapshot cannot be trusted (PRODUCT.md).
-func checkHealth(ctx context.Context, w *load.Warehouse, r *Result, opts Options) error {
-	if r.Err != nil || r.Status == StatusFailed {
-		return nil
-	}
-	var concealed, missing bool
-	err := w.DB().QueryRowContext(ctx, xform.SnapshotHealthQuery, r.Tenant, r.SnapshotDate).Scan(&concealed, &missing)
-	if err != nil {
-		return fmt.Errorf("tenant %s: check snapshot health: %w", r.Tenant, err)
-	}
-	var why []string
-	if concealed {
-		why = append(why, DegradedConcealed)
-	}
-	if missing && !slices.Contains(r.Degraded, DatasetUsageReport) {
-		why = append(why, DegradedReportMissing)
-	}
-	if len(why) == 0 {
-		return nil
-	}
-	run := load.Run{ID: r.RunID, Tenant: r.Tenant, SnapshotDate: r.SnapshotDate}
-	if err := w.MarkDegraded(ctx, run, strings.Join(why, ", ")); err != nil {
-		return err
-	}
-	r.Status, r.Degraded = StatusDegraded, append(r.Degraded, why...)
-	opts.Logger.Warn("snapshot degraded", "tenant", r.Tenant, "run_id", r.RunID, "why", why)
-	return nil
 }
 
 func transform(ctx context.Context, w *load.Warehouse, opts Options) error {
@@ -144,56 +123,30 @@ func transform(ctx context.Context, w *load.Warehouse, opts Options) error {
 	return nil
 }
 
-func (o Options) withDefaults() Options {
+// WithDefaults returns o with its unset fields set, as Run uses it. The
+// Progress hook is serialised: Run calls it from several tenants at once.
+func (o Options) WithDefaults() Options {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = DefaultConcurrency
+	}
+	if o.StageDone == nil {
+		o.StageDone = func(string, time.Duration) {}
+	}
+	if p := o.Progress; p != nil {
+		var mu sync.Mutex
+		o.Progress = func(tenant string, users int64) {
+			mu.Lock()
+			defer mu.Unlock()
+			p(tenant, users)
+		}
+	}
 	return o
-}
-
-func runTenant(ctx context.Context, w *load.Warehouse, t Tenant, runID string, opts Options) Result {
-	start := opts.Now()
-	log := opts.Logger.With("run_id", runID, "tenant", t.Name)
-	res := Result{Tenant: t.Name, RunID: runID, SnapshotDate: utcDate(start)}
-	run := load.Run{ID: runID, Tenant: t.Name, SnapshotDate: utcDate(start), StartedAt: start, Status: load.StatusRunning}
-	if err := w.StartRun(ctx, run); err != nil {
-		res.Status, res.Err = StatusFailed, fmt.Errorf("record run start: %w", err)
-		return res
-	}
-	if opts.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
-		defer cancel()
-	}
-	snap, degraded, err := extractTenant(ctx, w, t, run, opts, log)
-	res.Degraded = degraded
-	switch {
-	case err != nil:
-		res.Status, res.Err = StatusFailed, err
-	case len(degraded) > 0:
-		res.Status = StatusDegraded
-	default:
-		res.Status = StatusOK
-	}
-	if snap != nil {
-		res.Counts = snap.Counts()
-	}
-	run.FinishedAt, run.Status = opts.Now(), res.Status
-	res.Duration = run.FinishedAt.Sub(start)
-	fillRunCounts(&run, res.Counts, t)
-	if res.Err != nil {
-		run.Error = res.Err.Error()
-	}
-	// The journal must be written even when ctx was cancelled mid-run.
-	if ferr := w.FinishRun(context.WithoutCancel(ctx), run); ferr != nil {
-		res.Err = errors.Join(res.Err, fmt.Errorf("record run end: %w", ferr))
-	}
-	log.Info("tenant done", "status", res.Status, "users", res.Counts.Users,
-		"duration_ms", res.Duration.Milliseconds(), "degraded", degraded)
-	return res
 }
 
 func fillRunCounts(run *load.Run, c load.SnapshotCounts, t Tenant) {
@@ -216,8 +169,8 @@ func utcDate(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-// small holds the small datasets, fetched concurrently before the snapshot
-// transaction opens.
+// small holds the small datasets, fetched concurrently with each other
+// and with the users chain.
 type small struct {
 	skus     []extract.SKU
 	subs     []extract.Subscription
