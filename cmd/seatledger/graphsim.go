@@ -18,7 +18,9 @@ token endpoints and the Microsoft Graph endpoints seatledger reads over HTTPS on
 loopback, with a CA it writes to a file. It prints the authority host, CA file,
 tenant id, client id and client secret; point a tenant with cloud: custom at it
 and trust the CA with SSL_CERT_FILE. Fault knobs imitate throttling (429 with
-Retry-After), 5xx answers, slow pages and concealed report names.`,
+Retry-After), 5xx answers, connection resets, truncated bodies, a nextLink loop,
+an empty page with a nextLink, expired report links, malformed report rows, a
+token endpoint outage, slow pages and concealed report names.`,
 		Example: `  seatledger graphsim --users 5000 --seed 7 --throttle-first 1 --dir ./sim`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

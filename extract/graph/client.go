@@ -80,7 +80,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build %s credential: %w", cfg.Auth.Method, err)
 	}
-	c := &Client{cfg: cfg, logger: logger, graph: graphURL, scope: ep.Graph + "/.default", cred: cred}
+	c := &Client{cfg: cfg, logger: logger, graph: graphURL, scope: ep.Graph + "/.default", cred: newSharedCredential(cred)}
 	// The provider silently sends no token to a host missing from the
 	// allowed hosts. kiota-abstractions-go v1.9.3 compares URL.Hostname()
 	// (without the port); the host:port form is listed too in case a
@@ -89,7 +89,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	if graphURL.Port() != "" {
 		hosts = append(hosts, graphURL.Host)
 	}
-	auth, err := kauth.NewAzureIdentityAuthenticationProviderWithScopesAndValidHosts(cred, []string{c.scope}, hosts)
+	auth, err := kauth.NewAzureIdentityAuthenticationProviderWithScopesAndValidHosts(c.cred, []string{c.scope}, hosts)
 	if err != nil {
 		return nil, fmt.Errorf("build authentication provider: %w", err)
 	}

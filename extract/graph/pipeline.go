@@ -116,6 +116,11 @@ type redirectMiddleware struct{}
 func (redirectMiddleware) Intercept(p khttp.Pipeline, i int, req *http.Request) (*http.Response, error) {
 	for hop := 0; ; hop++ {
 		resp, err := p.Next(req, i)
+		if err == nil && hop > 0 && refusedDownload(resp.StatusCode) {
+			status := resp.StatusCode
+			drain(resp)
+			return nil, fmt.Errorf("%w: HTTP %d", ErrDownloadRefused, status)
+		}
 		if err != nil || !isRedirect(resp.StatusCode) || resp.Header.Get("Location") == "" {
 			return resp, err
 		}
@@ -138,6 +143,18 @@ func (redirectMiddleware) Intercept(p khttp.Pipeline, i int, req *http.Request) 
 		next.Header.Del("Content-Type")
 		req = next
 	}
+}
+
+// ErrDownloadRefused means the pre-authenticated URL that Graph redirected
+// to answered 403, 404 or 410: the link expired (an Azure Blob SAS URL
+// past its expiry answers 403 AuthenticationFailed, see
+// https://learn.microsoft.com/rest/api/storageservices/create-service-sas)
+// or was revoked. It is returned as a transport error so that the retry
+// middleware asks Graph again, which issues a fresh link.
+var ErrDownloadRefused = errors.New("download link refused (expired or revoked)")
+
+func refusedDownload(status int) bool {
+	return status == http.StatusForbidden || status == http.StatusNotFound || status == http.StatusGone
 }
 
 func isRedirect(status int) bool {

@@ -167,6 +167,9 @@ func granted(roles, allowed []string) bool {
 // injectFault answers the request with a 429 or a 5xx when the knobs say
 // so. Decisions depend only on the seed and the request's sequence number.
 func (s *Server) injectFault(w http.ResponseWriter, r *http.Request) bool {
+	if skipFaults(r) {
+		return false
+	}
 	n := s.requests.Add(1) - 1
 	retry := strconv.Itoa(int((s.opts.RetryAfter + time.Second - 1) / time.Second))
 	if n < int64(s.opts.ThrottleFirst) || unit(s.opts.Seed, n, 1) < s.opts.ThrottleRate {
@@ -187,7 +190,7 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request) bool {
 		s.graphError(w, r, &e)
 		return true
 	}
-	return false
+	return s.injectExtra(w, r, n)
 }
 
 func unit(seed, n int64, stream uint64) float64 {

@@ -107,8 +107,10 @@ func (s *Server) writeReport(w http.ResponseWriter) error {
 	bw := bufio.NewWriterSize(w, 64*1024)
 	bw.WriteString("\ufeff" + strings.Join(extract.ActivityColumns, ",") + eol)
 	line := make([]byte, 0, 512)
+	n := 0
 	for row := range s.tenant.ReportRows() {
-		line = appendReportRow(line[:0], row)
+		n++
+		line = s.mangleReportRow(appendReportRow(line[:0], row), n)
 		line = append(line, eol...)
 		if _, err := bw.Write(line); err != nil {
 			return fmt.Errorf("write report row: %w", err)

@@ -33,7 +33,8 @@ type Options struct {
 	Concealed       bool
 	TokenOutage     bool
 	ReportCRLF      bool
-	Logger          *slog.Logger
+	Faults
+	Logger *slog.Logger
 }
 
 // DefaultOptions are the flag defaults: a 1,000-user tenant, seed 1,
@@ -54,7 +55,7 @@ func (o Options) ServerOptions() ServerOptions {
 		Latency: o.Latency, ThrottleRate: o.ThrottleRate, ThrottleFirst: o.ThrottleFirst, RetryAfter: o.RetryAfter,
 		ServerErrorRate: o.ServerErrorRate, SlowPages: o.SlowPages, SlowPageDelay: o.SlowPageDelay,
 		PageSize: o.PageSize, Concealed: o.Concealed, TokenOutage: o.TokenOutage, ReportCRLF: o.ReportCRLF,
-		Seed: o.Seed, Logger: o.Logger}
+		Faults: o.Faults, Seed: o.Seed, Logger: o.Logger}
 }
 
 // RegisterFlags defines one flag per option on fs, defaults taken from o
@@ -83,6 +84,7 @@ func (o *Options) RegisterFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&o.Concealed, "concealed", o.Concealed, "conceal user names in usage reports")
 	fs.BoolVar(&o.TokenOutage, "token-outage", o.TokenOutage, "token endpoint answers 503")
 	fs.BoolVar(&o.ReportCRLF, "report-crlf", o.ReportCRLF, "end usage report lines with CRLF")
+	o.Faults.registerFlags(fs)
 }
 
 func splitList(v string) []string {

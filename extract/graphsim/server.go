@@ -74,6 +74,8 @@ type ServerOptions struct {
 	ReportLinkTTL time.Duration
 	// ReportCRLF ends report CSV lines with CRLF instead of LF.
 	ReportCRLF bool
+	// Faults are resets, truncated bodies, paging and report faults.
+	Faults
 	// Seed makes fault injection reproducible.
 	Seed int64
 	// Logger receives one debug line per request; nil discards.
@@ -107,6 +109,7 @@ type Server struct {
 	latency  atomic.Int64 // time.Duration added to Graph responses
 	secretMu sync.RWMutex // guards secret (SetClientSecret)
 	stats    statsRecorder
+	faults   faultCounters // what Faults injected
 }
 
 // NewServer prepares a server for t: certificates, CA file, credentials.
@@ -122,6 +125,9 @@ func NewServer(t *Tenant, opts ServerOptions) (*Server, error) {
 		if v < 0 || v > 1 {
 			return nil, fmt.Errorf("new graphsim server: %s must be between 0 and 1, got %g", name, v)
 		}
+	}
+	if err := opts.Faults.validate(); err != nil {
+		return nil, fmt.Errorf("new graphsim server: %w", err)
 	}
 	applyDefaults(&opts, t)
 	s := &Server{tenant: t, opts: opts, log: opts.Logger, secret: opts.ClientSecret, client: opts.ClientID,
