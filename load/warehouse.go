@@ -101,11 +101,15 @@ func open(ctx context.Context, path string, readOnly bool, opts []Option) (*Ware
 	if err != nil {
 		return nil, err
 	}
+	setup, err := o.connInit(readOnly)
+	if err != nil {
+		return nil, fmt.Errorf("open warehouse %s: %w", path, err)
+	}
 	w := &Warehouse{path: path, readOnly: readOnly, opts: o, release: func() {}}
 	if !readOnly {
 		w.release = tightenUmask()
 	}
-	conn, err := duckdb.NewConnector(dsn, initConn)
+	conn, err := duckdb.NewConnector(dsn, setup)
 	if err != nil {
 		w.release()
 		return nil, fmt.Errorf("open warehouse %s: %w", path, busy(err))
@@ -128,9 +132,10 @@ func buildDSN(path string, readOnly bool, o options) (string, error) {
 	switch {
 	case path == "" || path == ":memory:":
 		return "", errors.New("warehouse path: must name a file")
-	case strings.ContainsAny(path, "?#"):
-		// go-duckdb cuts the DSN at '?' to find the file name.
-		return "", fmt.Errorf("warehouse path %q: must not contain '?' or '#'", path)
+	case strings.ContainsAny(path, "?#%"):
+		// go-duckdb cuts the DSN at '?' to find the file name and
+		// URL-decodes it, so "%41" would open a file named "A".
+		return "", fmt.Errorf("warehouse path %q: must not contain '?', '#' or '%%'", path)
 	case !memoryLimitRE.MatchString(o.memoryLimit):
 		return "", fmt.Errorf("memory limit %q: want a size such as 512MB or 1GB", o.memoryLimit)
 	case o.threads < 1:

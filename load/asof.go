@@ -1,0 +1,79 @@
+package load
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+// AsOf makes a read-only warehouse show itself as it stood at the end of
+// day (UTC): snapshots after day are hidden, so every stg_, mart_ and
+// _history view, and the "latest snapshot per tenant" the marts select,
+// follow as if later runs had not happened. It is for seatledger report
+// --as-of; Open (writable) refuses it.
+//
+// How: every connection gets a temporary view named snapshots over the
+// real table filtered to snapshot_date <= day. DuckDB resolves names
+// inside a view body when the view is queried, searching the temp schema
+// before main, so the temporary view shadows the table for all views
+// built on it (TestAsOfScopesEveryView pins this; the raw_ tables need no
+// filter because every view reaches them through stg_snapshots). Temporary
+// objects live in memory per connection, which a read-only database allows.
+// https://duckdb.org/docs/sql/statements/create_view (temporary views)
+func AsOf(day time.Time) Option {
+	return func(o *options) { o.asOf = dateOf(day.UTC()) }
+}
+
+// connInit is the connector's per-connection setup: initConn, and the
+// AsOf scope when set.
+func (o options) connInit(readOnly bool) (func(driver.ExecerContext) error, error) {
+	if o.asOf.IsZero() {
+		return initConn, nil
+	}
+	if !readOnly {
+		return nil, errors.New("as-of: a warehouse opened for writing cannot be scoped to a past day")
+	}
+	day := o.asOf.Format(time.DateOnly)
+	return func(ex driver.ExecerContext) error {
+		if err := initConn(ex); err != nil {
+			return err
+		}
+		catalog, err := currentDatabase(ex)
+		if err != nil {
+			return fmt.Errorf("as-of %s: %w", day, err)
+		}
+		// Qualified with the catalog: "main.snapshots" would find the
+		// temporary view itself (temp.main) and recurse.
+		_, err = ex.ExecContext(context.Background(), "CREATE OR REPLACE TEMP VIEW snapshots AS SELECT * FROM "+
+			quoteIdent(catalog)+".main.snapshots WHERE snapshot_date <= DATE "+quoteLiteral(day), nil)
+		if err != nil {
+			return fmt.Errorf("as-of %s: scope snapshots: %w", day, err)
+		}
+		return nil
+	}, nil
+}
+
+// currentDatabase is the catalog name DuckDB gave the warehouse file.
+func currentDatabase(ex driver.ExecerContext) (string, error) {
+	q, ok := ex.(driver.QueryerContext)
+	if !ok {
+		return "", errors.New("the DuckDB connection cannot query")
+	}
+	rows, err := q.QueryContext(context.Background(), "SELECT current_database()", nil)
+	if err != nil {
+		return "", fmt.Errorf("current database: %w", err)
+	}
+	defer rows.Close()
+	v := make([]driver.Value, 1)
+	if err := rows.Next(v); err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("current database: %w", err)
+	}
+	name, ok := v[0].(string)
+	if !ok || name == "" {
+		return "", fmt.Errorf("current database: got %v", v[0])
+	}
+	return name, nil
+}
