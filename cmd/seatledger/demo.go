@@ -31,7 +31,8 @@ func demoCmd(g *globals) *cobra.Command {
 		Short: "Run the whole job against the built-in tenant simulator (no Azure account needed)",
 		Long: `demo starts the tenant simulator in-process (HTTPS on loopback with its own CA),
 runs the whole pipeline against it through the real Azure Identity credential and
-the real Microsoft Graph SDK, and writes the warehouse and the workbook into --dir.`,
+the real Microsoft Graph SDK, and writes the warehouse, the workbook and the
+Parquet export (--dir/parquet) into --dir.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runDemo(cmd.Context(), g, o) },
 	}
@@ -76,6 +77,7 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	}
 	cfg.Warehouse.Path = filepath.Join(o.dir, "seatledger.duckdb")
 	cfg.Reports.Dir = o.dir
+	cfg.Reports.ParquetDir = filepath.Join(o.dir, "parquet")
 	counter := newRequestCounter()
 	src, err := graph.New(ctx, graph.Config{
 		TenantID: srv.TenantID(), ClientID: srv.ClientID(),
@@ -93,36 +95,96 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 // runPipeline is what demo and run share: open the warehouse, extract and
 // load every tenant, transform, write the workbook, print the summary.
 func runPipeline(ctx context.Context, g *globals, cfg *config.Config, tenants []pipeline.Tenant, now time.Time, timeout time.Duration) error {
+	_, err := runPipelineObserved(ctx, g, cfg, tenants, now, timeout, nil)
+	return err
+}
+
+// stageFunc is told how long a stage of a run took and whether it
+// succeeded (serve's job metrics).
+type stageFunc func(stage string, elapsed time.Duration, ok bool)
+
+// Stages that runPipelineObserved reports besides the pipeline's.
+const (
+	stageWarehouse = "warehouse"
+	stageWorkbook  = "workbook"
+)
+
+// runPipelineObserved is runPipeline that also returns the tenants'
+// results and tells stage, when set, about each stage: warehouse, extract,
+// transform and workbook. The warehouse is open only inside this call.
+func runPipelineObserved(ctx context.Context, g *globals, cfg *config.Config, tenants []pipeline.Tenant, now time.Time, timeout time.Duration, stage stageFunc) ([]pipeline.Result, error) {
+	if stage == nil {
+		stage = func(string, time.Duration, bool) {}
+	}
 	log, err := g.logger()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	params, err := paramTables(cfg)
 	if err != nil {
-		return usageErr(err)
+		return nil, usageErr(err)
 	}
 	pseudo, err := g.pseudonymizer(cfg.Reports)
 	if err != nil {
-		return usageErr(err)
+		return nil, usageErr(err)
 	}
+	start := time.Now()
 	w, err := load.Open(ctx, cfg.Warehouse.Path, load.WithLogger(log))
+	stage(stageWarehouse, time.Since(start), err == nil)
 	if err != nil {
-		return fmt.Errorf("open warehouse %s: %w", cfg.Warehouse.Path, err)
+		return nil, fmt.Errorf("open warehouse %s: %w", cfg.Warehouse.Path, err)
 	}
 	defer w.Close()
 	prog := newProgress(g.stderr)
+	elapsed := map[string]time.Duration{}
 	results, runErr := pipeline.Run(ctx, w, tenants, pipeline.Options{
 		Logger: log, Now: func() time.Time { return time.Now().UTC() }, Params: params, Progress: prog.users, Timeout: timeout,
+		StageDone: func(s string, d time.Duration) { elapsed[s] = d },
 	})
 	prog.done()
+	extractOK, transformOK := stageOutcomes(results, runErr)
+	stage(pipeline.StageExtract, elapsed[pipeline.StageExtract], extractOK)
+	stage(pipeline.StageTransform, elapsed[pipeline.StageTransform], transformOK)
 	book := ""
 	if cfg.Reports.Excel {
-		if book, err = writeWorkbook(ctx, w, cfg.Reports.Dir, cfg.Reports.Keep, now, pseudo); err != nil {
+		start = time.Now()
+		book, err = writeWorkbook(ctx, w, cfg.Reports.Dir, cfg.Reports.Keep, now, pseudo)
+		stage(stageWorkbook, time.Since(start), err == nil)
+		if err != nil {
 			runErr = joinErr(runErr, fmt.Errorf("write workbook: %w", err))
+		}
+	}
+	parquet := ""
+	if cfg.Reports.ParquetDir != "" {
+		if parquet, err = exportParquet(ctx, w, cfg.Reports.ParquetDir, pseudo); err != nil {
+			runErr = joinErr(runErr, err)
 		}
 	}
 	if err := printSummary(ctx, g.stdout, w, results, cfg.Warehouse.Path, book); err != nil {
 		runErr = joinErr(runErr, err)
 	}
-	return runOutcome(results, runErr)
+	if parquet != "" {
+		fmt.Fprintf(g.stdout, "parquet:   %s\n", parquet)
+	}
+	return results, runOutcome(results, runErr)
+}
+
+// stageOutcomes tells from pipeline.Run's results and error whether the
+// extract stage (every tenant) and the transform stage succeeded: Run's
+// error joins one error per failed tenant, plus any of the transforms.
+func stageOutcomes(results []pipeline.Result, runErr error) (extract, transform bool) {
+	failed := 0
+	for _, r := range results {
+		if r.Err != nil {
+			failed++
+		}
+	}
+	errs := 0
+	if runErr != nil {
+		errs = 1
+		if j, ok := runErr.(interface{ Unwrap() []error }); ok {
+			errs = len(j.Unwrap())
+		}
+	}
+	return failed == 0, errs <= failed
 }

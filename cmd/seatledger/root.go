@@ -62,7 +62,8 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	pf.StringVar(&g.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	pf.StringVar(&g.logFormat, "log-format", "text", "log format: text or json")
 	root.AddCommand(
-		demoCmd(g), runCmd(g), checkCmd(g), queryCmd(g), graphsimCmd(g),
+		demoCmd(g), runCmd(g), checkCmd(g), queryCmd(g), graphsimCmd(g), benchCmd(g), serveCmd(g),
+		reportCmd(g), exportCmd(g), reclaimCmd(g),
 	)
 	return root.ExecuteContext(ctx)
 }

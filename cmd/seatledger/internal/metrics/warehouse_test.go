@@ -1,0 +1,137 @@
+package metrics_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/metrics"
+)
+
+func TestWarehouseCollect(t *testing.T) {
+	now := time.Date(2026, 3, 10, 23, 59, 0, 0, time.UTC)
+	full := metrics.Tenant{
+		Name: "contoso", HasSnapshot: true, Concealed: true,
+		SKUs:              []metrics.SKU{{PartNumber: "SPE_E3", Enabled: 100, Warning: 5, Consumed: 90, Unused: 15}},
+		Idle:              []metrics.Idle{{SKU: "SPE_E3", Reason: "inactive", Count: 4}},
+		Reclaimable:       map[string]float64{"EUR": 1234.5},
+		NextLifecycle:     map[string]time.Time{"SPE_E3": time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)},
+		ReportRefreshDate: time.Date(2026, 3, 7, 0, 0, 0, 0, time.UTC),
+		LastSuccess:       time.Date(2026, 3, 10, 3, 0, 1, 500e6, time.UTC),
+		LastRun:           metrics.Run{Status: "degraded", Rows: map[string]float64{"users": 120, "usage_report": 118}},
+	}
+	tests := []struct {
+		name   string
+		tenant metrics.Tenant
+		series []string
+		want   string
+	}{
+		{"seats by state", full, []string{"seatledger_sku_units", "seatledger_sku_consumed_units", "seatledger_sku_unused_units"}, `
+# HELP seatledger_sku_consumed_units Seats of a SKU assigned to users, latest snapshot.
+# TYPE seatledger_sku_consumed_units gauge
+seatledger_sku_consumed_units{sku="SPE_E3",tenant="contoso"} 90
+# HELP seatledger_sku_units Prepaid seats of a SKU by state (enabled, warning, suspended, locked_out), latest snapshot.
+# TYPE seatledger_sku_units gauge
+seatledger_sku_units{sku="SPE_E3",state="enabled",tenant="contoso"} 100
+seatledger_sku_units{sku="SPE_E3",state="locked_out",tenant="contoso"} 0
+seatledger_sku_units{sku="SPE_E3",state="suspended",tenant="contoso"} 0
+seatledger_sku_units{sku="SPE_E3",state="warning",tenant="contoso"} 5
+# HELP seatledger_sku_unused_units Active seats of a SKU not assigned: max(enabled + warning - consumed, 0), or 0 for a suspended SKU.
+# TYPE seatledger_sku_unused_units gauge
+seatledger_sku_unused_units{sku="SPE_E3",tenant="contoso"} 15
+`},
+		{"costs, renewals, idle", full, []string{"seatledger_idle_licenses", "seatledger_reclaimable_annual_cost", "seatledger_subscription_next_lifecycle_timestamp_seconds"}, `
+# HELP seatledger_idle_licenses Reclamation candidates by SKU and first reason, latest snapshot.
+# TYPE seatledger_idle_licenses gauge
+seatledger_idle_licenses{reason="inactive",sku="SPE_E3",tenant="contoso"} 4
+# HELP seatledger_reclaimable_annual_cost Annual cost of the reclamation candidates, by currency.
+# TYPE seatledger_reclaimable_annual_cost gauge
+seatledger_reclaimable_annual_cost{currency="EUR",tenant="contoso"} 1234.5
+# HELP seatledger_subscription_next_lifecycle_timestamp_seconds Earliest nextLifecycleDateTime (renewal or expiry) of a SKU's subscriptions, Unix time.
+# TYPE seatledger_subscription_next_lifecycle_timestamp_seconds gauge
+seatledger_subscription_next_lifecycle_timestamp_seconds{sku="SPE_E3",tenant="contoso"} 1.7750016e+09
+`},
+		// The report age counts whole UTC days up to the scrape: 7 March to 10 March.
+		{"report and runs", full, []string{"seatledger_usage_report_age_days", "seatledger_usage_report_concealed", "seatledger_last_success_timestamp_seconds", "seatledger_last_run_status"}, `
+# HELP seatledger_last_run_status 1 for the status of the tenant's latest run (running, ok, degraded, failed, aborted), 0 for the others.
+# TYPE seatledger_last_run_status gauge
+seatledger_last_run_status{status="aborted",tenant="contoso"} 0
+seatledger_last_run_status{status="degraded",tenant="contoso"} 1
+seatledger_last_run_status{status="failed",tenant="contoso"} 0
+seatledger_last_run_status{status="ok",tenant="contoso"} 0
+seatledger_last_run_status{status="running",tenant="contoso"} 0
+# HELP seatledger_last_success_timestamp_seconds End of the tenant's last ok or degraded run, Unix time; 0 when none succeeded.
+# TYPE seatledger_last_success_timestamp_seconds gauge
+seatledger_last_success_timestamp_seconds{tenant="contoso"} 1.7731116015e+09
+# HELP seatledger_usage_report_age_days Whole days from the newest usage report's Report Refresh Date to now (UTC).
+# TYPE seatledger_usage_report_age_days gauge
+seatledger_usage_report_age_days{tenant="contoso"} 3
+# HELP seatledger_usage_report_concealed 1 when the latest usage report conceals user names: activity rules are off.
+# TYPE seatledger_usage_report_concealed gauge
+seatledger_usage_report_concealed{tenant="contoso"} 1
+`},
+		// A configured tenant never run: last success 0 (the no-success alert
+		// fires), and no seat, report or run series.
+		{"tenant without a snapshot", metrics.Tenant{Name: "fabrikam"}, []string{"seatledger_last_success_timestamp_seconds", "seatledger_snapshot_present", "seatledger_sku_units", "seatledger_usage_report_concealed", "seatledger_last_run_status"}, `
+# HELP seatledger_last_success_timestamp_seconds End of the tenant's last ok or degraded run, Unix time; 0 when none succeeded.
+# TYPE seatledger_last_success_timestamp_seconds gauge
+seatledger_last_success_timestamp_seconds{tenant="fabrikam"} 0
+# HELP seatledger_snapshot_present 1 when the warehouse holds a snapshot of the tenant.
+# TYPE seatledger_snapshot_present gauge
+seatledger_snapshot_present{tenant="fabrikam"} 0
+`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := metrics.NewWarehouse(func() time.Time { return now })
+			w.Set(&metrics.State{ReadAt: now, Tenants: []metrics.Tenant{tt.tenant}})
+			if err := testutil.CollectAndCompare(w, strings.NewReader(tt.want), tt.series...); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+// TestRegister: the registry takes every collector once, with the Go and
+// process collectors, and the job metrics start at their zero values.
+func TestRegister(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	j, err := metrics.Register(reg, metrics.NewWarehouse(time.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.ObserveGraph("users", 200)
+	j.ObserveGraph("users", 429)
+	j.ObserveGraph("users", 429)
+	j.StageDone(metrics.StageTransform, 1500*time.Millisecond, false)
+	j.RunDone(time.Unix(100, 0), 2*time.Second, false)
+	want := `
+# HELP seatledger_graph_requests_total Microsoft Graph and Entra token HTTP attempts (retries included) by endpoint and status code; code 0: no response.
+# TYPE seatledger_graph_requests_total counter
+seatledger_graph_requests_total{code="200",endpoint="users"} 1
+seatledger_graph_requests_total{code="429",endpoint="users"} 2
+# HELP seatledger_graph_throttled_total Graph HTTP attempts answered 429 Too Many Requests, by endpoint.
+# TYPE seatledger_graph_throttled_total counter
+seatledger_graph_throttled_total{endpoint="users"} 2
+# HELP seatledger_runs_total Runs of this process by result: success or failure.
+# TYPE seatledger_runs_total counter
+seatledger_runs_total{result="failure"} 1
+seatledger_runs_total{result="success"} 0
+# HELP seatledger_stage_success 1 when the stage succeeded in the last run that reached it, 0 when it failed.
+# TYPE seatledger_stage_success gauge
+seatledger_stage_success{stage="transform"} 0
+# HELP seatledger_last_run_timestamp_seconds When the last run of this process ended, Unix time; 0 before the first.
+# TYPE seatledger_last_run_timestamp_seconds gauge
+seatledger_last_run_timestamp_seconds 100
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "seatledger_graph_requests_total", "seatledger_graph_throttled_total",
+		"seatledger_runs_total", "seatledger_stage_success", "seatledger_last_run_timestamp_seconds"); err != nil {
+		t.Error(err)
+	}
+	if _, err := metrics.Register(reg, metrics.NewWarehouse(time.Now)); err == nil {
+		t.Error("registering twice on one registry: got no error, want a duplicate error")
+	}
+}
