@@ -81,19 +81,20 @@ func extractTenant(parent context.Context, w *load.Warehouse, t Tenant, run load
 	release()
 	<-ls.ready
 	out := tenantOutcome{snap: ls.snap, started: ls.started}
-	switch {
-	case !ls.started:
-		out.err = ls.err
-	case sm.errs[DatasetSKUs] != nil:
-		out.err = fmt.Errorf("extract subscribedSkus: %w", sm.errs[DatasetSKUs])
-	case ls.err != nil: // the users chain then saw only the cancellation
-		out.err = ls.err
-	case uerr != nil:
-		out.err = uerr
-	case ctx.Err() != nil:
-		out.err = fmt.Errorf("extract tenant: %w", ctx.Err())
+	var skuErr, ctxErr error
+	if err := sm.errs[DatasetSKUs]; err != nil {
+		skuErr = fmt.Errorf("extract subscribedSkus: %w", err)
 	}
-	if out.err != nil {
+	if ctx.Err() != nil {
+		ctxErr = fmt.Errorf("extract tenant: %w", ctx.Err())
+	}
+	if !ls.started {
+		out.err = ls.err
+		return out
+	}
+	// One failure cancels the others, which then fail with "context
+	// canceled": report the first error that is not such an echo.
+	if out.err = rootCause(skuErr, ls.err, uerr, ctxErr); out.err != nil {
 		return out
 	}
 	out.degraded, out.err = finish(ls.snap, sm, users, rep.rows, rep.err, log)
@@ -214,4 +215,22 @@ func extractReport(ctx context.Context, ls *lockedSnapshot, t Tenant) (int64, er
 		return n, fmt.Errorf("extract usage report: %w", err)
 	}
 	return n, nil
+}
+
+// rootCause returns the first of errs that is not merely the cancellation
+// caused by another failure, else the first non-nil one.
+func rootCause(errs ...error) error {
+	var first error
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		if !errors.Is(err, context.Canceled) {
+			return err
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return first
 }
