@@ -210,3 +210,33 @@ func firstLine(s string) string {
 	}
 	return s
 }
+
+// TestSecretNeverInMetrics: serve with the canary secret; neither the
+// scrape, the health endpoints nor the daemon's debug log show it, and
+// while a separate run holds the warehouse the daemon keeps serving.
+func TestSecretNeverInMetrics(t *testing.T) {
+	_, cfg, env, _ := simServe(t, 200, graphsim.ServerOptions{ClientSecret: canary})
+	env = append(env, "SIM_SECRET="+canary)
+	p := startServe(t, env, "--config", cfg, "--log-level", "debug")
+	p.waitLog(`msg="run done"`)
+	var seen strings.Builder
+	for _, path := range []string{"/metrics", "/healthz", "/readyz"} {
+		code, body := p.get(path)
+		if code != 200 {
+			t.Errorf("GET %s: %d", path, code)
+		}
+		seen.WriteString(body)
+	}
+	// A separate run takes the warehouse; the daemon still answers.
+	if _, errOut, code := runBinary(t, env, "run", "--config", cfg); code != 0 {
+		t.Fatalf("separate run: exit %d\n%s", code, errOut)
+	}
+	if code, _ := p.get("/metrics"); code != 200 {
+		t.Errorf("GET /metrics after a separate run: %d, want 200", code)
+	}
+	_, log := p.stop()
+	seen.WriteString(log)
+	if strings.Contains(seen.String(), canary) {
+		t.Error("the secret appears in the metrics, health answers or serve's log")
+	}
+}
