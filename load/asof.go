@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -27,16 +28,44 @@ func AsOf(day time.Time) Option {
 	return func(o *options) { o.asOf = dateOf(day.UTC()) }
 }
 
+// OnlyTenants makes a read-only warehouse show only the snapshots of the
+// named tenants, the same way as AsOf (the two combine): every mart and
+// _history view then covers those tenants alone. It is for seatledger
+// report --tenant; Open (writable) refuses it.
+func OnlyTenants(names ...string) Option {
+	return func(o *options) { o.tenants = append([]string(nil), names...) }
+}
+
+// scope is the WHERE clause of the AsOf and OnlyTenants view, or "".
+func (o options) scope() string {
+	var conds []string
+	if !o.asOf.IsZero() {
+		conds = append(conds, "snapshot_date <= DATE "+quoteLiteral(o.asOf.Format(time.DateOnly)))
+	}
+	if len(o.tenants) > 0 {
+		lits := make([]string, len(o.tenants))
+		for i, t := range o.tenants {
+			lits[i] = quoteLiteral(t)
+		}
+		conds = append(conds, "tenant IN ("+strings.Join(lits, ", ")+")")
+	}
+	return strings.Join(conds, " AND ")
+}
+
 // connInit is the connector's per-connection setup: initConn, and the
-// AsOf scope when set.
+// AsOf and OnlyTenants scope when set.
 func (o options) connInit(readOnly bool) (func(driver.ExecerContext) error, error) {
-	if o.asOf.IsZero() {
+	where := o.scope()
+	if where == "" {
 		return initConn, nil
 	}
 	if !readOnly {
-		return nil, errors.New("as-of: a warehouse opened for writing cannot be scoped to a past day")
+		return nil, errors.New("as-of/tenant scope: a warehouse opened for writing cannot be scoped")
 	}
 	day := o.asOf.Format(time.DateOnly)
+	if o.asOf.IsZero() {
+		day = "latest"
+	}
 	return func(ex driver.ExecerContext) error {
 		if err := initConn(ex); err != nil {
 			return err
@@ -48,7 +77,7 @@ func (o options) connInit(readOnly bool) (func(driver.ExecerContext) error, erro
 		// Qualified with the catalog: "main.snapshots" would find the
 		// temporary view itself (temp.main) and recurse.
 		_, err = ex.ExecContext(context.Background(), "CREATE OR REPLACE TEMP VIEW snapshots AS SELECT * FROM "+
-			quoteIdent(catalog)+".main.snapshots WHERE snapshot_date <= DATE "+quoteLiteral(day), nil)
+			quoteIdent(catalog)+".main.snapshots WHERE "+where, nil)
 		if err != nil {
 			return fmt.Errorf("as-of %s: scope snapshots: %w", day, err)
 		}

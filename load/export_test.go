@@ -407,10 +407,34 @@ func TestAsOfScopesEveryView(t *testing.T) {
 		t.Errorf("as of the day before any snapshot: got %v licence rows, want 0", got)
 	}
 	_, err := load.Open(context.Background(), filepath.Join(t.TempDir(), "w.duckdb"), load.AsOf(day1))
-	if err == nil || !strings.Contains(err.Error(), "cannot be scoped to a past day") {
+	if err == nil || !strings.Contains(err.Error(), "cannot be scoped") {
 		t.Errorf("Open (writable) with AsOf: got %v, want a refusal", err)
 	}
 	if errors.Is(err, load.ErrBusy) {
 		t.Errorf("got ErrBusy, want the as-of refusal")
+	}
+}
+
+// TestOnlyTenantsScopesEveryView: with OnlyTenants every mart and history
+// view covers the named tenants alone, and combines with AsOf.
+func TestOnlyTenantsScopesEveryView(t *testing.T) {
+	path := buildWarehouse(t)
+	w := mustOpenReadOnly(t, path, load.OnlyTenants("fabrikam"))
+	for _, rel := range []string{"mart_license_inventory", "mart_user_licenses", "mart_reclamation_candidates",
+		"mart_spend", "mart_renewals", "mart_findings", "mart_utilization_history", "mart_spend_history"} {
+		if n := scalar(t, w, "SELECT count(*) FROM "+rel+" WHERE tenant <> 'fabrikam'"); n != int64(0) {
+			t.Errorf("%s: got %v rows of other tenants, want 0", rel, n)
+		}
+	}
+	if n := scalar(t, w, "SELECT count(*) FROM mart_license_inventory"); n == int64(0) {
+		t.Error("mart_license_inventory: no rows for fabrikam")
+	}
+	w.Close()
+	both := mustOpenReadOnly(t, path, load.OnlyTenants("contoso"), load.AsOf(day1))
+	defer both.Close()
+	got := rowsOf(t, both, "SELECT tenant, snapshot_date FROM stg_snapshots WHERE is_latest")
+	want := [][]any{{"contoso", "2025-03-01 00:00:00 +0000 UTC"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("contoso as of day1: got %v, want %v", got, want)
 	}
 }

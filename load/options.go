@@ -27,6 +27,7 @@ type options struct {
 	threads     int
 	transforms  fs.FS
 	asOf        time.Time // AsOf: hide snapshots after this day
+	tenants     []string  // OnlyTenants: hide other tenants' snapshots
 }
 
 func defaultOptions() options {

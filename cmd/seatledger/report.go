@@ -20,6 +20,7 @@ type reportOptions struct {
 	asOf      string
 	dir       string
 	warehouse string
+	tenants   []string
 }
 
 func reportCmd(g *globals) *cobra.Command {
@@ -34,9 +35,14 @@ there, as runs do.
 
 --as-of DATE shows the warehouse as it stood on that day: per tenant the latest
 snapshot on or before DATE, and history up to it. A tenant with no snapshot by
-then is left out; a DATE before every snapshot is an error.`,
+then is left out; a DATE before every snapshot is an error.
+
+--tenant NAME (repeatable) limits every sheet to those tenants; the workbook then
+goes to reports.dir/<names> unless --dir says otherwise, so that it never
+replaces the day's workbook of all tenants.`,
 		Example: `  seatledger report
-  seatledger report --as-of 2026-10-31 --dir month-end/`,
+  seatledger report --as-of 2026-10-31 --dir month-end/
+  seatledger report --tenant contoso`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runReport(cmd.Context(), g, o) },
 	}
@@ -44,6 +50,7 @@ then is left out; a DATE before every snapshot is an error.`,
 	f.StringVar(&o.asOf, "as-of", "", "the day to report on, YYYY-MM-DD (default: the latest snapshots)")
 	f.StringVar(&o.dir, "dir", "", "output directory (default: reports.dir of --config, else ./reports)")
 	f.StringVar(&o.warehouse, "warehouse", "", "warehouse file (default: warehouse.path of --config, else ./seatledger.duckdb)")
+	f.StringSliceVar(&o.tenants, "tenant", nil, "only these tenants (repeat or comma-separate)")
 	return c
 }
 
@@ -77,9 +84,15 @@ func runReport(ctx context.Context, g *globals, o reportOptions) error {
 	if err != nil {
 		return err
 	}
+	if want, err = onlyTenants(want, o.tenants); err != nil {
+		return usageErr(err)
+	}
 	opts := []load.Option{load.WithLogger(log)}
 	if !asOf.IsZero() {
 		opts = append(opts, load.AsOf(asOf))
+	}
+	if len(o.tenants) > 0 {
+		opts = append(opts, load.OnlyTenants(o.tenants...))
 	}
 	w, err := load.OpenReadOnly(ctx, path, opts...)
 	if err != nil {
@@ -97,6 +110,9 @@ func runReport(ctx context.Context, g *globals, o reportOptions) error {
 	}
 	day := slices.MaxFunc(want, func(a, b tenantSnapshot) int { return a.day.Compare(b.day) }).day
 	dir := cmp.Or(o.dir, cfg.Reports.Dir)
+	if o.dir == "" && len(o.tenants) > 0 {
+		dir = filepath.Join(dir, strings.Join(o.tenants, "+"))
+	}
 	keep, kept := keepFor(dir, day, cfg.Reports.Keep)
 	book, err := writeWorkbook(ctx, w, dir, keep, day, pseudo)
 	if err != nil {
@@ -110,6 +126,28 @@ func runReport(ctx context.Context, g *globals, o reportOptions) error {
 	}
 	fmt.Fprintf(g.stdout, "workbook:  %s\n", book)
 	return nil
+}
+
+// onlyTenants keeps the snapshots of the named tenants (all when names is
+// empty); a name without a snapshot is an error listing those there are.
+func onlyTenants(snaps []tenantSnapshot, names []string) ([]tenantSnapshot, error) {
+	if len(names) == 0 {
+		return snaps, nil
+	}
+	var out []tenantSnapshot
+	for _, n := range names {
+		i := slices.IndexFunc(snaps, func(s tenantSnapshot) bool { return s.tenant == n })
+		if i < 0 {
+			have := make([]string, len(snaps))
+			for j, s := range snaps {
+				have[j] = s.tenant
+			}
+			return nil, fmt.Errorf("--tenant %q: no snapshot of that tenant in the warehouse (have %s)", n, strings.Join(have, ", "))
+		}
+		out = append(out, snaps[i])
+	}
+	slices.SortFunc(out, func(a, b tenantSnapshot) int { return strings.Compare(a.tenant, b.tenant) })
+	return slices.CompactFunc(out, func(a, b tenantSnapshot) bool { return a.tenant == b.tenant }), nil
 }
 
 // chooseSnapshots lists, per tenant, the latest snapshot on or before asOf

@@ -347,3 +347,28 @@ func TestKeepFor(t *testing.T) {
 		})
 	}
 }
+
+// TestReportTenant: --tenant writes a workbook of that tenant into its own
+// directory; an unknown tenant is a usage error naming those there are.
+// (That every mart follows the filter is load's TestOnlyTenantsScopesEveryView.)
+func TestReportTenant(t *testing.T) {
+	wh, err := demoWarehouse()
+	if err != nil {
+		t.Fatalf("demo: %v", err)
+	}
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "seatledger.yml")
+	writeFile(t, cfg, "reports:\n  dir: "+filepath.Join(dir, "reports")+"\n")
+	out, errOut, err := runMain(t, nil, "report", "--config", cfg, "--warehouse", wh, "--tenant", "demo")
+	if err != nil {
+		t.Fatalf("report --tenant demo: %v\n%s", err, errOut)
+	}
+	if !strings.Contains(out, filepath.Join(dir, "reports", "demo", "seatledger-")) {
+		t.Errorf("report --tenant demo: got %q, want the workbook under reports/demo/", out)
+	}
+	_, _, err = runMain(t, nil, "report", "--config", cfg, "--warehouse", wh, "--tenant", "fabrikam")
+	var ec exitCoder
+	if !errors.As(err, &ec) || ec.ExitCode() != 2 || !strings.Contains(err.Error(), "have demo") {
+		t.Errorf("report --tenant fabrikam: got %v, want exit 2 naming the tenants there are", err)
+	}
+}
