@@ -12,3 +12,6 @@ func SetRetryBase(d time.Duration) (restore func()) {
 
 // UsersPage is a page of n users in Graph's JSON shape with nextLink next.
 var UsersPage = usersPage
+
+// WithoutURL is withoutURL, for tests.
+var WithoutURL = withoutURL

@@ -199,7 +199,7 @@ func (m *retryMiddleware) Intercept(p khttp.Pipeline, i int, req *http.Request) 
 		}
 		m.logger.LogAttrs(req.Context(), slog.LevelWarn, "graph request retry",
 			slog.String("endpoint", call.endpoint), slog.Int("status", status),
-			slog.Int("attempt", attempt+1), slog.Duration("wait", wait), slog.Any("error", err))
+			slog.Int("attempt", attempt+1), slog.Duration("wait", wait), slog.Any("error", withoutURL(err)))
 		if err := sleep(req.Context(), wait); err != nil {
 			return nil, err
 		}
@@ -311,3 +311,14 @@ func sameHost(link string, graph *url.URL) error {
 }
 
 var errNoResponse = errors.New("no response")
+
+// withoutURL drops the request URL from a transport error (*url.Error
+// prints it whole): a delta link, a page's skiptoken or a report
+// download URL is a capability and must not reach a log.
+func withoutURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%s: %w", ue.Op, ue.Err)
+	}
+	return err
+}

@@ -1,7 +1,9 @@
 package graph_test
 
 import (
+	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -22,5 +24,18 @@ func TestAuthNeverPrintsSecrets(t *testing.T) {
 				t.Errorf("fmt %s of %T: got %q, want <secret> in place of the secret", verb, v, got)
 			}
 		}
+	}
+}
+
+func TestWithoutURL(t *testing.T) {
+	const token = "$deltatoken=SECRET-CAPABILITY"
+	err := &url.Error{Op: "Get", URL: "https://graph.example/v1.0/users/delta?" + token, Err: errors.New("connection reset by peer")}
+	got := graph.WithoutURL(fmt.Errorf("page 3: %w", err))
+	if strings.Contains(got.Error(), "SECRET") || !strings.Contains(got.Error(), "connection reset by peer") {
+		t.Errorf("got %q, want the cause without the URL", got)
+	}
+	plain := errors.New("HTTP 503")
+	if graph.WithoutURL(plain) != plain {
+		t.Error("an error without a URL changed")
 	}
 }

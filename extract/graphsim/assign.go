@@ -62,6 +62,13 @@ func (t *Tenant) AssignLicense(userKey string, add []extract.AssignedLicense, re
 		}
 	}
 	t.overlay[i] = next
+	// assignedLicenses changed: Graph's /users/delta reports the user.
+	d := &t.delta
+	d.mu.Lock()
+	d.init()
+	d.version++
+	d.changedAt[i] = d.version
+	d.mu.Unlock()
 	t.mu.Unlock()
 	return t.User(i), nil
 }

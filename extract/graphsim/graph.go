@@ -77,6 +77,8 @@ func (s *Server) route(method, rest string) (*graphRoute, *GraphError) {
 	switch {
 	case lower == "users":
 		rt = &graphRoute{"users", readUsers, s.serveUsers, ""}
+	case isUsersDelta(lower):
+		rt = &graphRoute{"usersDelta", readUsers, s.serveUsersDelta, ""}
 	case len(segs) == 2 && strings.EqualFold(segs[0], "users"):
 		rt = &graphRoute{"user", readUsers, s.serveUser, segs[1]}
 	case len(segs) == 3 && strings.EqualFold(segs[0], "users") && (strings.EqualFold(segs[2], "assignLicense") || strings.EqualFold(segs[2], "microsoft.graph.assignLicense")):

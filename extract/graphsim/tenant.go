@@ -47,6 +47,8 @@ type Tenant struct {
 	subs      []extract.Subscription
 	overlay   map[int]licenceSet
 	concealed bool
+
+	delta deltaState // users/delta change history (churn.go)
 }
 
 // Generate builds a tenant in one pass over its users, counting the units

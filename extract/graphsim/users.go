@@ -177,9 +177,9 @@ func (s *Server) serveUsers(w http.ResponseWriter, r *http.Request, _ string) {
 		s.graphError(w, r, unknownProperty(unknown, "user"))
 		return
 	}
-	s.writePage(w, r, page{kind: "users", q: q, total: s.tenant.users, context: s.context("users", q.sel, false),
+	s.writePage(w, r, page{kind: "users", q: q, total: s.tenant.liveCount(), context: s.context("users", q.sel, false),
 		item: func(b []byte, i int) []byte {
-			u := s.tenant.simUser(i)
+			u := s.tenant.simUser(s.tenant.liveIndex(i)) // users deleted by Churn are skipped
 			return appendUser(b, &u, props)
 		}})
 }

@@ -71,7 +71,7 @@ func extractTenant(parent context.Context, w *load.Warehouse, t Tenant, run load
 		rows, err := extractReport(ctx, ls, t)
 		reportDone <- reportResult{rows, err}
 	}()
-	users, uerr := extractUsers(ctx, ls, t, opts)
+	users, uerr := syncUsers(ctx, w, ls, t, run, opts)
 	usersMS := time.Since(start).Milliseconds()
 	if uerr != nil {
 		cancel()
