@@ -149,13 +149,26 @@ func deltaUsers(ctx context.Context, src extract.DeltaSource, ls *lockedSnapshot
 // reads in full again.
 func fullUsers(ctx context.Context, src extract.DeltaSource, ls *lockedSnapshot, t Tenant, opts Options) (int64, error) {
 	obtained := opts.Now().UTC()
-	link, lerr := src.UsersDeltaLatest(ctx)
-	if lerr != nil && ctx.Err() == nil {
-		opts.Logger.Warn("no users delta link: the next run reads users in full too", "tenant", t.Name, "err", lerr)
+	// The link is asked for beside the first users page, not before it:
+	// the users chain is the critical path (P1), and a change made while
+	// the pages are read is then in the read, the next round, or both.
+	type latest struct {
+		link string
+		err  error
 	}
+	got := make(chan latest, 1)
+	go func() {
+		link, err := src.UsersDeltaLatest(ctx)
+		got <- latest{link, err}
+	}()
 	n, err := extractUsers(ctx, ls, t, opts)
+	l := <-got
+	link, lerr := l.link, l.err
 	if err != nil {
 		return n, err
+	}
+	if lerr != nil && ctx.Err() == nil {
+		opts.Logger.Warn("no users delta link: the next run reads users in full too", "tenant", t.Name, "err", lerr)
 	}
 	err = ls.with(ctx, func(s *load.Snapshot) error {
 		if lerr != nil {
