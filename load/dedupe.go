@@ -35,16 +35,22 @@ func (s *Snapshot) dedupeUsers() (int64, error) {
 			return 0, fmt.Errorf("remove repeated rows of %s: %w", d.table, err)
 		}
 		n, _ := res.RowsAffected()
-		switch d.table {
-		case "raw_users":
-			s.counts.Users -= n
-		case "raw_user_licenses":
-			s.counts.Licenses -= n
-		default:
-			s.counts.AssignmentStates -= n
-		}
+		s.uncount(d.table, n)
 	}
 	s.w.opts.log.Warn("Graph returned some users more than once; kept the last copy of each",
 		"tenant", s.tenant, "run_id", s.runID, "repeated", repeats)
 	return repeats, nil
+}
+
+// uncount takes n removed rows of one of the user tables off the counts
+// (a negative n adds carried rows).
+func (s *Snapshot) uncount(table string, n int64) {
+	switch table {
+	case "raw_users":
+		s.counts.Users -= n
+	case "raw_user_licenses":
+		s.counts.Licenses -= n
+	default:
+		s.counts.AssignmentStates -= n
+	}
 }

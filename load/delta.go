@@ -123,14 +123,9 @@ func (s *Snapshot) CarryUsers(ctx context.Context, from time.Time, exceptIDs []s
 			return 0, s.fail(fmt.Errorf("carry %s of tenant %s from %s: %w", t.table, s.tenant, from.Format(time.DateOnly), err))
 		}
 		n, _ := res.RowsAffected()
-		switch t.table {
-		case "raw_users":
-			s.counts.Users += n
+		s.uncount(t.table, -n)
+		if t.table == "raw_users" {
 			users = n
-		case "raw_user_licenses":
-			s.counts.Licenses += n
-		default:
-			s.counts.AssignmentStates += n
 		}
 	}
 	return users, nil
@@ -155,14 +150,7 @@ func (s *Snapshot) RemoveUsers(ctx context.Context, ids []string) error {
 			return s.fail(fmt.Errorf("remove %s rows of tenant %s: %w", t.table, s.tenant, err))
 		}
 		n, _ := res.RowsAffected()
-		switch t.table {
-		case "raw_users":
-			s.counts.Users -= n
-		case "raw_user_licenses":
-			s.counts.Licenses -= n
-		default:
-			s.counts.AssignmentStates -= n
-		}
+		s.uncount(t.table, n)
 	}
 	return nil
 }
