@@ -31,6 +31,9 @@ type pager[T any] struct {
 	endpoint string
 	first    func(context.Context) (*abs.RequestInformation, error)
 	withURL  func(ctx context.Context, link string) (*abs.RequestInformation, error)
+	// scan, if set, decodes a page faster than encoding/json; ok=false
+	// falls back to encoding/json.
+	scan func(data []byte) (pg page[T], ok bool)
 }
 
 // each calls fn for every non-empty page in order. The chain of pages is
@@ -138,8 +141,15 @@ func (p pager[T]) get(ctx context.Context, n int, link string) ([]byte, string, 
 // decode decodes page n, whose nextLink was read as next.
 func (p pager[T]) decode(n int, data []byte, next string) pageResult[T] {
 	var pg page[T]
-	if err := json.Unmarshal(data, &pg); err != nil {
-		return pageResult[T]{n: n, err: fmt.Errorf("list %s page %d: %w: decode JSON: %w", p.endpoint, n, ErrBadResponse, err)}
+	ok := false
+	if p.scan != nil {
+		pg, ok = p.scan(data)
+	}
+	if !ok {
+		pg = page[T]{}
+		if err := json.Unmarshal(data, &pg); err != nil {
+			return pageResult[T]{n: n, err: fmt.Errorf("list %s page %d: %w: decode JSON: %w", p.endpoint, n, ErrBadResponse, err)}
+		}
 	}
 	if pg.NextLink != next {
 		return pageResult[T]{n: n, err: fmt.Errorf("list %s page %d: %w: @odata.nextLink read ahead differs from the decoded one", p.endpoint, n, ErrBadResponse)}

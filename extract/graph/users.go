@@ -17,14 +17,12 @@ var groupSelect = []string{"id", "displayName", "assignedLicenses"}
 
 // wireUser is a user in Graph's JSON shape (the fields of extract.UserSelect).
 type wireUser struct {
-	ID                string `json:"id"`
-	UserPrincipalName string `json:"userPrincipalName"`
-	DisplayName       string `json:"displayName"`
-	Mail              string `json:"mail"`
-	Department        string `json:"department"`
-	EmployeeOrgData   *struct {
-		CostCenter string `json:"costCenter"`
-	} `json:"employeeOrgData"`
+	ID                      string                `json:"id"`
+	UserPrincipalName       string                `json:"userPrincipalName"`
+	DisplayName             string                `json:"displayName"`
+	Mail                    string                `json:"mail"`
+	Department              string                `json:"department"`
+	EmployeeOrgData         *wireOrgData          `json:"employeeOrgData"`
 	CompanyName             string                `json:"companyName"`
 	Country                 string                `json:"country"`
 	UsageLocation           string                `json:"usageLocation"`
@@ -33,6 +31,10 @@ type wireUser struct {
 	CreatedDateTime         string                `json:"createdDateTime"`
 	AssignedLicenses        []wireLicense         `json:"assignedLicenses"`
 	LicenseAssignmentStates []wireAssignmentState `json:"licenseAssignmentStates"`
+}
+
+type wireOrgData struct {
+	CostCenter string `json:"costCenter"`
 }
 
 type wireLicense struct {
@@ -127,12 +129,13 @@ func decodeUsers(ws []wireUser, out []extract.User) ([]extract.User, error) {
 // Users calls page for every page of users (GET /users with
 // extract.UserSelect and $top=PageSize), in order, holding at most two
 // pages in memory: the next page is fetched while page runs. Empty pages
-// are skipped. page must not keep the slice, which is reused.
+// are skipped. page must not keep the slice, which is reused; the strings
+// of a page share one copy of its body, so strings.Clone any kept.
 func (c *Client) Users(ctx context.Context, page func([]extract.User) error) error {
 	top := int32(c.cfg.PageSize)
 	b := users.NewUsersRequestBuilderInternal(map[string]string{}, c.adapter)
 	p := pager[wireUser]{
-		c: c, endpoint: "users",
+		c: c, endpoint: "users", scan: scanUsersPage,
 		first: func(ctx context.Context) (*abs.RequestInformation, error) {
 			return b.ToGetRequestInformation(ctx, &users.UsersRequestBuilderGetRequestConfiguration{
 				QueryParameters: &users.UsersRequestBuilderGetQueryParameters{Select: extract.UserSelect, Top: &top},

@@ -13,17 +13,24 @@ import (
 const hexDigits = "0123456789abcdef"
 
 // appendString appends s as a JSON string (UTF-8 kept, controls escaped).
+// Runs of plain ASCII are copied whole.
 func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && !jsonSpecial[s[j]] {
+			j++
+		}
+		b = append(b, s[i:j]...)
+		if i = j; i == len(s) {
+			break
+		}
 		c := s[i]
 		switch {
 		case c == '"' || c == '\\':
 			b = append(b, '\\', c)
 		case c < 0x20:
 			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-		case c < utf8.RuneSelf:
-			b = append(b, c)
 		default:
 			r, size := utf8.DecodeRuneInString(s[i:])
 			if r == utf8.RuneError && size == 1 {
@@ -38,6 +45,14 @@ func appendString(b []byte, s string) []byte {
 	}
 	return append(b, '"')
 }
+
+// jsonSpecial marks the bytes appendString cannot copy as they are.
+var jsonSpecial = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf
+	}
+	return t
+}()
 
 // appendNullString appends s, or null when s is empty.
 func appendNullString(b []byte, s string) []byte {
@@ -65,9 +80,19 @@ func appendTime(b []byte, t time.Time) []byte {
 	if t.IsZero() {
 		return append(b, "null"...)
 	}
-	b = append(b, '"')
-	b = t.UTC().AppendFormat(b, "2006-01-02T15:04:05Z")
-	return append(b, '"')
+	t = t.UTC()
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		b = append(b, '"')
+		b = t.AppendFormat(b, "2006-01-02T15:04:05Z")
+		return append(b, '"')
+	}
+	hour, minute, sec := t.Clock()
+	return append(b, '"',
+		byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10), '-',
+		byte('0'+int(month)/10), byte('0'+int(month)%10), '-', byte('0'+day/10), byte('0'+day%10), 'T',
+		byte('0'+hour/10), byte('0'+hour%10), ':', byte('0'+minute/10), byte('0'+minute%10), ':',
+		byte('0'+sec/10), byte('0'+sec%10), 'Z', '"')
 }
 
 func appendBool(b []byte, v bool) []byte { return strconv.AppendBool(b, v) }
