@@ -42,7 +42,7 @@ func TestSnapshotHealthQuery(t *testing.T) {
 		t.Run(tc.tenant, func(t *testing.T) {
 			w := loadScenario(t, tc.scenario)
 			d, _ := time.Parse(time.DateOnly, tc.date)
-			got := scalar(t, w, "SELECT concealed::VARCHAR || ' ' || report_missing::VARCHAR FROM ("+transform.SnapshotHealthQuery+")", tc.tenant, d)
+			got := scalar(t, w, "SELECT concealed::VARCHAR || ' ' || report_missing::VARCHAR FROM ("+transform.SnapshotHealthQuery+") WHERE tenant = ?", d, tc.tenant)
 			if want := tc.concealed + " " + tc.missing; got != want {
 				t.Errorf("concealed, report_missing: got %s, want %s", got, want)
 			}

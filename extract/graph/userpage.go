@@ -117,72 +117,71 @@ func (s *userScanner) orgData() *wireOrgData {
 	return o
 }
 
-func (s *userScanner) licenses() []wireLicense {
+// objects reads an array of objects: null is nil, a null element is the
+// zero value, item reads each other element. item is a method expression
+// ((*userScanner).license), not a method value: no closure per array on
+// this hot path.
+func objects[T any](s *userScanner, item func(*userScanner, *T)) []T {
 	if s.literal("null") {
 		return nil
 	}
-	out := []wireLicense{}
+	out := []T{}
 	for more := s.open('[', ']'); more; more = s.more(']') {
-		out = append(out, wireLicense{})
-		l := &out[len(out)-1]
-		if s.literal("null") {
-			continue
-		}
-		var mask uint32
-		for more := s.open('{', '}'); more; more = s.more('}') {
-			switch k := s.key(); k {
-			case "skuId":
-				s.seen(&mask, 1)
-				s.string(&l.SkuID)
-			case "disabledPlans":
-				s.seen(&mask, 2)
-				l.DisabledPlans = s.strings()
-			default:
-				s.unknown(k, licenseFields)
-			}
+		var zero T
+		out = append(out, zero)
+		if !s.literal("null") {
+			item(s, &out[len(out)-1])
 		}
 	}
 	return out
 }
 
-func (s *userScanner) states() []wireAssignmentState {
-	if s.literal("null") {
-		return nil
-	}
-	out := []wireAssignmentState{}
-	for more := s.open('[', ']'); more; more = s.more(']') {
-		out = append(out, wireAssignmentState{})
-		st := &out[len(out)-1]
-		if s.literal("null") {
-			continue
-		}
-		var mask uint32
-		for more := s.open('{', '}'); more; more = s.more('}') {
-			switch k := s.key(); k {
-			case "skuId":
-				s.seen(&mask, 1<<0)
-				s.string(&st.SkuID)
-			case "assignedByGroup":
-				s.seen(&mask, 1<<1)
-				s.string(&st.AssignedByGroup)
-			case "state":
-				s.seen(&mask, 1<<2)
-				s.string(&st.State)
-			case "error":
-				s.seen(&mask, 1<<3)
-				s.string(&st.Error)
-			case "disabledPlans":
-				s.seen(&mask, 1<<4)
-				st.DisabledPlans = s.strings()
-			case "lastUpdatedDateTime":
-				s.seen(&mask, 1<<5)
-				s.string(&st.LastUpdatedDateTime)
-			default:
-				s.unknown(k, stateFields)
-			}
+func (s *userScanner) licenses() []wireLicense { return objects(s, (*userScanner).license) }
+
+func (s *userScanner) license(l *wireLicense) {
+	var mask uint32
+	for more := s.open('{', '}'); more; more = s.more('}') {
+		switch k := s.key(); k {
+		case "skuId":
+			s.seen(&mask, 1)
+			s.string(&l.SkuID)
+		case "disabledPlans":
+			s.seen(&mask, 2)
+			l.DisabledPlans = s.strings()
+		default:
+			s.unknown(k, licenseFields)
 		}
 	}
-	return out
+}
+
+func (s *userScanner) states() []wireAssignmentState { return objects(s, (*userScanner).state) }
+
+func (s *userScanner) state(st *wireAssignmentState) {
+	var mask uint32
+	for more := s.open('{', '}'); more; more = s.more('}') {
+		switch k := s.key(); k {
+		case "skuId":
+			s.seen(&mask, 1<<0)
+			s.string(&st.SkuID)
+		case "assignedByGroup":
+			s.seen(&mask, 1<<1)
+			s.string(&st.AssignedByGroup)
+		case "state":
+			s.seen(&mask, 1<<2)
+			s.string(&st.State)
+		case "error":
+			s.seen(&mask, 1<<3)
+			s.string(&st.Error)
+		case "disabledPlans":
+			s.seen(&mask, 1<<4)
+			st.DisabledPlans = s.strings()
+		case "lastUpdatedDateTime":
+			s.seen(&mask, 1<<5)
+			s.string(&st.LastUpdatedDateTime)
+		default:
+			s.unknown(k, stateFields)
+		}
+	}
 }
 
 // strings reads an array of strings (null elements are "").

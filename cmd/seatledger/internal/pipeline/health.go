@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/seatledger/seatledger/load"
+	xform "github.com/seatledger/seatledger/transform"
 )
 
 // Degradations found by the transforms, reported in Result.Degraded.
@@ -16,13 +17,6 @@ const (
 	DegradedConcealed     = "usage_report_concealed"
 	DegradedReportMissing = "usage_report_missing"
 )
-
-// healthQuery is transform.SnapshotHealthQuery for every tenant of one
-// snapshot date at once (args: snapshot_date; columns: tenant, concealed,
-// report_missing): stg_snapshots is a view over the raw tables, so one
-// query per tenant cost about 5 ms each, seconds for a thousand tenants.
-const healthQuery = `SELECT tenant, concealed, NOT has_report AS report_missing
-FROM stg_snapshots WHERE snapshot_date = ?`
 
 type health struct{ concealed, missing bool }
 
@@ -52,7 +46,7 @@ func checkHealth(ctx context.Context, w *load.Warehouse, results []Result, opts 
 }
 
 func readHealth(ctx context.Context, w *load.Warehouse, date time.Time) (map[string]health, error) {
-	rows, err := w.DB().QueryContext(ctx, healthQuery, date)
+	rows, err := w.DB().QueryContext(ctx, xform.SnapshotHealthQuery, date)
 	if err != nil {
 		return nil, fmt.Errorf("check snapshot health of %s: %w", date.Format(time.DateOnly), err)
 	}
