@@ -167,14 +167,8 @@ func (s *Server) context(kind string, sel []string, entity bool) string {
 // serveUsers answers GET /users, a page at a time, rebuilding each user
 // from the seed: memory stays flat whatever the tenant size.
 func (s *Server) serveUsers(w http.ResponseWriter, r *http.Request, _ string) {
-	q, gerr := s.parseQuery(r, "users")
-	if gerr != nil {
-		s.graphError(w, r, gerr)
-		return
-	}
-	props, unknown := resolveSelect(q.sel)
-	if unknown != "" {
-		s.graphError(w, r, unknownProperty(unknown, "user"))
+	q, props, ok := s.userQuery(w, r)
+	if !ok {
 		return
 	}
 	s.writePage(w, r, page{kind: "users", q: q, total: s.tenant.liveCount(), context: s.context("users", q.sel, false),
@@ -184,6 +178,22 @@ func (s *Server) serveUsers(w http.ResponseWriter, r *http.Request, _ string) {
 		}})
 }
 
+// userQuery parses a users request's query and $select; on a bad one it
+// answers Graph's error and returns false.
+func (s *Server) userQuery(w http.ResponseWriter, r *http.Request) (query, []userProp, bool) {
+	q, gerr := s.parseQuery(r, "users")
+	if gerr != nil {
+		s.graphError(w, r, gerr)
+		return q, nil, false
+	}
+	props, unknown := resolveSelect(q.sel)
+	if unknown != "" {
+		s.graphError(w, r, unknownProperty(unknown, "user"))
+		return q, nil, false
+	}
+	return q, props, true
+}
+
 func unknownProperty(name, typ string) *GraphError {
 	return &GraphError{Status: http.StatusBadRequest, Code: "BadRequest",
 		Message: fmt.Sprintf("Could not find a property named '%s' on type 'microsoft.graph.%s'.", name, typ)}
@@ -191,14 +201,8 @@ func unknownProperty(name, typ string) *GraphError {
 
 // serveUser answers GET /users/{id | userPrincipalName}.
 func (s *Server) serveUser(w http.ResponseWriter, r *http.Request, key string) {
-	q, gerr := s.parseQuery(r, "users")
-	if gerr != nil {
-		s.graphError(w, r, gerr)
-		return
-	}
-	props, unknown := resolveSelect(q.sel)
-	if unknown != "" {
-		s.graphError(w, r, unknownProperty(unknown, "user"))
+	q, props, ok := s.userQuery(w, r)
+	if !ok {
 		return
 	}
 	i, ok := s.tenant.Lookup(key)
