@@ -127,7 +127,10 @@ func (c *Client) send(ctx context.Context, ri *abs.RequestInformation, call call
 		if errors.As(err, &api) {
 			return err
 		}
-		return classifyTokenError(err)
+		// A transport error quotes the request URL (http.Client wraps it
+		// in *url.Error above our middleware): a skiptoken, delta link or
+		// report download URL must not reach an error text or the journal.
+		return classifyTokenError(withoutURL(err))
 	}
 	return nil
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -156,7 +155,7 @@ func (c *Client) deltaPage(ctx context.Context, p pager[deltaMark], n int, link 
 	}
 	data, next, err := p.get(ctx, n, link)
 	if err != nil {
-		return env, nil, scrubLink(deltaRefused(err), link)
+		return env, nil, deltaRefused(err)
 	}
 	if err := json.Unmarshal(data, &env); err != nil {
 		return env, nil, fmt.Errorf("list %s page %d: %w: decode JSON: %w", endpointUsersDelta, n, ErrBadResponse, err)
@@ -221,47 +220,6 @@ func deltaRefused(err error) error {
 	if errors.As(err, &api) && (api.Status == http.StatusGone ||
 		strings.EqualFold(api.Code, "syncStateNotFound") || strings.EqualFold(api.Code, "resyncRequired")) {
 		return fmt.Errorf("%w: %w", ErrDeltaExpired, err)
-	}
-	return err
-}
-
-// scrubbedError hides the state tokens of a delta link from an error's
-// text (a transport error quotes the request URL); errors.Is and As see
-// the original.
-type scrubbedError struct {
-	err     error
-	secrets []string
-}
-
-func (e *scrubbedError) Error() string {
-	s := e.err.Error()
-	for _, x := range e.secrets {
-		s = strings.ReplaceAll(s, x, "<token>")
-	}
-	return s
-}
-
-func (e *scrubbedError) Unwrap() error { return e.err }
-
-// scrubLink wraps err when its text holds a token of link.
-func scrubLink(err error, link string) error {
-	u, perr := url.Parse(link)
-	if link == "" || perr != nil {
-		return err
-	}
-	var secrets []string
-	for k, vs := range u.Query() {
-		if strings.HasSuffix(k, "token") {
-			for _, v := range vs {
-				secrets = append(secrets, v, url.QueryEscape(v))
-			}
-		}
-	}
-	text := err.Error()
-	for _, s := range secrets {
-		if s != "" && strings.Contains(text, s) {
-			return &scrubbedError{err: err, secrets: secrets}
-		}
 	}
 	return err
 }

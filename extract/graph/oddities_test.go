@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/seatledger/seatledger/extract/graph"
 	"github.com/seatledger/seatledger/extract/graph/graphtest"
 )
 
@@ -83,5 +84,30 @@ func TestUserOddities(t *testing.T) {
 			}
 			tc.check(t, flat)
 		})
+	}
+}
+
+// TestTransportErrorWithoutURL: when a page's connection keeps dropping,
+// the error returned (and so the run journal) does not quote the page URL
+// with its $skiptoken.
+func TestTransportErrorWithoutURL(t *testing.T) {
+	f := graphtest.New(t)
+	f.Hook = func(path string, n int, w http.ResponseWriter, r *http.Request) bool {
+		if path != "/users" || r.URL.Query().Get("$skiptoken") == "" {
+			return false
+		}
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close() // the connection drops before any answer
+		}
+		return true
+	}
+	c := newClientWith(t, f, nil, func(cfg *graph.Config) { cfg.MaxRetries = 1 })
+	_, _, err := collectUsers(context.Background(), c)
+	if err == nil {
+		t.Fatal("got no error, want the dropped connection")
+	}
+	if strings.Contains(err.Error(), "skiptoken") || strings.Contains(err.Error(), f.URL()) {
+		t.Errorf("error quotes the request URL: %v", err)
 	}
 }
