@@ -11,18 +11,18 @@ import (
 )
 
 // AsOf makes a read-only warehouse show itself as it stood at the end of
-// day (UTC): snapshots after day are hidden, so every stg_, mart_ and
-// _history view, and the "latest snapshot per tenant" the marts select,
-// follow as if later runs had not happened. It is for seatledger report
-// --as-of; Open (writable) refuses it.
+// day (UTC): snapshots after day are hidden, so every mart, _history table
+// and stg_snapshots follow as if later runs had not happened, each
+// tenant's latest mart being its newest snapshot on or before day. It is
+// for seatledger report --as-of; Open (writable) refuses it.
 //
-// How: every connection gets a temporary view named snapshots over the
-// real table filtered to snapshot_date <= day. DuckDB resolves names
-// inside a view body when the view is queried, searching the temp schema
-// before main, so the temporary view shadows the table for all views
-// built on it (TestAsOfScopesEveryView pins this; the raw_ tables need no
-// filter because every view reaches them through stg_snapshots). Temporary
-// objects live in memory per connection, which a read-only database allows.
+// How: every connection gets temporary views named like the tables they
+// hide: snapshots and each _history table filtered to the scope, and each
+// latest mart table computed from its _history table. DuckDB resolves
+// names when a query runs, searching the temp schema before main, so the
+// temporary views shadow the tables for every query and view built on
+// them (TestAsOfScopesEveryView pins this). Temporary objects live in
+// memory per connection, which a read-only database allows.
 // https://duckdb.org/docs/sql/statements/create_view (temporary views)
 func AsOf(day time.Time) Option {
 	return func(o *options) { o.asOf = dateOf(day.UTC()) }
@@ -74,15 +74,34 @@ func (o options) connInit(readOnly bool) (func(driver.ExecerContext) error, erro
 		if err != nil {
 			return fmt.Errorf("as-of %s: %w", day, err)
 		}
-		// Qualified with the catalog: "main.snapshots" would find the
-		// temporary view itself (temp.main) and recurse.
-		_, err = ex.ExecContext(context.Background(), "CREATE OR REPLACE TEMP VIEW snapshots AS SELECT * FROM "+
-			quoteIdent(catalog)+".main.snapshots WHERE "+where, nil)
-		if err != nil {
-			return fmt.Errorf("as-of %s: scope snapshots: %w", day, err)
+		for _, q := range o.scopeViews(quoteIdent(catalog)+".main.", where) {
+			if _, err := ex.ExecContext(context.Background(), q, nil); err != nil {
+				return fmt.Errorf("as-of %s: scope the warehouse: %w", day, err)
+			}
 		}
 		return nil
 	}, nil
+}
+
+// scopeViews are the statements that create the scope's temporary views;
+// tables are qualified with the catalog (prefix), since "main.snapshots"
+// would find the temporary view itself (temp.main) and recurse.
+func (o options) scopeViews(prefix, where string) []string {
+	qs := []string{"CREATE OR REPLACE TEMP VIEW snapshots AS SELECT * FROM " + prefix + "snapshots WHERE " + where}
+	latest := "(SELECT tenant, max(snapshot_date) AS snapshot_date FROM " + prefix + "snapshots WHERE " + where + " GROUP BY tenant)"
+	for _, m := range marts {
+		qs = append(qs, "CREATE OR REPLACE TEMP VIEW "+m.history+" AS SELECT * FROM "+prefix+m.history+" WHERE "+where)
+		switch {
+		case m.latest == "":
+		case o.asOf.IsZero():
+			// Tenants only: the latest tables already hold the newest snapshots.
+			qs = append(qs, "CREATE OR REPLACE TEMP VIEW "+m.latest+" AS SELECT * FROM "+prefix+m.latest+" WHERE "+where)
+		default:
+			qs = append(qs, "CREATE OR REPLACE TEMP VIEW "+m.latest+" AS SELECT h.* EXCLUDE (snapshot_date) FROM "+
+				prefix+m.history+" h SEMI JOIN "+latest+" l ON l.tenant = h.tenant AND l.snapshot_date = h.snapshot_date")
+		}
+	}
+	return qs
 }
 
 // currentDatabase is the catalog name DuckDB gave the warehouse file.

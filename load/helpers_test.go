@@ -26,7 +26,9 @@ var skuIDs = []string{
 
 var departments = []string{"Finance", "Sales", "Engineering", "Human Resources", "Legal", ""}
 
-// mustOpen opens a fresh writable warehouse in a temp dir.
+// mustOpen opens a fresh writable warehouse in a temp dir, with the
+// default parameter tables written (snapshots compute their marts with
+// them at commit).
 func mustOpen(t testing.TB, opts ...load.Option) (*load.Warehouse, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "seatledger.duckdb")
@@ -40,6 +42,9 @@ func mustOpenPath(t testing.TB, path string, opts ...load.Option) *load.Warehous
 		t.Fatalf("Open(%s): %v", path, err)
 	}
 	t.Cleanup(func() { w.Close() })
+	if err := w.ReplaceParams(context.Background(), defaultParams(t)); err != nil {
+		t.Fatalf("ReplaceParams: %v", err)
+	}
 	return w
 }
 

@@ -61,9 +61,10 @@ func WithThreads(n int) Option {
 	return func(o *options) { o.threads = n }
 }
 
-// WithTransforms replaces the SQL transforms that RunTransforms executes.
-// The file system has the layout of sql.Transforms: transform/*.sql and
-// marts/*.sql. Tests use it to supply their own files.
+// WithTransforms replaces the SQL transforms that compute each snapshot's
+// marts. The file system has the layout of sql.Transforms: transform/*.sql
+// and marts/*.sql, creating the calc_ tables. Tests use it to supply their
+// own files.
 func WithTransforms(fsys fs.FS) Option {
 	return func(o *options) {
 		if fsys != nil {

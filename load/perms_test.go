@@ -23,6 +23,9 @@ func TestFilesOwnerOnly(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
+	if err := w.ReplaceParams(context.Background(), defaultParams(t)); err != nil {
+		t.Fatal(err)
+	}
 	// A committed snapshot leaves its changes in the .wal until the next
 	// checkpoint.
 	writeSnapshot(t, w, "contoso", day1, "run-1", genUsers(0, 100))

@@ -31,6 +31,10 @@ type Snapshot struct {
 	done   bool
 
 	flushedAt int64 // rows appended at the last flush (maybeFlush)
+
+	catalog   string // set once the marts are computed (qualified)
+	health    Health
+	martsTook time.Duration
 }
 
 // SnapshotCounts is the number of rows appended so far, per raw table.
@@ -99,8 +103,14 @@ func (s *Snapshot) deleteRows(table string) error {
 // dataset was discarded (DatasetStatus with ok false) its counts are 0.
 func (s *Snapshot) Counts() SnapshotCounts { return s.counts }
 
-// Commit flushes the appenders, records the snapshot in `snapshots` with
-// status "ok" or "degraded", and commits. On error nothing is written.
+// Commit flushes the appenders, computes the snapshot's marts into the
+// _history tables (and the latest tables when it is the tenant's newest
+// snapshot), records it in `snapshots` and commits: the raw rows and the
+// marts land together or not at all. status is "ok" or "degraded"; a
+// snapshot whose usage report the transforms find concealed or missing is
+// recorded degraded whatever status says (Health tells why). The parameter
+// tables must have been written (ReplaceParams) first. On error nothing is
+// written.
 func (s *Snapshot) Commit(status string) error {
 	if err := s.usable(); err != nil {
 		return fmt.Errorf("commit snapshot: %w", err)
@@ -113,7 +123,10 @@ func (s *Snapshot) Commit(status string) error {
 		_, err = s.dedupeUsers()
 	}
 	if err == nil {
-		_, err = s.conn.ExecContext(s.ctx, `INSERT OR REPLACE INTO snapshots
+		status, err = s.computeMarts(status)
+	}
+	if err == nil {
+		_, err = s.conn.ExecContext(s.ctx, `INSERT OR REPLACE INTO `+s.qualified("snapshots")+`
 			(tenant, snapshot_date, run_id, status, committed_at) VALUES (?, ?, ?, ?, ?)`,
 			s.tenant, s.date, s.runID, status, time.Now().UTC())
 	}
@@ -124,11 +137,54 @@ func (s *Snapshot) Commit(status string) error {
 		return errors.Join(fmt.Errorf("commit snapshot of tenant %s: %w", s.tenant, err), s.Rollback())
 	}
 	s.finish()
-	s.conn.Close()
+	// The connection holds the computation's temporary views, which shadow
+	// raw_ and snapshots: it must never serve another query.
+	discard(s.conn)
 	s.w.opts.log.Info("snapshot committed", "tenant", s.tenant, "run_id", s.runID,
-		"snapshot_date", s.date.Format(time.DateOnly), "status", status, "users", s.counts.Users)
+		"snapshot_date", s.date.Format(time.DateOnly), "status", status, "users", s.counts.Users,
+		"marts_ms", s.martsTook.Milliseconds())
 	return nil
 }
+
+// computeMarts computes and stores the snapshot's marts inside its
+// transaction, and returns the status to record.
+func (s *Snapshot) computeMarts(status string) (string, error) {
+	start := time.Now()
+	c, err := s.w.newComputation(s.ctx, s.conn, snapKey{s.tenant, s.date}, s.runID, status, s.runID)
+	if err != nil {
+		return "", err
+	}
+	s.catalog = c.catalog
+	if err := c.compute(s.ctx); err != nil {
+		return "", err
+	}
+	if s.health, err = c.health(s.ctx); err != nil {
+		return "", err
+	}
+	if err := c.store(s.ctx); err != nil {
+		return "", err
+	}
+	s.martsTook = time.Since(start)
+	if s.health.Degraded() {
+		status = StatusDegraded
+	}
+	return status, nil
+}
+
+// qualified names a table of the warehouse file, past the temporary views
+// of the computation.
+func (s *Snapshot) qualified(table string) string {
+	if s.catalog == "" {
+		return table
+	}
+	return quoteIdent(s.catalog) + ".main." + table
+}
+
+// Health is what the transforms found about the committed snapshot.
+func (s *Snapshot) Health() Health { return s.health }
+
+// MartsTook is how long computing and storing the snapshot's marts took.
+func (s *Snapshot) MartsTook() time.Duration { return s.martsTook }
 
 // Rollback discards the snapshot. It is a no-op after Commit or a first
 // Rollback, so callers always defer it.
@@ -147,7 +203,9 @@ func (s *Snapshot) Rollback() error {
 		discard(s.conn)
 		return fmt.Errorf("roll back snapshot of tenant %s: %w", s.tenant, err)
 	}
-	return s.conn.Close()
+	// A failed computation may have left temporary views behind.
+	discard(s.conn)
+	return nil
 }
 
 func (s *Snapshot) finish() {

@@ -92,8 +92,9 @@ func plain(v any, dbType string) any {
 	return v
 }
 
-// Prune deletes the snapshots, and their raw_ rows, whose snapshot date is
-// more than retentionDays days before now's UTC date; 0 keeps everything.
+// Prune deletes the snapshots, their raw_ rows and their marts, whose
+// snapshot date is more than retentionDays days before now's UTC date; 0
+// keeps everything.
 // It returns the number of snapshots deleted. The run journal is kept.
 func (w *Warehouse) Prune(ctx context.Context, retentionDays int, now time.Time) (int64, error) {
 	if retentionDays < 0 {
@@ -117,11 +118,23 @@ func (w *Warehouse) Prune(ctx context.Context, retentionDays int, now time.Time)
 		return 0, fmt.Errorf("prune snapshots before %s: %w", cutoff.Format(time.DateOnly), err)
 	}
 	w.mu.Lock()
-	tables := w.rawTables
+	tables := append([]string{"snapshot_facts"}, w.rawTables...)
 	w.mu.Unlock()
+	for _, m := range marts {
+		tables = append(tables, m.history)
+	}
 	for _, t := range tables {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t+" WHERE snapshot_date < ?", cutoff); err != nil {
 			return 0, fmt.Errorf("prune %s before %s: %w", t, cutoff.Format(time.DateOnly), err)
+		}
+	}
+	// A tenant with no snapshot left has no latest one either.
+	for _, m := range marts {
+		if m.latest == "" {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+m.latest+" WHERE tenant NOT IN (SELECT tenant FROM snapshots)"); err != nil {
+			return 0, fmt.Errorf("prune %s: %w", m.latest, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {

@@ -6,11 +6,9 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"io/fs"
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
@@ -203,34 +201,6 @@ func appendRows(conn *sql.Conn, table string, rows [][]any) error {
 		}
 		if err := a.Close(); err != nil {
 			return fmt.Errorf("flush: %w", err)
-		}
-		return nil
-	})
-}
-
-// RunTransforms executes every transform file in order, transform/*.sql
-// then marts/*.sql, each in lexical order, in one transaction. An error
-// names the file and carries DuckDB's message; nothing is then changed.
-func (w *Warehouse) RunTransforms(ctx context.Context) error {
-	var files []string
-	for _, dir := range []string{"transform", "marts"} {
-		m, err := fs.Glob(w.opts.transforms, dir+"/*.sql")
-		if err != nil {
-			return fmt.Errorf("list %s/*.sql: %w", dir, err)
-		}
-		files = append(files, m...) // fs.Glob sorts
-	}
-	return w.inTx(ctx, func(conn *sql.Conn) error {
-		for _, f := range files {
-			body, err := fs.ReadFile(w.opts.transforms, f)
-			if err != nil {
-				return fmt.Errorf("read transform %s: %w", f, err)
-			}
-			start := time.Now()
-			if _, err := conn.ExecContext(ctx, string(body)); err != nil {
-				return fmt.Errorf("transform %s: %w", f, err)
-			}
-			w.opts.log.Debug("transform done", "file", f, "duration_ms", time.Since(start).Milliseconds())
 		}
 		return nil
 	})

@@ -3,6 +3,7 @@ package load_test
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -96,62 +97,66 @@ func TestReplaceParamsBadInput(t *testing.T) {
 	}
 }
 
-func TestRunTransforms(t *testing.T) {
-	ctx := context.Background()
-	good := fstest.MapFS{
-		"transform/10_stg_users.sql": {Data: []byte("-- staging\nCREATE OR REPLACE TABLE stg_users AS SELECT tenant, id FROM raw_users;")},
-		"transform/20_stg_count.sql": {Data: []byte("CREATE OR REPLACE TABLE stg_count AS SELECT count(*) AS n FROM stg_users;\nSELECT 1;")},
-		"marts/10_mart_users.sql":    {Data: []byte("CREATE OR REPLACE VIEW mart_users AS SELECT n FROM stg_count;")},
-		"marts/README.md":            {Data: []byte("not SQL: ignored")},
+func TestTransformErrorRollsBackTheSnapshot(t *testing.T) {
+	bad := fstest.MapFS{
+		"transform/10_stg_users.sql": {Data: []byte("CREATE OR REPLACE TEMP TABLE stg_users AS SELECT tenant, id FROM raw_users;")},
+		"marts/30_mart_broken.sql":   {Data: []byte("CREATE OR REPLACE TEMP TABLE calc_mart_broken AS SELECT no_such_column FROM stg_users;")},
 	}
-	t.Run("in order", func(t *testing.T) {
-		w, _ := mustOpen(t, load.WithTransforms(good))
-		writeSnapshot(t, w, "contoso", day1, "run-1", genUsers(0, 42))
-		if err := w.RunTransforms(ctx); err != nil {
-			t.Fatalf("RunTransforms: %v", err)
+	w, _ := mustOpen(t, load.WithTransforms(bad))
+	ctx := context.Background()
+	s, err := w.BeginSnapshot(ctx, "contoso", day1, "run-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Rollback()
+	if err := s.AppendUsers(genUsers(0, 42)); err != nil {
+		t.Fatal(err)
+	}
+	err = s.Commit(load.StatusOK)
+	if err == nil {
+		t.Fatal("Commit: got no error, want one")
+	}
+	for _, want := range []string{"marts/30_mart_broken.sql", "no_such_column", "contoso"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("got %q, want it to contain %q", err, want)
 		}
-		if got := queryRow(t, w, "SELECT n FROM mart_users"); !reflect.DeepEqual(got, []any{int64(42)}) {
-			t.Errorf("mart_users: got %v, want [42]", got)
+	}
+	for _, q := range []string{"SELECT count(*) FROM raw_users", "SELECT count(*) FROM snapshots", "SELECT count(*) FROM snapshot_facts"} {
+		if got := queryRow(t, w, q); !reflect.DeepEqual(got, []any{int64(0)}) {
+			t.Errorf("%s after a failed commit: got %v, want 0 (one transaction)", q, got)
 		}
-	})
-	t.Run("error names the file and rolls back", func(t *testing.T) {
-		bad := fstest.MapFS{
-			"transform/10_stg_users.sql": good["transform/10_stg_users.sql"],
-			"marts/30_mart_broken.sql":   {Data: []byte("CREATE OR REPLACE VIEW mart_broken AS SELECT no_such_column FROM stg_users;")},
-		}
-		w, _ := mustOpen(t, load.WithTransforms(bad))
-		err := w.RunTransforms(ctx)
-		if err == nil {
-			t.Fatal("got no error, want one")
-		}
-		for _, want := range []string{"marts/30_mart_broken.sql", "no_such_column"} {
-			if !strings.Contains(err.Error(), want) {
-				t.Errorf("got %q, want it to contain %q", err, want)
-			}
-		}
-		var n int
-		w.DB().QueryRow("SELECT count(*) FROM information_schema.tables WHERE table_name = 'stg_users'").Scan(&n)
-		if n != 0 {
-			t.Errorf("stg_users exists after a failed run: got %d tables, want 0 (one transaction)", n)
-		}
-	})
-	t.Run("embedded transforms run", func(t *testing.T) {
-		w, _ := mustOpen(t)
-		writeSnapshot(t, w, "contoso", day1, "run-1", genUsers(0, 42))
-		if err := w.ReplaceParams(ctx, defaultParams(t)); err != nil {
-			t.Fatalf("ReplaceParams: %v", err)
-		}
-		if err := w.RunTransforms(ctx); err != nil {
-			t.Errorf("RunTransforms with sql.Transforms: %v", err)
-		}
-	})
+	}
+}
+
+func TestCommitNeedsParams(t *testing.T) {
+	w, err := load.Open(context.Background(), filepath.Join(t.TempDir(), "w.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	s, err := w.BeginSnapshot(context.Background(), "contoso", day1, "run-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Rollback()
+	err = s.Commit(load.StatusOK)
+	if err == nil || !strings.Contains(err.Error(), "param_rules") || !strings.Contains(err.Error(), "ReplaceParams") {
+		t.Errorf("Commit without parameter tables: got %v, want an error naming param_rules and ReplaceParams", err)
+	}
 }
 
 // defaultParams are transform's parameter and reference tables for the
 // default rules and an empty price book.
-func defaultParams(t *testing.T) []load.ParamTable {
+func defaultParams(t testing.TB) []load.ParamTable {
 	t.Helper()
-	params, err := transform.ParamTables(transform.Rules{InactivityDays: 90, GraceDays: 30}, transform.Pricing{Currency: "USD"})
+	return paramsWith(t, transform.Rules{InactivityDays: 90, GraceDays: 30}, transform.Pricing{Currency: "USD"})
+}
+
+// paramsWith are transform's parameter tables for r and p, and its
+// reference tables.
+func paramsWith(t testing.TB, r transform.Rules, p transform.Pricing) []load.ParamTable {
+	t.Helper()
+	params, err := transform.ParamTables(r, p)
 	if err != nil {
 		t.Fatal(err)
 	}

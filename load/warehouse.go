@@ -1,8 +1,8 @@
 // Package load is seatledger's warehouse: the only package that talks to
 // DuckDB. It opens one DuckDB file, applies the numbered migrations of
 // sql.Schema, appends one tenant snapshot per transaction with the DuckDB
-// Appender, keeps the run journal, runs the SQL transforms and streams
-// mart rows back out.
+// Appender, computes that snapshot's marts with the SQL transforms in the
+// same transaction, keeps the run journal and streams mart rows back out.
 //
 // A snapshot is one transaction on one dedicated connection: rows appended
 // by a DuckDB Appender on a connection inside BEGIN ... COMMIT belong to
@@ -66,6 +66,14 @@ func Open(ctx context.Context, path string, opts ...Option) (*Warehouse, error) 
 	if err := w.loadRawTables(ctx); err != nil {
 		w.Close()
 		return nil, err
+	}
+	if err := w.applyViews(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("create views of warehouse %s: %w", path, err)
+	}
+	if err := w.backfill(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("upgrade warehouse %s: %w", path, err)
 	}
 	if err := restrictFiles(path); err != nil {
 		w.Close()

@@ -1,6 +1,7 @@
 // Package sql holds seatledger's SQL: numbered schema migrations in
-// schema/, per-run staging transforms in transform/ and marts in marts/.
-// It has no logic; load applies the files in lexical order.
+// schema/, the per-snapshot transforms in transform/ and marts/, and the
+// read-side views in views/. It has no logic: load applies the files in
+// lexical order.
 package sql
 
 import "embed"
@@ -10,8 +11,15 @@ import "embed"
 //go:embed schema/*.sql
 var Schema embed.FS
 
-// Transforms holds transform/NN_stg_*.sql and marts/NN_mart_*.sql, which are
-// idempotent and re-run after every snapshot.
+// Transforms holds transform/NN_stg_*.sql and marts/NN_mart_*.sql: the
+// temporary staging relations and calc_mart_* tables that compute one
+// snapshot's marts, run on the connection that commits it.
 //
 //go:embed transform marts
 var Transforms embed.FS
+
+// Views holds views/NN_*.sql: read-side views over the mart and snapshot
+// tables, re-created whenever a writer opens the warehouse.
+//
+//go:embed views/*.sql
+var Views embed.FS

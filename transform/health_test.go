@@ -28,23 +28,26 @@ func TestLooksConcealed(t *testing.T) {
 	}
 }
 
-func TestSnapshotHealthQuery(t *testing.T) {
+// TestSnapshotHealth pins what the transforms record about each snapshot's
+// usage report (stg_snapshots over snapshot_facts), which makes it degraded.
+func TestSnapshotHealth(t *testing.T) {
 	tests := []struct {
 		scenario, tenant, date string
 		concealed, missing     string
+		status                 string
 	}{
-		{"concealed", "concealed-hex", "2026-11-22", "true", "false"},
-		{"concealed", "concealed-settings", "2026-11-22", "true", "false"},
-		{"report", "noreport", "2026-11-22", "false", "true"},
-		{"report", "stale8", "2026-11-28", "false", "false"},
+		{"concealed", "concealed-hex", "2026-11-22", "true", "false", "degraded"},
+		{"concealed", "concealed-settings", "2026-11-22", "true", "false", "degraded"},
+		{"report", "noreport", "2026-11-22", "false", "true", "degraded"},
+		{"report", "stale8", "2026-11-28", "false", "false", "ok"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.tenant, func(t *testing.T) {
 			w := loadScenario(t, tc.scenario)
 			d, _ := time.Parse(time.DateOnly, tc.date)
-			got := scalar(t, w, "SELECT concealed::VARCHAR || ' ' || report_missing::VARCHAR FROM ("+transform.SnapshotHealthQuery+") WHERE tenant = ?", d, tc.tenant)
-			if want := tc.concealed + " " + tc.missing; got != want {
-				t.Errorf("concealed, report_missing: got %s, want %s", got, want)
+			got := scalar(t, w, "SELECT concealed::VARCHAR || ' ' || (NOT has_report)::VARCHAR || ' ' || status FROM stg_snapshots WHERE snapshot_date = ? AND tenant = ?", d, tc.tenant)
+			if want := tc.concealed + " " + tc.missing + " " + tc.status; got != want {
+				t.Errorf("concealed, report_missing, status: got %s, want %s", got, want)
 			}
 		})
 	}

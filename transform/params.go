@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"math/big"
 	"sort"
 	"strings"
 	"time"
@@ -66,7 +67,7 @@ type Pricing struct {
 }
 
 // annualFactor turns a price per billing period into a price per year.
-var annualFactor = map[string]float64{"monthly": 12, "annual": 1, "triennial": 1.0 / 3}
+var annualFactor = map[string]*big.Rat{"monthly": big.NewRat(12, 1), "annual": big.NewRat(1, 1), "triennial": big.NewRat(1, 3)}
 
 // ParamTables validates the rules and the price book and builds the param_
 // tables: param_rules, param_settings (reporting currency), param_fx,
@@ -101,8 +102,11 @@ func fxRates(cur string, fx map[string]float64) map[string]float64 {
 	return rates
 }
 
+// rateType holds an fx rate as written in the config.
+const rateType = "DECIMAL(24,12)"
+
 func fxTable(cur string, fx map[string]float64) Table {
-	t := Table{Name: "param_fx", Columns: []Column{{"currency", "VARCHAR"}, {"rate", "DOUBLE"}}}
+	t := Table{Name: "param_fx", Columns: []Column{{"currency", "VARCHAR"}, {"rate", rateType}}}
 	rates := fxRates(cur, fx)
 	keys := make([]string, 0, len(rates))
 	for k := range rates {
@@ -110,32 +114,37 @@ func fxTable(cur string, fx map[string]float64) Table {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		t.Rows = append(t.Rows, []any{k, rates[k]})
+		t.Rows = append(t.Rows, []any{k, exact(rates[k]).FloatString(12)})
 	}
 	return t
 }
 
 // priceTable annualises each price and converts it into the reporting
-// currency. Without a rate the converted price is NULL: amounts in
-// different currencies are never added without one.
+// currency, exactly: the annual price is rounded to the price currency's
+// minor unit, the converted one to the reporting currency's (MinorUnits).
+// Without a rate the converted price is NULL: amounts in different
+// currencies are never added without one. Amounts are decimal text, which
+// DuckDB reads into its DECIMAL columns exactly.
 func priceTable(cur string, p Pricing) Table {
 	t := Table{Name: "param_prices", Columns: []Column{
-		{"sku", "VARCHAR"}, {"unit_price", "DOUBLE"}, {"currency", "VARCHAR"}, {"billing", "VARCHAR"},
+		{"sku", "VARCHAR"}, {"unit_price", "DECIMAL(18,6)"}, {"currency", "VARCHAR"}, {"billing", "VARCHAR"},
 		{"term", "VARCHAR"}, {"effective", "DATE"}, {"expires", "DATE"},
-		{"unit_price_annual_local", "DOUBLE"}, {"fx_rate", "DOUBLE"}, {"unit_price_annual", "DOUBLE"},
+		{"unit_price_annual_local", "DECIMAL(18,3)"}, {"fx_rate", rateType}, {"unit_price_annual", "DECIMAL(18,2)"},
 	}}
 	rates := fxRates(cur, p.FX)
 	for _, pr := range p.Prices {
 		billing := strings.ToLower(strings.TrimSpace(pr.Billing))
-		local := pr.UnitPrice * annualFactor[billing]
 		pc := strings.ToUpper(strings.TrimSpace(pr.Currency))
+		local := round(new(big.Rat).Mul(exact(pr.UnitPrice), annualFactor[billing]), MinorUnits(pc))
 		var rate, annual any
 		if r, ok := rates[pc]; ok {
-			rate, annual = r, local*r
+			rate = exact(r).FloatString(12)
+			annual = roundText(new(big.Rat).Mul(local, exact(r)), MinorUnits(cur))
 		}
 		t.Rows = append(t.Rows, []any{
-			strings.TrimSpace(pr.SKU), pr.UnitPrice, pc, billing, strings.ToLower(strings.TrimSpace(pr.Term)),
-			dateOrNil(pr.Effective), dateOrNil(pr.Expires), local, rate, annual,
+			strings.TrimSpace(pr.SKU), exact(pr.UnitPrice).FloatString(6), pc, billing,
+			strings.ToLower(strings.TrimSpace(pr.Term)), dateOrNil(pr.Effective), dateOrNil(pr.Expires),
+			local.FloatString(3), rate, annual,
 		})
 	}
 	return t

@@ -65,9 +65,10 @@ func TestParamTablesPrices(t *testing.T) {
 		{"sku", []any{"SPE_E3", "SPE_E5", "EXCHANGESTANDARD", "VISIOCLIENT"}},
 		{"currency", []any{"USD", "USD", "EUR", "GBP"}},
 		{"billing", []any{"monthly", "triennial", "annual", "monthly"}},
-		{"unit_price_annual_local", []any{432.0, 720.0, 44.0, 144.0}},
-		{"fx_rate", []any{0.9, 0.9, 1.0, nil}},                        // the reporting currency is 1 whatever fx says
-		{"unit_price_annual", []any{432 * 0.9, 720 * 0.9, 44.0, nil}}, // no GBP rate: NULL, never a guess
+		{"unit_price", []any{"36.000000", "2160.000000", "44.000000", "12.000000"}},
+		{"unit_price_annual_local", []any{"432.000", "720.000", "44.000", "144.000"}},
+		{"fx_rate", []any{"0.900000000000", "0.900000000000", "1.000000000000", nil}}, // the reporting currency is 1 whatever fx says
+		{"unit_price_annual", []any{"388.80", "648.00", "44.00", nil}},                // no GBP rate: NULL, never a guess
 		{"effective", []any{date(2020, 1, 1), nil, nil, nil}},
 		{"expires", []any{date(2026, 11, 19), nil, nil, nil}},
 	}
@@ -81,7 +82,7 @@ func TestParamTablesPrices(t *testing.T) {
 	if got := column(t, table(t, ts, "param_settings"), "currency"); !reflect.DeepEqual(got, []any{"EUR"}) {
 		t.Errorf("param_settings.currency: got %v, want [EUR]", got)
 	}
-	if got := table(t, ts, "param_fx").Rows; !reflect.DeepEqual(got, [][]any{{"EUR", 1.0}, {"USD", 0.9}}) {
+	if got := table(t, ts, "param_fx").Rows; !reflect.DeepEqual(got, [][]any{{"EUR", "1.000000000000"}, {"USD", "0.900000000000"}}) {
 		t.Errorf("param_fx: got %v, want [[EUR 1] [USD 0.9]]", got)
 	}
 }
@@ -164,5 +165,45 @@ func TestParamTablesInvalid(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestParamTablesPricesExact pins money: prices are annualised and
+// converted exactly and rounded to the currency's minor unit (half away
+// from zero), never left as binary floats (4.8 a month is 57.60 a year).
+func TestParamTablesPricesExact(t *testing.T) {
+	tests := []struct {
+		name      string
+		reporting string
+		fx        map[string]float64
+		price     transform.Price
+		local     string
+		annual    any
+	}{
+		{"monthly 4.80", "USD", nil, transform.Price{UnitPrice: 4.8, Currency: "USD", Billing: "monthly"}, "57.600", "57.60"},
+		{"triennial rounds to the cent", "USD", nil, transform.Price{UnitPrice: 1000, Currency: "USD", Billing: "triennial"}, "333.330", "333.33"},
+		{"half a cent rounds up", "USD", map[string]float64{"EUR": 1.005}, transform.Price{UnitPrice: 1, Currency: "EUR", Billing: "annual"}, "1.000", "1.01"},
+		{"yen has no minor unit", "JPY", map[string]float64{"USD": 151.37}, transform.Price{UnitPrice: 36, Currency: "USD", Billing: "monthly"}, "432.000", "65392"},
+		{"dinar keeps three places", "USD", map[string]float64{"KWD": 3.25}, transform.Price{UnitPrice: 1.2345, Currency: "KWD", Billing: "monthly"}, "14.814", "48.15"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.price.SKU, tc.price.Term = "SPE_E3", "annual"
+			ts, err := transform.ParamTables(validRules, transform.Pricing{Currency: tc.reporting, FX: tc.fx, Prices: []transform.Price{tc.price}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			prices := table(t, ts, "param_prices")
+			if got := column(t, prices, "unit_price_annual_local")[0]; got != tc.local {
+				t.Errorf("unit_price_annual_local: got %v, want %v", got, tc.local)
+			}
+			if got := column(t, prices, "unit_price_annual")[0]; got != tc.annual {
+				t.Errorf("unit_price_annual: got %v, want %v", got, tc.annual)
+			}
+		})
+	}
+	_, err := transform.ParamTables(validRules, transform.Pricing{Currency: "KWD"})
+	if err == nil || !strings.Contains(err.Error(), "pricing.currency: KWD has 3 decimal places") {
+		t.Errorf("KWD as reporting currency: got %v, want an error naming pricing.currency", err)
 	}
 }

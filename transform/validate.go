@@ -33,6 +33,8 @@ func validate(r Rules, p Pricing) error {
 	cur := strings.ToUpper(strings.TrimSpace(p.Currency))
 	if !currencyRE.MatchString(cur) {
 		add("pricing.currency: must be a three-letter ISO 4217 code, got %q", p.Currency)
+	} else if n := MinorUnits(cur); n > MartScale {
+		add("pricing.currency: %s has %d decimal places and seatledger's amounts keep %d: report in another currency and convert with pricing.fx", cur, n, MartScale)
 	}
 	keys := make([]string, 0, len(p.FX))
 	for k := range p.FX {

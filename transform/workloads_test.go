@@ -3,11 +3,14 @@ package transform_test
 import (
 	"context"
 	"fmt"
+	seatsql "github.com/seatledger/seatledger/sql"
+	"io/fs"
 	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/seatledger/seatledger/extract"
@@ -82,9 +85,12 @@ func TestWorkloadRulesSQLParity(t *testing.T) {
 			want[n] = strings.Join(w, " ")
 		}
 	}
-	w := warehouseWithSKU(t, sku)
+	// stg_plan_workloads lives only while a snapshot computes: an extra
+	// model keeps a copy.
+	w := warehouseWithSKU(t, sku, load.WithTransforms(transformsWith(t,
+		"marts/99_keep.sql", "CREATE TABLE kept_plan_workloads AS SELECT * FROM stg_plan_workloads;")))
 	got := map[string]string{}
-	err = w.Stream(context.Background(), "SELECT plan_name, string_agg(workload, ' ' ORDER BY workload) FROM stg_plan_workloads GROUP BY ALL", nil,
+	err = w.Stream(context.Background(), "SELECT plan_name, string_agg(workload, ' ' ORDER BY workload) FROM kept_plan_workloads GROUP BY ALL", nil,
 		func(_ []string, v []any) error {
 			got[v[0].(string)] = v[1].(string)
 			return nil
@@ -102,16 +108,17 @@ func TestWorkloadRulesSQLParity(t *testing.T) {
 	}
 }
 
-// warehouseWithSKU loads one tenant snapshot holding sku and runs the
-// transforms with default rules.
-func warehouseWithSKU(t *testing.T, sku extract.SKU) *load.Warehouse {
+// warehouseWithSKU loads one tenant snapshot holding sku, computed with
+// default rules.
+func warehouseWithSKU(t *testing.T, sku extract.SKU, opts ...load.Option) *load.Warehouse {
 	t.Helper()
 	ctx := context.Background()
-	w, err := load.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"))
+	w, err := load.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.Close() })
+	applyParams(t, w, transform.Rules{InactivityDays: 90, GraceDays: 30}, transform.Pricing{Currency: "USD"})
 	date := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
 	if err := w.StartRun(ctx, load.Run{ID: "r1", Tenant: "t", SnapshotDate: date, StartedAt: date, Status: load.StatusRunning}); err != nil {
 		t.Fatal(err)
@@ -127,11 +134,11 @@ func warehouseWithSKU(t *testing.T, sku extract.SKU) *load.Warehouse {
 	if err := s.Commit(load.StatusOK); err != nil {
 		t.Fatal(err)
 	}
-	applyParams(t, w, transform.Rules{InactivityDays: 90, GraceDays: 30}, transform.Pricing{Currency: "USD"})
 	return w
 }
 
-// applyParams writes the param_ and ref_ tables and runs the transforms.
+// applyParams writes the param_ and ref_ tables, which the snapshots
+// committed after it compute their marts with.
 func applyParams(t *testing.T, w *load.Warehouse, r transform.Rules, p transform.Pricing) {
 	t.Helper()
 	applyParamsTB(t, w, r, p)
@@ -155,11 +162,25 @@ func applyParamsTB(t testing.TB, w *load.Warehouse, r transform.Rules, p transfo
 		}
 		tables = append(tables, pt)
 	}
-	ctx := context.Background()
-	if err := w.ReplaceParams(ctx, tables); err != nil {
+	if err := w.ReplaceParams(context.Background(), tables); err != nil {
 		t.Fatal(fmt.Errorf("replace params: %w", err))
 	}
-	if err := w.RunTransforms(ctx); err != nil {
+}
+
+// transformsWith is the embedded transforms plus one extra file.
+func transformsWith(t *testing.T, name, body string) fs.FS {
+	t.Helper()
+	out := fstest.MapFS{name: {Data: []byte(body)}}
+	err := fs.WalkDir(seatsql.Transforms, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(seatsql.Transforms, p)
+		out[p] = &fstest.MapFile{Data: b}
+		return err
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
+	return out
 }

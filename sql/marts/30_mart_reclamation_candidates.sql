@@ -4,9 +4,10 @@
 -- excluded, not an ignored SKU (latest snapshot). Excluded rows are in
 -- mart_reclamation_excluded with the exclusion's reason.
 -- Inputs: stg_license_reasons.
--- Views, recomputed on read with the current param_/ref_ tables; the latest
--- snapshot per tenant is max(snapshot_date) in snapshots (stg_snapshots.is_latest).
-CREATE OR REPLACE VIEW stg_candidates AS
+-- Computed once per snapshot as calc_<mart> (a temporary table of the
+-- committing connection); load writes it into <mart>_history and, for the
+-- tenant's newest snapshot, into the latest table <mart>.
+CREATE OR REPLACE TEMP VIEW stg_candidates AS
 SELECT tenant, snapshot_date, as_of, user_id, user_principal_name, sku_id, sku_part_number,
     reasons[1] AS reason, reasons, idle_days, last_activity_date, assigned_by_groups, action,
     currency, annual_savings, reducible_from,
@@ -29,15 +30,9 @@ SELECT tenant, snapshot_date, as_of, user_id, user_principal_name, sku_id, sku_p
 FROM stg_license_reasons
 WHERE len(reasons) > 0 AND NOT ignored;
 
-CREATE OR REPLACE VIEW mart_reclamation_candidates_history AS
+CREATE OR REPLACE TEMP TABLE calc_mart_reclamation_candidates AS
 SELECT * EXCLUDE (exclusion_reason) FROM stg_candidates WHERE exclusion_reason IS NULL;
 
-CREATE OR REPLACE VIEW mart_reclamation_candidates AS
-SELECT c.* EXCLUDE (snapshot_date)
-FROM mart_reclamation_candidates_history c JOIN stg_snapshots s USING (tenant, snapshot_date)
-WHERE s.is_latest;
-
-CREATE OR REPLACE VIEW mart_reclamation_excluded AS
-SELECT c.* EXCLUDE (snapshot_date)
-FROM stg_candidates c JOIN stg_snapshots s USING (tenant, snapshot_date)
-WHERE s.is_latest AND c.exclusion_reason IS NOT NULL;
+-- mart_reclamation_excluded: the rows an exclusion keeps out, with its reason.
+CREATE OR REPLACE TEMP TABLE calc_mart_reclamation_excluded AS
+SELECT * FROM stg_candidates WHERE exclusion_reason IS NOT NULL;

@@ -3,9 +3,10 @@
 -- an object id, SKU part number or subscription id; never a user name.
 -- Inputs: stg_snapshots, stg_license_rows, stg_skus, raw_users,
 --         raw_license_assignment_states, raw_subscriptions, raw_dataset_status.
--- Views, recomputed on read with the current param_/ref_ tables; the latest
--- snapshot per tenant is max(snapshot_date) in snapshots (stg_snapshots.is_latest).
-CREATE OR REPLACE VIEW mart_findings_history AS
+-- Computed once per snapshot as calc_<mart> (a temporary table of the
+-- committing connection); load writes it into <mart>_history and, for the
+-- tenant's newest snapshot, into the latest table <mart>.
+CREATE OR REPLACE TEMP TABLE calc_mart_findings AS
 WITH licensed AS (
     SELECT DISTINCT tenant, snapshot_date, as_of, user_id, in_report, usage_location, concealed, has_report
     FROM stg_license_rows
@@ -56,9 +57,4 @@ SELECT tenant, snapshot_date, as_of, 'warning', 'subscription_expiring', subscri
     format('{}{} ({} licences) reaches its next lifecycle date {} in {} days',
         CASE WHEN is_trial THEN 'trial ' ELSE '' END, sku_part_number, total_licenses,
         utc_date(next_lifecycle_at), days_to_renewal)
-FROM mart_renewals_history WHERE days_to_renewal BETWEEN 0 AND 30;
-
-CREATE OR REPLACE VIEW mart_findings AS
-SELECT m.* EXCLUDE (snapshot_date)
-FROM mart_findings_history m JOIN stg_snapshots s USING (tenant, snapshot_date)
-WHERE s.is_latest;
+FROM calc_mart_renewals WHERE days_to_renewal BETWEEN 0 AND 30;

@@ -6,14 +6,16 @@
 -- as_of is the usage report's Report Refresh Date, else the run date (UTC).
 -- Concealed: report settings say displayConcealedNames, or report user
 -- principal names are 32 upper-case hex characters matching no roster user.
--- All stg_ and mart_ views (history included) recompute with the current
--- param_ and ref_ tables: changing a rule or a price re-prices the past.
+-- Every stg_ and calc_ relation is a temporary object of the connection
+-- that commits one snapshot (load.Snapshot.Commit): raw_ and snapshots are
+-- shadowed there by temporary views of that one snapshot, so a night costs
+-- what its own data costs, whatever the history stored.
 
 -- The UTC calendar date of a TIMESTAMPTZ, whatever the session's TimeZone
 -- (a plain CAST uses it: https://duckdb.org/docs/sql/data_types/timestamp).
-CREATE OR REPLACE MACRO utc_date(ts) AS CAST(timezone('UTC', ts) AS DATE);
+CREATE OR REPLACE TEMP MACRO utc_date(ts) AS CAST(timezone('UTC', ts) AS DATE);
 
-CREATE OR REPLACE VIEW stg_hex_report_rows AS
+CREATE OR REPLACE TEMP VIEW stg_hex_report_rows AS
 SELECT r.tenant, r.snapshot_date, r.user_principal_name
 FROM raw_usage_report r
 WHERE regexp_full_match(r.user_principal_name, '[0-9A-F]{32}')
@@ -22,7 +24,7 @@ WHERE regexp_full_match(r.user_principal_name, '[0-9A-F]{32}')
       WHERE u.tenant = r.tenant AND u.snapshot_date = r.snapshot_date
         AND lower(u.user_principal_name) = lower(r.user_principal_name));
 
-CREATE OR REPLACE VIEW stg_snapshots AS
+CREATE OR REPLACE TEMP TABLE stg_snapshots AS
 WITH report AS (
     SELECT tenant, snapshot_date, max(report_refresh_date) AS report_refresh_date, count(*) AS report_rows
     FROM raw_usage_report GROUP BY ALL
@@ -31,8 +33,6 @@ WITH report AS (
 ), settings AS (
     SELECT tenant, snapshot_date, bool_or(display_concealed_names) AS display_concealed_names
     FROM raw_report_settings GROUP BY ALL
-), latest AS (
-    SELECT tenant, max(snapshot_date) AS snapshot_date FROM snapshots GROUP BY ALL
 )
 SELECT s.tenant, s.snapshot_date, s.run_id, s.status,
     coalesce(r.report_refresh_date, s.snapshot_date) AS as_of,
@@ -41,17 +41,15 @@ SELECT s.tenant, s.snapshot_date, s.run_id, s.status,
     coalesce(r.report_rows, 0) > 0 AS has_report,
     coalesce(st.display_concealed_names, false) AS settings_concealed,
     coalesce(h.hex_rows, 0) AS hex_rows,
-    coalesce(st.display_concealed_names, false) OR coalesce(h.hex_rows, 0) > 0 AS concealed,
-    l.snapshot_date IS NOT NULL AS is_latest
+    coalesce(st.display_concealed_names, false) OR coalesce(h.hex_rows, 0) > 0 AS concealed
 FROM snapshots s
 LEFT JOIN report r USING (tenant, snapshot_date)
 LEFT JOIN hex h USING (tenant, snapshot_date)
-LEFT JOIN settings st USING (tenant, snapshot_date)
-LEFT JOIN latest l USING (tenant, snapshot_date);
+LEFT JOIN settings st USING (tenant, snapshot_date);
 
 -- Usage rows that may be joined to users: not concealed, not deleted; one
 -- per lower-cased user principal name (the latest activity per workload).
-CREATE OR REPLACE VIEW stg_usage AS
+CREATE OR REPLACE TEMP TABLE stg_usage AS
 SELECT r.tenant, r.snapshot_date, lower(r.user_principal_name) AS upn_key,
     max(exchange_last_activity_date)   AS exchange_last_activity_date,
     max(onedrive_last_activity_date)   AS onedrive_last_activity_date,

@@ -4,10 +4,11 @@
 -- inclusive; NULL effective: since always; NULL expires: open-ended).
 -- Where several entries cover it, the latest effective wins, then an
 -- annual term, then the higher price. Part numbers compare case-insensitively.
--- Inputs: stg_snapshots, param_prices (annualised, in the reporting
--- currency; unit_price_annual NULL when no fx rate), param_settings,
+-- Inputs: stg_snapshots, param_prices (annualised and converted into the
+-- reporting currency by transform.ParamTables, DECIMAL rounded to the
+-- currency's minor unit; unit_price_annual NULL when no fx rate), param_settings,
 -- param_ignore_skus, raw_subscribed_skus, ref_sku_catalog.
-CREATE OR REPLACE VIEW stg_prices AS
+CREATE OR REPLACE TEMP VIEW stg_prices AS
 SELECT tenant, snapshot_date, upper(sku) AS sku_key, sku AS sku_part_number, term, unit_price,
     currency AS price_currency, billing, unit_price_annual_local, fx_rate, unit_price_annual
 FROM (
@@ -24,7 +25,7 @@ WHERE rn = 1;
 -- units. An ignored SKU (param_ignore_skus) without a price entry costs 0;
 -- any other SKU without one has a NULL price (never a guessed one).
 -- Grain: one row per tenant × snapshot_date × sku_id.
-CREATE OR REPLACE VIEW stg_skus AS
+CREATE OR REPLACE TEMP TABLE stg_skus AS
 SELECT k.tenant, k.snapshot_date, s.as_of, lower(k.sku_id) AS sku_id, k.sku_part_number,
     coalesce(c.product_name, k.sku_part_number) AS product_name,
     k.capability_status,
@@ -36,7 +37,7 @@ SELECT k.tenant, k.snapshot_date, s.as_of, lower(k.sku_id) AS sku_id, k.sku_part
     i.sku_key IS NOT NULL AS ignored,
     (SELECT currency FROM param_settings LIMIT 1) AS currency,
     p.term,
-    CASE WHEN p.sku_key IS NULL AND i.sku_key IS NOT NULL THEN 0.0
+    CASE WHEN p.sku_key IS NULL AND i.sku_key IS NOT NULL THEN CAST(0 AS DECIMAL(18,2))
          ELSE p.unit_price_annual END AS unit_price_annual,
     p.sku_key IS NOT NULL AND p.unit_price_annual IS NULL AS missing_fx,
     p.price_currency

@@ -9,7 +9,7 @@
 -- Enabled service plans of each SKU: the tenant's plans that apply to users
 -- (appliesTo Company does not count for a user) and are not Disabled; the
 -- catalogue's when the tenant listed none for that SKU.
-CREATE OR REPLACE VIEW stg_sku_plans AS
+CREATE OR REPLACE TEMP TABLE stg_sku_plans AS
 WITH tenant_plans AS (
     SELECT tenant, snapshot_date, lower(sku_id) AS sku_id, lower(service_plan_id) AS plan_id,
         trim(service_plan_name) AS plan_name
@@ -25,14 +25,14 @@ FROM raw_subscribed_skus k
 JOIN ref_sku_catalog_plans c ON c.sku_id = lower(k.sku_id)
 ANTI JOIN listed l ON l.tenant = k.tenant AND l.snapshot_date = k.snapshot_date AND l.sku_id = lower(k.sku_id);
 
-CREATE OR REPLACE VIEW stg_sku_planset AS
+CREATE OR REPLACE TEMP TABLE stg_sku_planset AS
 SELECT tenant, snapshot_date, sku_id, list_sort(list_distinct(list(plan_id))) AS plan_ids
 FROM stg_sku_plans GROUP BY ALL;
 
 -- The workloads of every plan name in use: the first matching rule of
 -- ref_plan_workloads decides (its RE2 patterns are the ones Go's
 -- transform.WorkloadsOf applies; a rule without a workload carves plans out).
-CREATE OR REPLACE VIEW stg_plan_workloads AS
+CREATE OR REPLACE TEMP TABLE stg_plan_workloads AS
 WITH matched AS (
     SELECT n.plan_name, r.priority, r.workload,
         min(r.priority) OVER (PARTITION BY n.plan_name) AS first_rule
@@ -43,7 +43,7 @@ SELECT plan_name, workload FROM matched WHERE priority = first_rule AND workload
 
 -- Each SKU's report workloads, and for each workload the SKU's plans that
 -- carry it (to drop a workload whose plans a licence row disables).
-CREATE OR REPLACE VIEW stg_sku_workloads AS
+CREATE OR REPLACE TEMP TABLE stg_sku_workloads AS
 SELECT tenant, snapshot_date, sku_id, list_sort(list(workload)) AS workloads,
     list({'workload': workload, 'plan_ids': plan_ids}) AS workload_plans
 FROM (
@@ -56,7 +56,7 @@ GROUP BY ALL;
 
 -- How each user holds each SKU: directly (a state without assignedByGroup)
 -- and/or through groups; the earliest state update.
-CREATE OR REPLACE VIEW stg_assignment AS
+CREATE OR REPLACE TEMP VIEW stg_assignment AS
 SELECT tenant, snapshot_date, user_id, lower(sku_id) AS sku_id,
     bool_or(assigned_by_group IS NULL) AS assigned_direct,
     coalesce(list_sort(list_distinct(list(lower(assigned_by_group)) FILTER (WHERE assigned_by_group IS NOT NULL))), []) AS assigned_by_groups,
@@ -64,13 +64,15 @@ SELECT tenant, snapshot_date, user_id, lower(sku_id) AS sku_id,
 FROM raw_license_assignment_states GROUP BY ALL;
 
 -- Every group that assigns any licence to a user (for group exclusions).
-CREATE OR REPLACE VIEW stg_user_groups AS
+CREATE OR REPLACE TEMP VIEW stg_user_groups AS
 SELECT tenant, snapshot_date, user_id, list_distinct(list(lower(assigned_by_group))) AS groups
 FROM raw_license_assignment_states WHERE assigned_by_group IS NOT NULL GROUP BY ALL;
 
 -- Licence rows. Most rows disable no plan: they take their SKU's plans and
--- workloads as they are; only the others pay for the list filtering.
-CREATE OR REPLACE VIEW stg_license_rows AS
+-- workloads as they are; only the others pay for the list filtering, and
+-- only they carry their own enabled_plans (NULL: the SKU's plans apply), so
+-- that a suite's fifty plan ids are not copied into every row.
+CREATE OR REPLACE TEMP TABLE stg_license_rows AS
 WITH rows AS (
     SELECT l.tenant, l.snapshot_date, s.as_of, s.concealed, s.has_report, s.report_refresh_date,
         l.user_id, lower(l.sku_id) AS sku_id,
@@ -94,8 +96,8 @@ WITH rows AS (
     LEFT JOIN stg_skus k ON k.tenant = l.tenant AND k.snapshot_date = l.snapshot_date AND k.sku_id = lower(l.sku_id)
 ), enabled AS (
     SELECT * EXCLUDE (sku_plans),
-        CASE WHEN len(disabled_plans) = 0 THEN sku_plans
-             ELSE list_filter(sku_plans, p -> NOT list_contains(disabled_plans, p)) END AS enabled_plans
+        CASE WHEN len(disabled_plans) > 0
+             THEN list_filter(sku_plans, p -> NOT list_contains(disabled_plans, p)) END AS enabled_plans
     FROM rows
 ), worked AS (
     SELECT * EXCLUDE (sku_workloads, workload_plans),

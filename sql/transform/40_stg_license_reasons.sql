@@ -20,20 +20,19 @@
 
 -- SKU pairs of a snapshot where the container's plans include every plan of
 -- the (non-empty) contained one; equal when the two sets are the same.
-CREATE OR REPLACE VIEW stg_sku_subsets AS
+CREATE OR REPLACE TEMP VIEW stg_sku_subsets AS
 SELECT a.tenant, a.snapshot_date, a.sku_id AS contained, b.sku_id AS container,
     list_has_all(a.plan_ids, b.plan_ids) AS equal
 FROM stg_sku_planset a
 JOIN stg_sku_planset b ON b.tenant = a.tenant AND b.snapshot_date = a.snapshot_date AND b.sku_id <> a.sku_id
 WHERE len(a.plan_ids) > 0 AND list_has_all(b.plan_ids, a.plan_ids);
 
-CREATE OR REPLACE VIEW stg_redundant AS
+CREATE OR REPLACE TEMP VIEW stg_redundant AS
 WITH held AS MATERIALIZED (
     -- own_plans: the row's enabled plans when it disables some, else NULL
     -- (the SKU's plans apply); lists are only carried where needed.
     -- Users with one licence make no pair.
-    SELECT tenant, snapshot_date, user_id, sku_id, sku_part_number,
-        CASE WHEN len(disabled_plans) > 0 THEN enabled_plans END AS own_plans
+    SELECT tenant, snapshot_date, user_id, sku_id, sku_part_number, enabled_plans AS own_plans
     FROM stg_license_rows
 ), pairs AS (
     SELECT a.tenant, a.snapshot_date, a.user_id, a.sku_id, a.sku_part_number AS part, a.own_plans,
@@ -68,7 +67,7 @@ SELECT tenant, snapshot_date, user_id, sku_id, min(b_part) AS redundant_with
 FROM (SELECT * FROM by_sku UNION ALL SELECT * FROM by_row)
 GROUP BY ALL;
 
-CREATE OR REPLACE VIEW stg_license_reasons AS
+CREATE OR REPLACE TEMP TABLE stg_license_reasons AS
 WITH base AS (
     SELECT r.*,
         list_max([exchange_last_activity_date, onedrive_last_activity_date, sharepoint_last_activity_date,
@@ -116,7 +115,7 @@ SELECT f.*,
          OR (e.kind = 'sku' AND lower(f.sku_part_number) = e.value))) AS exclusion_reason,
     CASE WHEN f.assigned_direct OR len(f.assigned_by_groups) = 0 THEN 'remove_direct' ELSE 'remove_from_group' END AS action,
     -- Removing a direct assignment that a group also gives frees no seat.
-    CASE WHEN f.assigned_direct AND len(f.assigned_by_groups) > 0 THEN 0.0 ELSE f.unit_price_annual END AS annual_savings,
+    CASE WHEN f.assigned_direct AND len(f.assigned_by_groups) > 0 THEN CAST(0 AS DECIMAL(18,2)) ELSE f.unit_price_annual END AS annual_savings,
     -- Seats of an annual term can only be cut at renewal.
     CASE f.term WHEN 'annual' THEN rn.next_lifecycle WHEN 'monthly' THEN f.as_of END AS reducible_from
 FROM flags f

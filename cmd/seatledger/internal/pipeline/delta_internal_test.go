@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	xform "github.com/seatledger/seatledger/transform"
 	"log/slog"
 	"path/filepath"
 	"reflect"
@@ -96,6 +97,7 @@ func newDeltaWorld(t testing.TB, users int) *deltaWorld {
 		t.Fatalf("load.Open: %v", err)
 	}
 	t.Cleanup(func() { w.Close() })
+	writeDefaultParams(t, w)
 	return &deltaWorld{t: t, tenant: tenant, src: src, reqs: reqs, w: w, logs: logs, log: log}
 }
 
@@ -264,5 +266,30 @@ func TestDeltaLinkNeverLogged(t *testing.T) {
 		if strings.Contains(logs, tok) {
 			t.Errorf("logs carry a delta token")
 		}
+	}
+}
+
+// writeDefaultParams writes the default rules and the reference tables,
+// which committed snapshots compute their marts with.
+func writeDefaultParams(t testing.TB, w *load.Warehouse) {
+	t.Helper()
+	tables, err := xform.ParamTables(xform.Rules{InactivityDays: 90, GraceDays: 30}, xform.Pricing{Currency: "USD"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := xform.ReferenceTables()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []load.ParamTable
+	for _, tb := range append(tables, ref...) {
+		pt := load.ParamTable{Name: tb.Name, Rows: tb.Rows}
+		for _, c := range tb.Columns {
+			pt.Columns = append(pt.Columns, load.Column(c))
+		}
+		out = append(out, pt)
+	}
+	if err := w.ReplaceParams(context.Background(), out); err != nil {
+		t.Fatal(err)
 	}
 }

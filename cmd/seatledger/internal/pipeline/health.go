@@ -1,15 +1,9 @@
 package pipeline
 
 import (
-	"context"
-	"errors"
-	"fmt"
 	"slices"
-	"strings"
-	"time"
 
 	"github.com/seatledger/seatledger/load"
-	xform "github.com/seatledger/seatledger/transform"
 )
 
 // Degradations found by the transforms, reported in Result.Degraded.
@@ -18,70 +12,18 @@ const (
 	DegradedReportMissing = "usage_report_missing"
 )
 
-type health struct{ concealed, missing bool }
-
-// checkHealth marks a tenant's fresh snapshot degraded when the
-// transforms found its usage report concealed or missing: reclamation
-// candidates of such a snapshot cannot be trusted (PRODUCT.md).
-func checkHealth(ctx context.Context, w *load.Warehouse, results []Result, opts Options) error {
-	byDate := map[time.Time]map[string]health{}
-	var errs []error
-	for i := range results {
-		r := &results[i]
-		if r.Err != nil || r.Status == StatusFailed {
-			continue
-		}
-		if _, ok := byDate[r.SnapshotDate]; !ok {
-			h, err := readHealth(ctx, w, r.SnapshotDate)
-			if err != nil {
-				return err
-			}
-			byDate[r.SnapshotDate] = h
-		}
-		if err := markDegraded(ctx, w, r, byDate[r.SnapshotDate][r.Tenant], opts); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
-}
-
-func readHealth(ctx context.Context, w *load.Warehouse, date time.Time) (map[string]health, error) {
-	rows, err := w.DB().QueryContext(ctx, xform.SnapshotHealthQuery, date)
-	if err != nil {
-		return nil, fmt.Errorf("check snapshot health of %s: %w", date.Format(time.DateOnly), err)
-	}
-	defer rows.Close()
-	out := map[string]health{}
-	for rows.Next() {
-		var tenant string
-		var h health
-		if err := rows.Scan(&tenant, &h.concealed, &h.missing); err != nil {
-			return nil, fmt.Errorf("check snapshot health of %s: %w", date.Format(time.DateOnly), err)
-		}
-		out[tenant] = h
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("check snapshot health of %s: %w", date.Format(time.DateOnly), err)
-	}
-	return out, nil
-}
-
-func markDegraded(ctx context.Context, w *load.Warehouse, r *Result, h health, opts Options) error {
+// healthProblems names what the transforms found wrong with a committed
+// snapshot (load.Snapshot.Health), which then counts as degraded:
+// reclamation candidates of a snapshot whose usage report is concealed or
+// missing cannot be trusted (PRODUCT.md). A report that failed to load is
+// already among degraded and is not named twice.
+func healthProblems(h load.Health, degraded []string) []string {
 	var why []string
-	if h.concealed {
+	if h.Concealed {
 		why = append(why, DegradedConcealed)
 	}
-	if h.missing && !slices.Contains(r.Degraded, DatasetUsageReport) {
+	if h.ReportMissing && !slices.Contains(degraded, DatasetUsageReport) {
 		why = append(why, DegradedReportMissing)
 	}
-	if len(why) == 0 {
-		return nil
-	}
-	run := load.Run{ID: r.RunID, Tenant: r.Tenant, SnapshotDate: r.SnapshotDate}
-	if err := w.MarkDegraded(ctx, run, strings.Join(why, ", ")); err != nil {
-		return fmt.Errorf("tenant %s: %w", r.Tenant, err)
-	}
-	r.Status, r.Degraded = StatusDegraded, append(r.Degraded, why...)
-	opts.Logger.Warn("snapshot degraded", "tenant", r.Tenant, "run_id", r.RunID, "why", why)
-	return nil
+	return why
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/seatledger/seatledger/load"
@@ -51,10 +52,16 @@ func runTenant(ctx context.Context, w *load.Warehouse, t Tenant, runID string, o
 		return res
 	}
 	res.Degraded = out.degraded
+	var health []string
+	if out.err == nil && out.snap != nil {
+		health = healthProblems(out.snap.Health(), out.degraded)
+		res.Degraded = append(res.Degraded, health...)
+		res.MartsTook = out.snap.MartsTook()
+	}
 	switch {
 	case out.err != nil:
 		res.Status, res.Err = StatusFailed, out.err
-	case len(out.degraded) > 0:
+	case len(res.Degraded) > 0:
 		res.Status = StatusDegraded
 	default:
 		res.Status = StatusOK
@@ -67,6 +74,9 @@ func runTenant(ctx context.Context, w *load.Warehouse, t Tenant, runID string, o
 	fillRunCounts(&run, res.Counts, t)
 	if res.Err != nil {
 		run.Error = res.Err.Error()
+	} else if len(health) > 0 {
+		run.Error = strings.Join(health, ", ")
+		log.Warn("snapshot degraded", "why", health)
 	}
 	// The journal must be written even when ctx was cancelled mid-run.
 	if ferr := w.FinishRun(context.WithoutCancel(ctx), run); ferr != nil {

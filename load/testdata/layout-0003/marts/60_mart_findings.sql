@@ -1,0 +1,64 @@
+-- 60_mart_findings: what needs a person's attention, by severity.
+-- Grain: one row per tenant × code × subject (latest snapshot). subject is
+-- an object id, SKU part number or subscription id; never a user name.
+-- Inputs: stg_snapshots, stg_license_rows, stg_skus, raw_users,
+--         raw_license_assignment_states, raw_subscriptions, raw_dataset_status.
+-- Views, recomputed on read with the current param_/ref_ tables; the latest
+-- snapshot per tenant is max(snapshot_date) in snapshots (stg_snapshots.is_latest).
+CREATE OR REPLACE VIEW mart_findings_history AS
+WITH licensed AS (
+    SELECT DISTINCT tenant, snapshot_date, as_of, user_id, in_report, usage_location, concealed, has_report
+    FROM stg_license_rows
+)
+SELECT tenant, snapshot_date, as_of, 'critical' AS severity, 'usage_report_concealed' AS code, tenant AS subject,
+    CASE WHEN settings_concealed THEN 'report settings conceal user names (displayConcealedNames)'
+         ELSE format('{} report rows carry 32-hex names matching no user', hex_rows) END ||
+    ': activity rules are off, no user is called idle' AS detail
+FROM stg_snapshots WHERE concealed
+UNION ALL
+SELECT s.tenant, s.snapshot_date, s.as_of, 'critical', 'usage_report_unavailable', s.tenant,
+    'the usage report could not be read, activity rules had no data: ' || coalesce(d.error, 'unknown error')
+FROM raw_dataset_status d JOIN stg_snapshots s USING (tenant, snapshot_date)
+WHERE d.dataset = 'usage_report' AND NOT d.ok
+UNION ALL
+SELECT tenant, snapshot_date, as_of, 'warning', 'missing_from_usage_report', user_id,
+    'licensed user is absent from the usage report: no activity reason applies'
+FROM licensed WHERE has_report AND NOT concealed AND NOT in_report
+UNION ALL
+SELECT tenant, snapshot_date, as_of, 'warning', 'missing_usage_location', user_id,
+    'licensed user has no usageLocation: licence changes will fail'
+FROM licensed WHERE coalesce(usage_location, '') = ''
+UNION ALL
+SELECT a.tenant, a.snapshot_date, s.as_of, 'warning', 'assignment_error', a.user_id,
+    format('SKU {} ({}): {} {}', coalesce(k.sku_part_number, a.sku_id),
+        CASE WHEN a.assigned_by_group IS NULL THEN 'direct' ELSE 'group ' || a.assigned_by_group END,
+        coalesce(a.state, ''), a.error)
+FROM raw_license_assignment_states a
+JOIN stg_snapshots s USING (tenant, snapshot_date)
+LEFT JOIN stg_skus k ON k.tenant = a.tenant AND k.snapshot_date = a.snapshot_date AND k.sku_id = lower(a.sku_id)
+WHERE coalesce(a.error, 'None') <> 'None'
+UNION ALL
+SELECT tenant, snapshot_date, as_of, 'warning', 'over_assigned', sku_part_number,
+    format('{} consumed units exceed {} active units', consumed_units, active_units)
+FROM stg_skus WHERE consumed_units > active_units
+UNION ALL
+SELECT tenant, snapshot_date, as_of, 'warning', 'missing_price', sku_part_number,
+    CASE WHEN missing_fx THEN format('no fx rate from {} into {}: cost left empty', price_currency, currency)
+         ELSE format('no price covers {}: cost left empty', as_of) END
+FROM stg_skus WHERE unit_price_annual IS NULL AND NOT ignored
+UNION ALL
+SELECT tenant, snapshot_date, as_of, 'warning', 'stale_usage_report', tenant,
+    format('usage report refreshed {} is {} days older than the run', report_refresh_date,
+        date_diff('day', report_refresh_date, snapshot_date))
+FROM stg_snapshots WHERE date_diff('day', report_refresh_date, snapshot_date) > 7
+UNION ALL
+SELECT tenant, snapshot_date, as_of, 'warning', 'subscription_expiring', subscription_id,
+    format('{}{} ({} licences) reaches its next lifecycle date {} in {} days',
+        CASE WHEN is_trial THEN 'trial ' ELSE '' END, sku_part_number, total_licenses,
+        utc_date(next_lifecycle_at), days_to_renewal)
+FROM mart_renewals_history WHERE days_to_renewal BETWEEN 0 AND 30;
+
+CREATE OR REPLACE VIEW mart_findings AS
+SELECT m.* EXCLUDE (snapshot_date)
+FROM mart_findings_history m JOIN stg_snapshots s USING (tenant, snapshot_date)
+WHERE s.is_latest;

@@ -1,0 +1,178 @@
+package load_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seatledger/seatledger/load"
+	"github.com/seatledger/seatledger/transform"
+)
+
+// upgradeRelations are every mart, _history and summary relation that
+// both layouts have, with stg_snapshots.
+var upgradeRelations = []string{
+	"mart_license_inventory", "mart_user_licenses", "mart_reclamation_candidates", "mart_reclamation_excluded",
+	"mart_spend", "mart_renewals", "mart_findings", "mart_utilization_history",
+	"mart_license_inventory_history", "mart_user_licenses_history", "mart_reclamation_candidates_history",
+	"mart_spend_history", "mart_renewals_history", "mart_findings_history",
+	"mart_summary_kpis", "mart_summary_idle_cost", "stg_snapshots",
+}
+
+// TestUpgradeFromViewLayout turns a warehouse of the layout before
+// migration 0004 (marts as views over every raw snapshot, the SQL of that
+// time kept in testdata/layout-0003) into the materialised layout, and
+// checks that every mart reports exactly what the views reported.
+func TestUpgradeFromViewLayout(t *testing.T) {
+	w, path := mustOpen(t)
+	// Prices and an exclusion, so that every relation has rows to compare.
+	params := paramsWith(t, transform.Rules{InactivityDays: 90, GraceDays: 30,
+		Exclusions: []transform.Exclusion{{Department: "Legal", Reason: "legal hold"}}},
+		transform.Pricing{Currency: "USD", FX: map[string]float64{"EUR": 1.08}, Prices: []transform.Price{
+			{SKU: "SPE_E3", UnitPrice: 36, Currency: "USD", Billing: "monthly", Term: "annual"},
+			{SKU: "ENTERPRISEPACK", UnitPrice: 23, Currency: "EUR", Billing: "monthly", Term: "monthly"},
+			{SKU: "EXCHANGESTANDARD", UnitPrice: 4.8, Currency: "USD", Billing: "monthly", Term: "monthly"},
+		}})
+	if err := w.ReplaceParams(context.Background(), params); err != nil {
+		t.Fatal(err)
+	}
+	writeFullSnapshot(t, w, "contoso", day1, "run-1", genUsers(0, 100))
+	writeFullSnapshot(t, w, "contoso", day2, "run-2", genUsers(0, 130))
+	writeFullSnapshot(t, w, "fabrikam", day1, "run-3", genUsers(500, 40))
+	materialised := dumpRelations(t, w)
+	downgrade(t, w)
+	views := dumpRelations(t, w)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range upgradeRelations {
+		if materialised[r] != views[r] {
+			t.Errorf("%s: the materialised marts differ from the views of layout 0003:\n%s", r, diffText(materialised[r], views[r]))
+		}
+	}
+
+	up := mustOpenPath(t, path)
+	upgraded := dumpRelations(t, up)
+	for _, r := range upgradeRelations {
+		if upgraded[r] != views[r] {
+			t.Errorf("%s after the upgrade: got rows (+) that differ from the views (-):\n%s", r, diffText(upgraded[r], views[r]))
+		}
+		if strings.HasSuffix(upgraded[r], "\n\n") {
+			t.Errorf("%s after the upgrade: no rows, so the comparison proves nothing", r)
+		}
+	}
+	got := queryRow(t, up, "SELECT count(*), count(DISTINCT rebuild_id), bool_and(starts_with(rebuild_id, 'upgrade-') AND status = 'ok' AND NOT dry_run) FROM mart_rebuilds")
+	if want := []any{int64(3), int64(1), true}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("mart_rebuilds after the upgrade: got %v, want %v (three snapshots, one upgrade)", got, want)
+	}
+	// A second open finds nothing left to do.
+	if err := up.Close(); err != nil {
+		t.Fatal(err)
+	}
+	again := mustOpenPath(t, path)
+	if got := queryRow(t, again, "SELECT count(*) FROM mart_rebuilds"); fmt.Sprint(got) != "[3]" {
+		t.Errorf("mart_rebuilds after a second open: got %v, want [3]", got)
+	}
+}
+
+// downgrade turns w back into layout 0003: the objects of migration 0004
+// and the read-side views go, and the transforms of that time create
+// their views.
+func downgrade(t *testing.T, w *load.Warehouse) {
+	t.Helper()
+	ctx := context.Background()
+	stmts := []string{"DROP VIEW stg_snapshots", "DROP VIEW mart_summary_kpis", "DROP VIEW mart_summary_idle_cost",
+		"DROP TABLE snapshot_facts", "DROP TABLE mart_rebuilds", "DELETE FROM schema_migrations WHERE version >= 4"}
+	for _, m := range []string{"mart_license_inventory", "mart_user_licenses", "mart_reclamation_candidates",
+		"mart_reclamation_excluded", "mart_spend", "mart_renewals", "mart_findings"} {
+		stmts = append(stmts, "DROP TABLE "+m, "DROP TABLE "+m+"_history")
+	}
+	stmts = append(stmts, "DROP TABLE mart_utilization_history")
+	for _, dir := range []string{"transform", "marts"} {
+		files, err := filepath.Glob(filepath.Join("testdata", "layout-0003", dir, "*.sql"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("layout-0003 %s: %v", dir, err)
+		}
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stmts = append(stmts, string(b))
+		}
+	}
+	for _, q := range stmts {
+		if _, err := w.DB().ExecContext(ctx, q); err != nil {
+			t.Fatalf("downgrade: %.60s: %v", q, err)
+		}
+	}
+}
+
+// dumpRelations renders every upgradeRelations relation as sorted lines;
+// amounts with two decimals, whether DOUBLE (layout 0003) or DECIMAL.
+func dumpRelations(t *testing.T, w *load.Warehouse) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, r := range upgradeRelations {
+		var header string
+		var lines []string
+		err := w.Stream(context.Background(), "SELECT * FROM "+r, nil, func(cols []string, vals []any) error {
+			header = strings.Join(cols, ",")
+			cells := make([]string, len(vals))
+			for i, v := range vals {
+				cells[i] = dumpCell(v)
+			}
+			lines = append(lines, strings.Join(cells, ","))
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", r, err)
+		}
+		sort.Strings(lines)
+		out[r] = header + "\n" + strings.Join(lines, "\n") + "\n"
+	}
+	return out
+}
+
+func dumpCell(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case float64:
+		return fmt.Sprintf("%.2f", x)
+	case time.Time:
+		return x.UTC().Format(time.RFC3339)
+	}
+	return fmt.Sprint(v)
+}
+
+// diffText lists the lines only in got (+) and only in want (-).
+func diffText(got, want string) string {
+	count := map[string]int{}
+	for _, l := range strings.Split(want, "\n") {
+		count[l]++
+	}
+	var out []string
+	for _, l := range strings.Split(got, "\n") {
+		if count[l] > 0 {
+			count[l]--
+			continue
+		}
+		out = append(out, "+ "+l)
+	}
+	for l, n := range count {
+		for ; n > 0; n-- {
+			out = append(out, "- "+l)
+		}
+	}
+	sort.Strings(out)
+	if len(out) > 20 {
+		out = append(out[:20], fmt.Sprintf("... %d more", len(out)-20))
+	}
+	return strings.Join(out, "\n")
+}
