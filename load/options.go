@@ -25,6 +25,7 @@ type options struct {
 	log         *slog.Logger
 	memoryLimit string
 	threads     int
+	tempDir     string // "": DuckDB's default, <path>.tmp
 	transforms  fs.FS
 	asOf        time.Time // AsOf: hide snapshots after this day
 	tenants     []string  // OnlyTenants: hide other tenants' snapshots
@@ -51,14 +52,30 @@ func WithLogger(l *slog.Logger) Option {
 }
 
 // WithMemoryLimit sets DuckDB's memory_limit, e.g. "512MB" or "2GB"
-// (default DefaultMemoryLimit).
+// (default DefaultMemoryLimit); "" keeps the default.
 func WithMemoryLimit(limit string) Option {
-	return func(o *options) { o.memoryLimit = limit }
+	return func(o *options) {
+		if limit != "" {
+			o.memoryLimit = limit
+		}
+	}
 }
 
-// WithThreads sets DuckDB's worker threads (default GOMAXPROCS).
+// WithThreads sets DuckDB's worker threads (default GOMAXPROCS); 0
+// keeps the default.
 func WithThreads(n int) Option {
-	return func(o *options) { o.threads = n }
+	return func(o *options) {
+		if n != 0 {
+			o.threads = n
+		}
+	}
+}
+
+// WithTempDirectory sets where DuckDB spills what does not fit in its
+// memory limit, read-only opens included (default <path>.tmp, which a
+// reader of a read-only mount cannot create); "" keeps the default.
+func WithTempDirectory(dir string) Option {
+	return func(o *options) { o.tempDir = dir }
 }
 
 // WithTransforms replaces the SQL transforms that compute each snapshot's

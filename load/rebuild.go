@@ -14,6 +14,10 @@ type RebuildOptions struct {
 	To     time.Time // last snapshot date (inclusive); zero: the last stored
 	// DryRun computes and compares, and changes nothing but the journal.
 	DryRun bool
+	// Params, when set, replace the parameter tables first (the new rules
+	// and prices to recompute with); in a dry run only inside each
+	// snapshot's rolled-back transaction.
+	Params []ParamTable
 	// ID names the rebuild in mart_rebuilds; "" makes one up.
 	ID string
 }
@@ -47,9 +51,17 @@ func (w *Warehouse) Rebuild(ctx context.Context, o RebuildOptions) (string, []Re
 	if o.ID == "" {
 		o.ID = "rebuild-" + time.Now().UTC().Format("20060102T150405.000Z")
 	}
+	if err := checkParams(o.Params); err != nil {
+		return o.ID, nil, err
+	}
 	keys, err := w.snapshotKeys(ctx, o)
 	if err != nil {
 		return o.ID, nil, err
+	}
+	if len(o.Params) > 0 && !o.DryRun && len(keys) > 0 {
+		if err := w.ReplaceParams(ctx, o.Params); err != nil {
+			return o.ID, nil, fmt.Errorf("rebuild: %w", err)
+		}
 	}
 	if len(keys) == 0 && o.Tenant != "" {
 		return o.ID, nil, fmt.Errorf("rebuild: tenant %q has no snapshot in that range", o.Tenant)
@@ -63,7 +75,11 @@ func (w *Warehouse) Rebuild(ctx context.Context, o RebuildOptions) (string, []Re
 		}
 		r := Rebuilt{Tenant: k.tenant, SnapshotDate: k.date}
 		started := time.Now().UTC()
-		r.RowsAdded, r.RowsRemoved, r.Err = w.recompute(ctx, k, o.ID, o.DryRun)
+		var params []ParamTable
+		if o.DryRun {
+			params = o.Params
+		}
+		r.RowsAdded, r.RowsRemoved, r.Err = w.recompute(ctx, k, o.ID, o.DryRun, params)
 		if jerr := w.journalRebuild(ctx, o, r, started); jerr != nil {
 			r.Err = errors.Join(r.Err, jerr)
 		}
@@ -115,8 +131,9 @@ func (w *Warehouse) keys(ctx context.Context, q string, args ...any) ([]snapKey,
 
 // recompute computes one stored snapshot's marts on a connection of its
 // own, counts how they differ from the stored ones and, unless dryRun,
-// stores them, all in one transaction.
-func (w *Warehouse) recompute(ctx context.Context, k snapKey, by string, dryRun bool) (added, removed int64, err error) {
+// stores them, all in one transaction; params, when set, are written into
+// that transaction first.
+func (w *Warehouse) recompute(ctx context.Context, k snapKey, by string, dryRun bool, params []ParamTable) (added, removed int64, err error) {
 	conn, err := w.db.Conn(ctx)
 	if err != nil {
 		return 0, 0, fmt.Errorf("connect: %w", err)
@@ -132,6 +149,11 @@ func (w *Warehouse) recompute(ctx context.Context, k snapKey, by string, dryRun 
 		return 0, 0, fmt.Errorf("begin: %w", err)
 	}
 	defer conn.ExecContext(context.Background(), "ROLLBACK") //nolint:errcheck // a no-op after COMMIT
+	for _, t := range params {
+		if err := replaceParam(ctx, conn, t); err != nil {
+			return 0, 0, fmt.Errorf("param table %s: %w", t.Name, err)
+		}
+	}
 	c, err := w.newComputation(ctx, conn, k, runID, status, by)
 	if err != nil {
 		return 0, 0, err
@@ -214,7 +236,7 @@ func (w *Warehouse) backfill(ctx context.Context) error {
 	for _, k := range keys {
 		started := time.Now().UTC()
 		r := Rebuilt{Tenant: k.tenant, SnapshotDate: k.date}
-		_, _, r.Err = w.recompute(ctx, k, id, false)
+		_, _, r.Err = w.recompute(ctx, k, id, false, nil)
 		if jerr := w.journalRebuild(ctx, RebuildOptions{ID: id}, r, started); jerr != nil {
 			return jerr
 		}

@@ -130,7 +130,7 @@ func open(ctx context.Context, path string, readOnly bool, opts []Option) (*Ware
 	w.active = map[runKey]struct{}{}
 	w.snapshots = map[*Snapshot]struct{}{}
 	o.log.Debug("warehouse open", "path", path, "read_only", readOnly,
-		"memory_limit", o.memoryLimit, "threads", o.threads)
+		"memory_limit", o.memoryLimit, "threads", o.threads, "temp_directory", o.tempDir)
 	return w, nil
 }
 
@@ -156,6 +156,9 @@ func buildDSN(path string, readOnly bool, o options) (string, error) {
 	}
 	q.Set("memory_limit", o.memoryLimit)
 	q.Set("threads", strconv.Itoa(o.threads))
+	if o.tempDir != "" {
+		q.Set("temp_directory", o.tempDir)
+	}
 	// There is no network: never try to download an extension.
 	q.Set("autoinstall_known_extensions", "false")
 	return path + "?" + q.Encode(), nil

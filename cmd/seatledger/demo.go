@@ -129,7 +129,7 @@ func runPipelineObserved(ctx context.Context, g *globals, cfg *config.Config, te
 		return nil, usageErr(err)
 	}
 	start := time.Now()
-	w, err := load.Open(ctx, cfg.Warehouse.Path, load.WithLogger(log))
+	w, err := load.Open(ctx, cfg.Warehouse.Path, append(tuning(cfg.Warehouse), load.WithLogger(log))...)
 	stage(stageWarehouse, time.Since(start), err == nil)
 	if err != nil {
 		return nil, fmt.Errorf("open warehouse %s: %w", cfg.Warehouse.Path, err)
@@ -139,9 +139,14 @@ func runPipelineObserved(ctx context.Context, g *globals, cfg *config.Config, te
 	elapsed := map[string]time.Duration{}
 	results, runErr := pipeline.Run(ctx, w, tenants, pipeline.Options{
 		Logger: log, Now: func() time.Time { return time.Now().UTC() }, Params: params, Progress: prog.users, Timeout: timeout,
-		StageDone: func(s string, d time.Duration) { elapsed[s] = d },
+		Concurrency: cfg.Run.Concurrency,
+		StageDone:   func(s string, d time.Duration) { elapsed[s] = d },
 	})
 	prog.done()
+	// Retention: a failed prune loses nothing and is retried next run.
+	if _, err := w.Prune(ctx, cfg.Warehouse.RetentionDays, now); err != nil {
+		runErr = joinErr(runErr, fmt.Errorf("apply warehouse.retention_days: %w", err))
+	}
 	extractOK, transformOK := stageOutcomes(results, runErr)
 	stage(pipeline.StageExtract, elapsed[pipeline.StageExtract], extractOK)
 	stage(pipeline.StageTransform, elapsed[pipeline.StageTransform], transformOK)

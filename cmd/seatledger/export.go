@@ -71,7 +71,7 @@ func runExport(ctx context.Context, g *globals, o exportOptions) error {
 	if err != nil {
 		return usageErr(err)
 	}
-	w, err := load.OpenReadOnly(ctx, path, load.WithLogger(log))
+	w, err := load.OpenReadOnly(ctx, path, append(tuning(cfg.Warehouse), load.WithLogger(log))...)
 	if err != nil {
 		return fmt.Errorf("open warehouse %s: %w", path, err)
 	}

@@ -46,7 +46,7 @@ func runQuery(ctx context.Context, g *globals, o queryOptions, query string) err
 	if err != nil {
 		return err
 	}
-	w, err := load.OpenReadOnly(ctx, path)
+	w, err := load.OpenReadOnly(ctx, path, g.tuning()...)
 	if err != nil {
 		return fmt.Errorf("open warehouse %s: %w", path, err)
 	}

@@ -70,7 +70,7 @@ func buildPlan(ctx context.Context, g *globals, f planFlags, op, from, to string
 	if err != nil {
 		return nil, err
 	}
-	w, err := load.OpenReadOnly(ctx, path)
+	w, err := load.OpenReadOnly(ctx, path, g.tuning()...)
 	if err != nil {
 		return nil, err
 	}

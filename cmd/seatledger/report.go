@@ -87,7 +87,7 @@ func runReport(ctx context.Context, g *globals, o reportOptions) error {
 	if want, err = onlyTenants(want, o.tenants); err != nil {
 		return usageErr(err)
 	}
-	opts := []load.Option{load.WithLogger(log)}
+	opts := append(tuning(cfg.Warehouse), load.WithLogger(log))
 	if !asOf.IsZero() {
 		opts = append(opts, load.AsOf(asOf))
 	}

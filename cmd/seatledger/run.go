@@ -19,6 +19,7 @@ import (
 
 type runOptions struct {
 	tenants []string
+	shard   string
 	timeout time.Duration
 }
 
@@ -36,6 +37,8 @@ tenants failed, 2 for a configuration error and 1 otherwise.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runRun(cmd.Context(), g, o) },
 	}
 	c.Flags().StringSliceVar(&o.tenants, "tenant", nil, "run only these tenants (by name; repeat or comma-separate)")
+	c.Flags().StringVar(&o.shard, "shard", "", "run only shard K of N (K/N, K from 0 to N-1): tenants are assigned by a hash of their name, "+
+		"so each shard's set stays put when tenants are added (one warehouse per shard; e.g. a Kubernetes Indexed Job's $JOB_COMPLETION_INDEX)")
 	c.Flags().DurationVar(&o.timeout, "timeout", 2*time.Hour, "time limit of one tenant's extraction (0: none)")
 	return c
 }
@@ -52,6 +55,20 @@ func runRun(ctx context.Context, g *globals, o runOptions) error {
 	selected, err := selectTenants(cfg.Tenants, o.tenants)
 	if err != nil {
 		return usageErr(err)
+	}
+	if o.shard != "" {
+		if len(o.tenants) > 0 {
+			return usageErr(errors.New("--shard and --tenant: give one or the other"))
+		}
+		sh, err := parseShard(o.shard)
+		if err != nil {
+			return usageErr(err)
+		}
+		if selected = sh.tenants(selected); len(selected) == 0 {
+			fmt.Fprintf(g.stdout, "shard %s holds no tenant: nothing to run\n", o.shard)
+			return nil
+		}
+		log.Info("running one shard", "shard", o.shard, "tenants", len(selected))
 	}
 	var tenants []pipeline.Tenant
 	for _, t := range selected {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -143,5 +144,60 @@ func TestDeployConfigLoads(t *testing.T) {
 	}
 	if cfg.Serve.Listen != "0.0.0.0:9464" {
 		t.Errorf("serve.listen: got %q, want 0.0.0.0:9464 (reachable from Prometheus)", cfg.Serve.Listen)
+	}
+}
+
+// TestShardsJobConsistent: the Indexed Job example runs one shard per
+// completion index, N equal to its completions, and every environment
+// override it sets is one this seatledger reads.
+func TestShardsJobConsistent(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(configsDir(t), "deploy", "kubernetes", "run-shards-indexed-job.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cj struct {
+		Spec struct {
+			JobTemplate struct {
+				Spec struct {
+					CompletionMode string `yaml:"completionMode"`
+					Completions    int    `yaml:"completions"`
+					Parallelism    int    `yaml:"parallelism"`
+					Template       struct {
+						Spec struct {
+							Containers []struct {
+								Args []string `yaml:"args"`
+								Env  []struct {
+									Name string `yaml:"name"`
+								} `yaml:"env"`
+							} `yaml:"containers"`
+						} `yaml:"spec"`
+					} `yaml:"template"`
+				} `yaml:"spec"`
+			} `yaml:"jobTemplate"`
+		} `yaml:"spec"`
+	}
+	if err := yaml.Unmarshal(raw, &cj); err != nil {
+		t.Fatal(err)
+	}
+	job := cj.Spec.JobTemplate.Spec
+	if job.CompletionMode != "Indexed" || job.Completions < 2 || job.Parallelism != job.Completions {
+		t.Fatalf("job: got mode %q, completions %d, parallelism %d; want Indexed and equal counts", job.CompletionMode, job.Completions, job.Parallelism)
+	}
+	c := job.Template.Spec.Containers[0]
+	args := strings.Join(c.Args, " ")
+	if want := fmt.Sprintf("--shard $(SHARD)/%d", job.Completions); !strings.Contains(args, want) {
+		t.Errorf("args %q: want %q", args, want)
+	}
+	known := map[string]bool{}
+	for _, n := range config.Default().EnvNames() {
+		known[n] = true
+	}
+	for _, e := range c.Env {
+		if strings.HasPrefix(e.Name, config.EnvPrefix) && !known[e.Name] {
+			t.Errorf("env %s: not a seatledger override", e.Name)
+		}
+	}
+	if _, err := parseShard(strings.Replace(fmt.Sprintf("$(SHARD)/%d", job.Completions), "$(SHARD)", "0", 1)); err != nil {
+		t.Error(err)
 	}
 }

@@ -196,7 +196,7 @@ func (s *server) read(ctx context.Context) error {
 		s.wh.Set(st)
 		return nil
 	}
-	w, err := load.OpenReadOnly(ctx, path)
+	w, err := load.OpenReadOnly(ctx, path, tuning(s.cfg.Warehouse)...)
 	if err != nil {
 		return fmt.Errorf("read metrics: %w", err)
 	}

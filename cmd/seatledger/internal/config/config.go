@@ -20,6 +20,7 @@ import (
 // Config is the whole seatledger configuration file.
 type Config struct {
 	Warehouse Warehouse `yaml:"warehouse"`
+	Run       Run       `yaml:"run"`
 	Schedule  Schedule  `yaml:"schedule"`
 	Serve     Serve     `yaml:"serve"`
 	Reports   Reports   `yaml:"reports"`
@@ -35,7 +36,25 @@ type Warehouse struct {
 	// RetentionDays is how many days of snapshots to keep; 0 keeps them
 	// forever.
 	RetentionDays int `yaml:"retention_days"`
+	// MemoryLimit caps DuckDB's memory, e.g. "512MB" or "2GB"; beyond it
+	// DuckDB spills to TempDirectory. Empty: load.DefaultMemoryLimit (256MB).
+	MemoryLimit string `yaml:"memory_limit"`
+	// Threads is DuckDB's worker threads; 0 means one per available CPU.
+	Threads int `yaml:"threads"`
+	// TempDirectory is where DuckDB spills, for every command (read-only
+	// ones included); empty means <path>.tmp next to the warehouse.
+	TempDirectory string `yaml:"temp_directory"`
 }
+
+// Run is how a run proceeds.
+type Run struct {
+	// Concurrency is how many tenants are extracted and loaded at once
+	// (default 4).
+	Concurrency int `yaml:"concurrency"`
+}
+
+// DefaultConcurrency is run.concurrency when unset.
+const DefaultConcurrency = 4
 
 // Schedule is the nightly schedule used by `seatledger serve`.
 type Schedule struct {
@@ -227,6 +246,7 @@ func Default() *Config {
 // Defaults fills every unset field of every section with its default.
 func (c *Config) Defaults() {
 	c.Warehouse.Defaults()
+	c.Run.Defaults()
 	c.Schedule.Defaults()
 	c.Serve.Defaults()
 	c.Reports.Defaults()
@@ -241,6 +261,13 @@ func (c *Config) Defaults() {
 func (w *Warehouse) Defaults() {
 	if w.Path == "" {
 		w.Path = DefaultWarehousePath
+	}
+}
+
+// Defaults sets the default concurrency.
+func (r *Run) Defaults() {
+	if r.Concurrency == 0 {
+		r.Concurrency = DefaultConcurrency
 	}
 }
 

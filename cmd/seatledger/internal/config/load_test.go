@@ -119,6 +119,7 @@ func TestLoadDefaults(t *testing.T) {
 	}
 	want := &config.Config{
 		Warehouse: config.Warehouse{Path: "./seatledger.duckdb"},
+		Run:       config.Run{Concurrency: 4},
 		Schedule:  config.Schedule{Cron: "CRON_TZ=UTC 0 3 * * *"},
 		Serve:     config.Serve{Listen: "127.0.0.1:9464"},
 		Reports:   config.Reports{Dir: "./reports", Excel: true, Keep: 14},

@@ -56,6 +56,7 @@ func IsGUID(s string) bool { return guidRE.MatchString(s) }
 func (c *Config) Validate() error {
 	var ck checker
 	c.Warehouse.validate(&ck)
+	c.Run.validate(&ck)
 	c.Schedule.validate(&ck)
 	c.Serve.validate(&ck)
 	c.Reports.validate(&ck)
@@ -74,6 +75,21 @@ func (w Warehouse) validate(ck *checker) {
 	}
 	if w.RetentionDays < 0 {
 		ck.add("warehouse.retention_days", "must be >= 0 (0 keeps forever), got %d", w.RetentionDays)
+	}
+	if w.MemoryLimit != "" && !memoryLimitRE.MatchString(w.MemoryLimit) {
+		ck.add("warehouse.memory_limit", "must be a size such as 512MB or 2GB, got %q", w.MemoryLimit)
+	}
+	if w.Threads < 0 {
+		ck.add("warehouse.threads", "must be >= 0 (0: one per CPU), got %d", w.Threads)
+	}
+}
+
+// memoryLimitRE is DuckDB's memory_limit syntax as load accepts it.
+var memoryLimitRE = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?\s*([KMGT]i?)?B$`)
+
+func (r Run) validate(ck *checker) {
+	if r.Concurrency < 1 || r.Concurrency > 64 {
+		ck.add("run.concurrency", "must be 1 to 64 tenants at once, got %d", r.Concurrency)
 	}
 }
 
