@@ -89,7 +89,7 @@ func TestOpenBadInput(t *testing.T) {
 		{"question mark", filepath.Join(dir, "a?b.duckdb"), nil, "must not contain"},
 		{"percent sign (URL-decoded by go-duckdb)", filepath.Join(dir, "a%41b.duckdb"), nil, "must not contain"},
 		{"memory limit", filepath.Join(dir, "m.duckdb"), []load.Option{load.WithMemoryLimit("lots")}, `memory limit "lots"`},
-		{"threads", filepath.Join(dir, "t.duckdb"), []load.Option{load.WithThreads(0)}, "threads 0"},
+		{"threads", filepath.Join(dir, "t.duckdb"), []load.Option{load.WithThreads(-1)}, "threads -1"},
 		{"missing directory", filepath.Join(dir, "no", "such", "x.duckdb"), nil, "open warehouse"},
 	}
 	for _, tt := range tests {
