@@ -20,6 +20,7 @@ type Options struct {
 	Domain          string
 	Addr            string
 	Dir             string
+	CADir           string
 	ClientSecret    string
 	Permissions     []string
 	Latency         time.Duration
@@ -51,7 +52,7 @@ func (o Options) GenOptions() GenOptions {
 
 // ServerOptions returns the server part of o.
 func (o Options) ServerOptions() ServerOptions {
-	return ServerOptions{Addr: o.Addr, Dir: o.Dir, ClientSecret: o.ClientSecret, Permissions: o.Permissions,
+	return ServerOptions{Addr: o.Addr, Dir: o.Dir, CADir: o.CADir, ClientSecret: o.ClientSecret, Permissions: o.Permissions,
 		Latency: o.Latency, ThrottleRate: o.ThrottleRate, ThrottleFirst: o.ThrottleFirst, RetryAfter: o.RetryAfter,
 		ServerErrorRate: o.ServerErrorRate, SlowPages: o.SlowPages, SlowPageDelay: o.SlowPageDelay,
 		PageSize: o.PageSize, Concealed: o.Concealed, TokenOutage: o.TokenOutage, ReportCRLF: o.ReportCRLF,
@@ -63,12 +64,13 @@ func (o Options) ServerOptions() ServerOptions {
 // pflag.FlagSet.AddGoFlagSet.
 func (o *Options) RegisterFlags(fs *flag.FlagSet) {
 	fs.IntVar(&o.Users, "users", o.Users, "number of simulated users")
-	fs.Int64Var(&o.Seed, "seed", o.Seed, "generator and fault seed (same seed, same tenant)")
+	fs.Int64Var(&o.Seed, "seed", o.Seed, "generator and fault seed (same seed, same tenant, ids and client secret)")
 	fs.StringVar(&o.TenantID, "tenant-id", o.TenantID, "tenant id (default derived from the seed)")
 	fs.StringVar(&o.Domain, "domain", o.Domain, `verified domain of users (default "contoso.example")`)
 	fs.StringVar(&o.Addr, "addr", o.Addr, "listen address (loopback)")
-	fs.StringVar(&o.Dir, "dir", o.Dir, "directory for the CA certificate (default a temporary one)")
-	fs.StringVar(&o.ClientSecret, "client-secret", o.ClientSecret, "client secret to accept (default random)")
+	fs.StringVar(&o.Dir, "dir", o.Dir, "directory for the CA certificate (default --ca-dir, else a temporary one)")
+	fs.StringVar(&o.CADir, "ca-dir", o.CADir, "keep the CA certificate and key here and reuse them at every start (default a new CA per start)")
+	fs.StringVar(&o.ClientSecret, "client-secret", o.ClientSecret, "client secret to accept (default derived from the seed and tenant id)")
 	fs.Func("permissions", "comma-separated application permissions granted (default "+strings.Join(DefaultPermissions, ",")+")", func(v string) error {
 		o.Permissions = splitList(v)
 		return nil
