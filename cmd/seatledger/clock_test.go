@@ -1,9 +1,12 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -63,5 +66,64 @@ func TestNowDatesTheRun(t *testing.T) {
 	env["SEATLEDGER_NOW"] = "2030-01-14T12:00:00Z"
 	if _, _, err := runMain(t, env, "report", "--warehouse", wh, "--dir", dir); err == nil || !strings.Contains(err.Error(), "no snapshot on or before") {
 		t.Errorf("report the day before the only snapshot: got %v, want no snapshot on or before 2030-01-14", err)
+	}
+}
+
+// runGraphsim runs `seatledger graphsim` in-process until it has printed
+// its connection details, then stops it and returns them.
+func runGraphsim(t *testing.T, env map[string]string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- runWith(ctx, append([]string{"graphsim"}, args...), &out, io.Discard, func(k string) string { return env[k] })
+	}()
+	deadline := time.Now().Add(time.Minute)
+	for !strings.Contains(out.String(), "client secret") {
+		select {
+		case err := <-done:
+			t.Fatalf("graphsim %v: stopped early: %v\n%s", args, err, out.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("graphsim %v: no connection details after a minute:\n%s", args, out.String())
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("graphsim %v: %v", args, err)
+	}
+	return out.String()
+}
+
+// TestGraphsimNightAfterNight: two nights of the simulator, SEATLEDGER_NOW
+// and --day moving together, serve the same tenant with the same
+// credentials and CA, a day further on.
+func TestGraphsimNightAfterNight(t *testing.T) {
+	ca := t.TempDir()
+	field := func(out, re string) string {
+		m := regexp.MustCompile(re).FindStringSubmatch(out)
+		if m == nil {
+			t.Fatalf("graphsim output: no match for %s in\n%s", re, out)
+		}
+		return m[1]
+	}
+	var nights [2]string
+	for n := range nights {
+		env := map[string]string{"SEATLEDGER_NOW": time.Date(2026, 1, 4+n, 3, 0, 0, 0, time.UTC).Format(time.RFC3339)}
+		nights[n] = runGraphsim(t, env, "--users", "500", "--seed", "7", "--day", []string{"3", "4"}[n],
+			"--daily-churn", "0.01", "--ca-dir", ca)
+	}
+	for _, re := range []string{`tenant id:\s+(\S+)`, `client id:\s+(\S+)`, `client secret:\s+(\S+)`, `CA file:\s+(\S+)`} {
+		if a, b := field(nights[0], re), field(nights[1], re); a != b {
+			t.Errorf("%s: got %s on night 1 and %s on night 2, want the same", re, a, b)
+		}
+	}
+	for n, want := range []string{"2026-01-02", "2026-01-03"} {
+		if got := field(nights[n], `report refresh date (\S+)`); got != want {
+			t.Errorf("night %d: report refresh date %s, want %s (SEATLEDGER_NOW minus two days)", n+1, got, want)
+		}
 	}
 }

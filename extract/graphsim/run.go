@@ -12,10 +12,12 @@ import (
 )
 
 // Options covers both the generator and the server, one field per
-// `seatledger graphsim` flag (see RegisterFlags for the names).
+// `seatledger graphsim` flag (see RegisterFlags for the names), plus Now.
 type Options struct {
 	Users           int
 	Seed            int64
+	Day             int
+	DailyChurn      float64
 	TenantID        string
 	Domain          string
 	Addr            string
@@ -35,6 +37,8 @@ type Options struct {
 	TokenOutage     bool
 	ReportCRLF      bool
 	Faults
+	// Now is the tenant's "today" (GenOptions.Now); zero means time.Now().
+	Now    time.Time
 	Logger *slog.Logger
 }
 
@@ -47,7 +51,8 @@ func DefaultOptions() Options {
 
 // GenOptions returns the generator part of o.
 func (o Options) GenOptions() GenOptions {
-	return GenOptions{Users: o.Users, Seed: o.Seed, TenantID: o.TenantID, Domain: o.Domain}
+	return GenOptions{Users: o.Users, Seed: o.Seed, Now: o.Now, Day: o.Day, DailyChurn: o.DailyChurn,
+		TenantID: o.TenantID, Domain: o.Domain}
 }
 
 // ServerOptions returns the server part of o.
@@ -65,6 +70,8 @@ func (o Options) ServerOptions() ServerOptions {
 func (o *Options) RegisterFlags(fs *flag.FlagSet) {
 	fs.IntVar(&o.Users, "users", o.Users, "number of simulated users")
 	fs.Int64Var(&o.Seed, "seed", o.Seed, "generator and fault seed (same seed, same tenant, ids and client secret)")
+	fs.IntVar(&o.Day, "day", o.Day, "serve the tenant as it stands after this many days of --daily-churn (its origin is today minus that many days)")
+	fs.Float64Var(&o.DailyChurn, "daily-churn", o.DailyChurn, "fraction of users changed, added or deleted each day of --day (0..1, e.g. 0.01)")
 	fs.StringVar(&o.TenantID, "tenant-id", o.TenantID, "tenant id (default derived from the seed)")
 	fs.StringVar(&o.Domain, "domain", o.Domain, `verified domain of users (default "contoso.example")`)
 	fs.StringVar(&o.Addr, "addr", o.Addr, "listen address (loopback)")
@@ -105,6 +112,12 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) error {
 	if opts.Users < 0 {
 		return fmt.Errorf("graphsim: users must be 0 or more, got %d", opts.Users)
 	}
+	if opts.Day < 0 {
+		return fmt.Errorf("graphsim: day must be 0 or more, got %d", opts.Day)
+	}
+	if opts.DailyChurn < 0 || opts.DailyChurn > 1 {
+		return fmt.Errorf("graphsim: daily churn must be between 0 and 1, got %g", opts.DailyChurn)
+	}
 	t := Generate(opts.GenOptions())
 	srv, err := NewServer(t, opts.ServerOptions())
 	if err != nil {
@@ -113,11 +126,12 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) error {
 	if err := srv.Start(); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(stdout, "graphsim: %d users, seed %d\n"+
+	_, err = fmt.Fprintf(stdout, "graphsim: %d users, seed %d, day %d (daily churn %g), report refresh date %s\n"+
 		"  authority host / graph endpoint: %s\n  CA file:       %s\n  tenant id:     %s\n"+
 		"  client id:     %s\n  client secret: %s\n  permissions:   %s\n"+
 		"Trust the CA (e.g. SSL_CERT_FILE=%s) and use cloud: custom. Ctrl-C stops.\n",
-		t.UserCount(), opts.Seed, srv.URL(), srv.CAFile(), srv.TenantID(), srv.ClientID(), srv.ClientSecret(),
+		t.liveCount(), opts.Seed, t.Day(), opts.DailyChurn, t.ReportRefreshDate().Format(time.DateOnly),
+		srv.URL(), srv.CAFile(), srv.TenantID(), srv.ClientID(), srv.ClientSecret(),
 		strings.Join(srv.opts.Permissions, ","), srv.CAFile())
 	if err != nil {
 		return fmt.Errorf("graphsim: print connection details: %w", errors.Join(err, srv.Close()))
