@@ -56,7 +56,7 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	if err := os.MkdirAll(o.dir, 0o700); err != nil {
 		return fmt.Errorf("create demo directory: %w", err)
 	}
-	now := time.Now().UTC()
+	now := g.now().UTC()
 	tenant := graphsim.Generate(graphsim.GenOptions{Users: o.users, Seed: o.seed, Now: now})
 	srv, err := graphsim.NewServer(tenant, graphsim.ServerOptions{
 		Dir: o.dir, ThrottleRate: o.throttleRate, RetryAfter: time.Second,
@@ -138,7 +138,7 @@ func runPipelineObserved(ctx context.Context, g *globals, cfg *config.Config, te
 	prog := newProgress(g.stderr)
 	elapsed := map[string]time.Duration{}
 	results, runErr := pipeline.Run(ctx, w, tenants, pipeline.Options{
-		Logger: log, Now: func() time.Time { return time.Now().UTC() }, Params: params, Progress: prog.users, Timeout: timeout,
+		Logger: log, Now: func() time.Time { return g.now().UTC() }, Params: params, Progress: prog.users, Timeout: timeout,
 		Concurrency: cfg.Run.Concurrency,
 		StageDone:   func(s string, d time.Duration) { elapsed[s] = d },
 	})
@@ -161,7 +161,7 @@ func runPipelineObserved(ctx context.Context, g *globals, cfg *config.Config, te
 	}
 	parquet := ""
 	if cfg.Reports.ParquetDir != "" {
-		if parquet, err = exportParquet(ctx, w, cfg.Reports.ParquetDir, pseudo); err != nil {
+		if parquet, err = exportParquet(ctx, w, cfg.Reports.ParquetDir, pseudo, now); err != nil {
 			runErr = joinErr(runErr, err)
 		}
 	}

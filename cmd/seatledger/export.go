@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -76,7 +77,7 @@ func runExport(ctx context.Context, g *globals, o exportOptions) error {
 		return fmt.Errorf("open warehouse %s: %w", path, err)
 	}
 	defer w.Close()
-	tables, err := w.Export(ctx, dir, load.ExportOptions{Format: o.format, Tenant: o.tenant, Mask: exportMask(pseudo)})
+	tables, err := w.Export(ctx, dir, load.ExportOptions{Format: o.format, Tenant: o.tenant, Mask: exportMask(pseudo), Now: g.now()})
 	if err != nil {
 		return fmt.Errorf("export to %s: %w", dir, err)
 	}
@@ -95,8 +96,8 @@ func runExport(ctx context.Context, g *globals, o exportOptions) error {
 
 // exportParquet is the Parquet export after a run (reports.parquet_dir),
 // pseudonymised like the workbook; it returns the export's path.
-func exportParquet(ctx context.Context, w *load.Warehouse, dir string, pseudo *transform.Pseudonymizer) (string, error) {
-	if _, err := w.Export(ctx, dir, load.ExportOptions{Format: "parquet", Mask: exportMask(pseudo)}); err != nil {
+func exportParquet(ctx context.Context, w *load.Warehouse, dir string, pseudo *transform.Pseudonymizer, now time.Time) (string, error) {
+	if _, err := w.Export(ctx, dir, load.ExportOptions{Format: "parquet", Mask: exportMask(pseudo), Now: now}); err != nil {
 		return "", fmt.Errorf("export parquet to %s: %w", dir, err)
 	}
 	return filepath.Abs(dir)

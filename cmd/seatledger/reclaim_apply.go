@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -118,7 +117,7 @@ func applyPlan(ctx context.Context, g *globals, f applyFlags, p *reclaim.Plan, p
 	if err := canRecord(ctx, whPath); err != nil {
 		return err
 	}
-	now := time.Now().UTC()
+	now := g.now().UTC()
 	applyID := reclaim.NewID(now)
 	undo := &reclaim.Undo{PlanID: p.ID, ApplyID: applyID, Operation: p.Operation, CreatedAt: now, Users: undoUsers(outs)}
 	undoPath := f.undoFile
@@ -156,7 +155,7 @@ func act(ctx context.Context, g *globals, log *slog.Logger, whPath, planID, appl
 		}
 		log.Info("licence changes sent", "tenant", tenant, "plan_id", planID, "apply_id", applyID, "calls", len(calls))
 	}
-	recErr := recordOutcomes(ctx, whPath, planID, applyID, outs)
+	recErr := recordOutcomes(ctx, whPath, planID, applyID, outs, g.now().UTC())
 	printOutcomes(g.stdout, outs)
 	n := tally(outs)
 	fmt.Fprintf(g.stdout, "plan %s, apply %s: %s\n", planID, applyID, summaryLine(n))

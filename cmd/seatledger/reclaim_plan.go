@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -75,7 +74,7 @@ func buildPlan(ctx context.Context, g *globals, f planFlags, op, from, to string
 		return nil, err
 	}
 	defer w.Close()
-	now := time.Now().UTC()
+	now := g.now().UTC()
 	p := &reclaim.Plan{ID: reclaim.NewID(now), CreatedAt: now, Operation: op, Source: "candidates", Filters: f.describe(from, to)}
 	if f.csv != "" {
 		p.Source = "csv:" + f.csv

@@ -92,7 +92,7 @@ func runUndo(ctx context.Context, g *globals, undoPath, warehouse string, apply 
 	if err := canRecord(ctx, warehouse); err != nil {
 		return err
 	}
-	return act(ctx, g, log, warehouse, u.PlanID, reclaim.NewID(time.Now()), clients, all)
+	return act(ctx, g, log, warehouse, u.PlanID, reclaim.NewID(g.now()), clients, all)
 }
 
 // canRecord opens the warehouse for writing and closes it again before
@@ -110,8 +110,7 @@ func canRecord(ctx context.Context, path string) error {
 // warehouse for writing only now. A run holding the file is waited for a
 // little; if it still cannot be written, the rows go to a JSON file next
 // to the warehouse so that the provisioning report is never lost.
-func recordOutcomes(ctx context.Context, path, planID, applyID string, outs []reclaim.Outcome) error {
-	now := time.Now().UTC()
+func recordOutcomes(ctx context.Context, path, planID, applyID string, outs []reclaim.Outcome, now time.Time) error {
 	rows := make([]load.Action, len(outs))
 	for i, o := range outs {
 		rows[i] = load.Action{PlanID: planID, ApplyID: applyID, At: now, Tenant: o.Item.Tenant, UserID: o.Item.UserID,

@@ -35,7 +35,8 @@ there, as runs do.
 
 --as-of DATE shows the warehouse as it stood on that day: per tenant the latest
 snapshot on or before DATE, and history up to it. A tenant with no snapshot by
-then is left out; a DATE before every snapshot is an error.
+then is left out; a DATE before every snapshot is an error. Without --as-of,
+SEATLEDGER_NOW (a testing aid) makes its day the default.
 
 --tenant NAME (repeatable) limits every sheet to those tenants; the workbook then
 goes to reports.dir/<names> unless --dir says otherwise, so that it never
@@ -70,6 +71,9 @@ func runReport(ctx context.Context, g *globals, o reportOptions) error {
 		if asOf, err = time.Parse(time.DateOnly, o.asOf); err != nil {
 			return usageErr(fmt.Errorf("--as-of: want a date as YYYY-MM-DD, got %q", o.asOf))
 		}
+	} else if g.clock.Shifted() { // a night of a simulated run: report as of that day
+		o.asOf = g.now().UTC().Format(time.DateOnly)
+		asOf, _ = time.Parse(time.DateOnly, o.asOf)
 	}
 	cfg, err := g.loadConfig(false)
 	if err != nil {

@@ -7,8 +7,11 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/clock"
 )
 
 // exitCoder is an error that carries its own process exit code.
@@ -36,6 +39,7 @@ type globals struct {
 	stdout     io.Writer
 	stderr     io.Writer
 	getenv     func(string) string
+	clock      clock.Clock // SEATLEDGER_NOW; the real clock until the command starts
 }
 
 // run is the whole program: main only adds the signal context and the exit.
@@ -57,6 +61,14 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetContext(ctx)
+	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		c, err := clock.FromEnv(getenv)
+		if err != nil {
+			return usageErr(err)
+		}
+		g.clock = c
+		return nil
+	}
 	pf := root.PersistentFlags()
 	pf.StringVarP(&g.configPath, "config", "c", "", "configuration file (YAML); env SEATLEDGER_CONFIG")
 	pf.StringVar(&g.logLevel, "log-level", "info", "log level: debug, info, warn, error")
@@ -85,5 +97,10 @@ func (g *globals) logger() (*slog.Logger, error) {
 		return nil, usageErr(fmt.Errorf("--log-format: must be text or json, got %q", g.logFormat))
 	}
 }
+
+// now is the business time (SEATLEDGER_NOW, see internal/clock): what
+// dates snapshots, runs, plans and undo files. Durations and timeouts use
+// the real clock.
+func (g *globals) now() time.Time { return g.clock.Now() }
 
 func usageErr(err error) error { return exitError{code: 2, err: err} }

@@ -78,7 +78,7 @@ func runRun(ctx context.Context, g *globals, o runOptions) error {
 		}
 		tenants = append(tenants, pt)
 	}
-	return runPipeline(ctx, g, cfg, tenants, time.Now().UTC(), o.timeout)
+	return runPipeline(ctx, g, cfg, tenants, g.now().UTC(), o.timeout)
 }
 
 // selectTenants returns the tenants named in names, all when names is

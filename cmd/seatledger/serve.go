@@ -167,7 +167,7 @@ func newServer(g *globals, o serveOptions) (*server, error) {
 	}
 	s := &server{
 		g: g, cfg: cfg, opts: o, log: log.With("component", "serve"), schedule: sched,
-		reg: prometheus.NewRegistry(), now: func() time.Time { return time.Now().UTC() },
+		reg: prometheus.NewRegistry(), now: func() time.Time { return g.now().UTC() },
 		stopping: make(chan struct{}),
 	}
 	s.runCtx, s.cancelRun = context.WithCancel(context.Background())

@@ -14,14 +14,18 @@ import (
 // report, false when the user is missing from the report (unlicensed
 // users mostly are, and a few licensed ones too). The report is the daily
 // snapshot taken at ReportRefreshDate: licence changes made later through
-// AssignLicense do not show. Names are concealed when the report settings
+// AssignLicense or Churn do not show (those of Generate's daily churn up
+// to the refresh date do). Names are concealed when the report settings
 // say so. It panics when i is out of range.
 func (t *Tenant) Activity(i int) (extract.ActivityRow, bool) {
 	if i < 0 || i >= t.users {
 		panic("graphsim: user index out of range")
 	}
 	p := t.profile(i)
-	s := t.baseLicences(i, p)
+	s, ok := t.reported[i]
+	if !ok {
+		s = t.baseLicences(i, p)
+	}
 	r := newRNG(t.seed, i, streamActivity)
 	licensed := false
 	for _, h := range s.holds() {
@@ -63,21 +67,31 @@ var workloadUse = [6]float64{0.97, 0.75, 0.6, 0.15, 0.25, 0.85}
 // activityDates fills the last-activity dates: most users active within
 // days, a tail idle 30 to 400 days, some never active; only for licensed
 // workloads, never after the refresh date or before the account existed.
+//
+// Day after day (Tenant.Day), an active user comes back every period
+// days (weekly, or monthly for the 7-to-29-day tail), so their last
+// activity stays recent and never moves backwards; an idle user's last
+// activity stays where the origin's report had it, so their idle days
+// grow by one a day. Users added later start with none.
 func (t *Tenant) activityDates(r *rng, p profile, row *extract.ActivityRow) {
-	var idle int
+	var idle, period int // period 0: idle since a day before the origin
 	switch x := r.float(); {
 	case !p.enabled && x < 0.4, x < 0.05:
 		return // never active
 	case !p.enabled:
 		idle = r.between(30, 400)
 	case x < 0.75:
-		idle = r.intn(7)
+		idle, period = r.intn(7), 7
 	case x < 0.86:
-		idle = r.between(7, 29)
+		idle, period = r.between(7, 29), 30
 	default:
 		idle = r.between(30, 400)
 	}
-	age := int(t.refresh.Sub(day(p.createdAt)).Hours() / 24)
+	ref := t.refresh.AddDate(0, 0, -t.day) // the origin's report
+	if period > 0 {
+		ref, idle = t.refresh, (idle+t.day)%period
+	}
+	age := int(ref.Sub(day(p.createdAt)).Hours() / 24)
 	if age < 0 {
 		return // created after the report was taken
 	}
@@ -91,7 +105,7 @@ func (t *Tenant) activityDates(r *rng, p profile, row *extract.ActivityRow) {
 		if !first {
 			extra = min(r.intn(20), age-idle)
 		}
-		row.LastActivityDate[k] = t.refresh.AddDate(0, 0, -(idle + extra))
+		row.LastActivityDate[k] = ref.AddDate(0, 0, -(idle + extra))
 		first = false
 	}
 }
@@ -118,6 +132,11 @@ func earliestAssignment(h hold) time.Time {
 
 func day(t time.Time) time.Time { return t.UTC().Truncate(24 * time.Hour) }
 
+// deletedIndex is the user index of the first deleted user of the report:
+// beyond the directory however much Churn grows it, so that a deleted
+// user's name never changes nor becomes a live user's.
+const deletedIndex = 1_000_000_000
+
 // DeletedCount is the number of deleted users that still appear in the
 // usage report (Is Deleted True) after the directory users.
 func (t *Tenant) DeletedCount() int { return t.deleted }
@@ -130,9 +149,9 @@ func (t *Tenant) DeletedActivity(j int) extract.ActivityRow {
 	}
 	r := newRNG(t.seed, j, streamDeleted)
 	p := profile{kind: kindMember}
-	_, _, display, upn, _ := t.names(t.users+j, p) // indexes past the directory: never found
+	_, _, display, upn, _ := t.names(deletedIndex+j, p) // past any directory index: never found
 	row := extract.ActivityRow{ReportRefreshDate: t.refresh, UserPrincipalName: upn, DisplayName: display, IsDeleted: true}
-	row.DeletedDate = t.refresh.AddDate(0, 0, -r.intn(30))
+	row.DeletedDate = t.refresh.AddDate(0, 0, -t.day-r.intn(30)) // deleted before the origin
 	if r.chance(0.7) {
 		row.LastActivityDate[0] = row.DeletedDate.AddDate(0, 0, -r.between(1, 60))
 	}

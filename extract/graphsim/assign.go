@@ -77,7 +77,7 @@ func (t *Tenant) AssignLicense(userKey string, add []extract.AssignedLicense, re
 // s; the caller holds t.mu.
 func (t *Tenant) applyChanges(s licenceSet, p profile, add []extract.AssignedLicense, remove []string) (licenceSet, error) {
 	next := s
-	now := time.Now().UTC().Truncate(time.Second)
+	now := t.clock().UTC().Truncate(time.Second)
 	for _, a := range add {
 		k, ok := skuByID(a.SkuID)
 		if !ok {

@@ -27,10 +27,34 @@ type pki struct {
 	tokenKey *ecdsa.PrivateKey
 }
 
-func newPKI(now time.Time) (*pki, error) {
+// newPKI makes the server's certificates at now (the real time: TLS
+// checks them against it): a new CA, or the one kept in caDir when set
+// (see keptCA), and a new leaf and token key.
+func newPKI(now time.Time, caDir string) (*pki, error) {
+	p := &pki{}
+	var err error
+	if caDir == "" {
+		err = p.newCA(now)
+	} else {
+		err = p.keptCA(caDir, now)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if p.leaf, err = p.issueLeaf(now); err != nil {
+		return nil, err
+	}
+	if p.tokenKey, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader); err != nil {
+		return nil, fmt.Errorf("generate token signing key: %w", err)
+	}
+	return p, nil
+}
+
+// newCA makes a self-signed CA valid for a year.
+func (p *pki) newCA(now time.Time) error {
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return nil, fmt.Errorf("generate CA key: %w", err)
+		return fmt.Errorf("generate CA key: %w", err)
 	}
 	caTmpl := &x509.Certificate{
 		SerialNumber: serial(), Subject: pkix.Name{CommonName: "graphsim local CA", Organization: []string{"seatledger graphsim"}},
@@ -40,20 +64,13 @@ func newPKI(now time.Time) (*pki, error) {
 	}
 	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
 	if err != nil {
-		return nil, fmt.Errorf("self-sign CA certificate: %w", err)
+		return fmt.Errorf("self-sign CA certificate: %w", err)
 	}
-	caCert, err := x509.ParseCertificate(caDER)
-	if err != nil {
-		return nil, fmt.Errorf("parse CA certificate: %w", err)
+	if p.caCert, err = x509.ParseCertificate(caDER); err != nil {
+		return fmt.Errorf("parse CA certificate: %w", err)
 	}
-	p := &pki{caCert: caCert, caKey: caKey, caPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER})}
-	if p.leaf, err = p.issueLeaf(now); err != nil {
-		return nil, err
-	}
-	if p.tokenKey, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader); err != nil {
-		return nil, fmt.Errorf("generate token signing key: %w", err)
-	}
-	return p, nil
+	p.caKey, p.caPEM = caKey, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER})
+	return nil
 }
 
 // issueLeaf signs a server certificate for 127.0.0.1, ::1 and localhost.

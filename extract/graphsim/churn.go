@@ -21,8 +21,12 @@ type deltaState struct {
 	soft      map[int]bool   // deleted users still restorable (@removed reason "changed")
 }
 
-// streamChurn is the randomness stream of Churn (other streams are in rand.go).
-const streamChurn uint64 = 50
+// Randomness streams of Churn (other streams are in rand.go): its picks,
+// and the time of day of the daily churn's changes.
+const (
+	streamChurn     uint64 = 50
+	streamChurnTime uint64 = 51
+)
 
 // ChurnResult says what one Churn did.
 type ChurnResult struct {
@@ -88,6 +92,7 @@ func (t *Tenant) Churn(fraction float64, seed int64) ChurnResult {
 	}
 	for range res.Added {
 		i := t.users
+		t.born = append(t.born, t.changeTime(d.version, i))
 		t.users++
 		t.countUnits(t.baseLicences(i, t.profile(i)), +1)
 		d.changedAt[i] = d.version
@@ -182,6 +187,17 @@ func (t *Tenant) countUnits(s licenceSet, sign int64) {
 	}
 }
 
+// changeTime is when Churn version v changed or added user i: v hours
+// after Now, or, in Generate's daily churn, a second of day churnDay (the
+// 24 hours from the origin plus churnDay-1 days), stable per user and day.
+func (t *Tenant) changeTime(v uint64, i int) time.Time {
+	if t.churnDay == 0 {
+		return t.now.Add(time.Duration(v) * time.Hour)
+	}
+	sec := hash3(t.seed, uint64(i), streamChurnTime+uint64(t.churnDay)<<8) % 86400
+	return t.origin.AddDate(0, 0, t.churnDay-1).Add(time.Duration(sec) * time.Second)
+}
+
 // churnAdds are the SKUs Churn adds, each with its licence group.
 var churnAdds = []struct{ sku, group int }{{skuPowerBI, grpPowerBI}, {skuVisio, grpVisio}, {skuExoP1, grpFrontline}}
 
@@ -195,7 +211,7 @@ func (t *Tenant) changeLicences(i int, r *rng, v uint64) bool {
 	p := t.profile(i)
 	before := t.currentLicences(i)
 	next := before
-	at := t.now.Add(time.Duration(v) * time.Hour)
+	at := t.changeTime(v, i)
 	changed := false
 	for k := range next.holds() {
 		if h := &next.h[k]; h.direct {

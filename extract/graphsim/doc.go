@@ -7,11 +7,24 @@
 //
 // # Scale
 //
-// User i is a pure function of (seed, i, now): Generate makes one pass to
+// User i is a pure function of (seed, i, origin): Generate makes one pass to
 // count consumed units per SKU and keeps only counters plus an overlay of
-// the users changed through assignLicense. A million users generate in a
-// fraction of a second in under a megabyte; pages and the report are built
-// on the fly.
+// the users changed through assignLicense or Churn. A million users
+// generate in a fraction of a second in under a megabyte; pages and the
+// report are built on the fly.
+//
+// # Days
+//
+// GenOptions.Day serves a tenant as it stands Day days after its origin
+// (midnight UTC of Now's date minus Day days), each day one
+// Churn(DailyChurn, Seed): day D+1 (Now one day later) is day D plus
+// exactly that day's churn, and a user it left alone answers GET /users
+// byte for byte the same. Active users' last activity stays recent, idle
+// users' stays put (their idle days grow by one a day), added users start
+// with none. Ids and the default client secret derive from the seed, and
+// ServerOptions.CADir keeps one CA, so a script can run night after night
+// with one configuration and one trusted CA file; with a fixed Addr, the
+// users/delta links of one night work the next.
 //
 // # Endpoints (one host: authority = Graph endpoint = Server.URL())
 //

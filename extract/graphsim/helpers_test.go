@@ -27,8 +27,14 @@ type sim struct {
 
 func startSim(t testing.TB, users int, opts graphsim.ServerOptions) *sim {
 	t.Helper()
-	tenant := graphsim.Generate(graphsim.GenOptions{Users: users, Seed: 42, Now: fixedNow})
-	if opts.Dir == "" {
+	return serveTenant(t, graphsim.Generate(graphsim.GenOptions{Users: users, Seed: 42, Now: fixedNow}), opts)
+}
+
+// serveTenant starts a simulator for tenant (its CA in a temporary
+// directory unless opts says otherwise).
+func serveTenant(t testing.TB, tenant *graphsim.Tenant, opts graphsim.ServerOptions) *sim {
+	t.Helper()
+	if opts.Dir == "" && opts.CADir == "" {
 		opts.Dir = t.TempDir()
 	}
 	srv, err := graphsim.NewServer(tenant, opts)

@@ -118,7 +118,10 @@ func (t *Tenant) profile(i int) profile {
 	} else {
 		p.ageDays = 30 + min(r.intn(3300), r.intn(3300)) // skewed to recent
 	}
-	p.createdAt = t.now.Add(-time.Duration(p.ageDays)*24*time.Hour - time.Duration(r.intn(86400))*time.Second).Truncate(time.Second)
+	p.createdAt = t.origin.Add(-time.Duration(p.ageDays)*24*time.Hour - time.Duration(r.intn(86400))*time.Second).Truncate(time.Second)
+	if i >= t.base { // added by Churn: created then, licensed from then on
+		p.ageDays, p.createdAt = 0, t.born[i-t.base]
+	}
 	p.country = r.pick(countryWeights)
 	switch p.kind {
 	case kindMember:

@@ -103,11 +103,17 @@ func guidFrom(hi, lo uint64) string {
 // namedGUID is a stable GUID for a named object of the tenant (a group, a
 // subscription, the tenant itself).
 func namedGUID(seed int64, name string, n int) string {
+	h := nameHash(name)
+	return guidFrom(hash3(seed, h, uint64(n)), hash3(seed, h, uint64(n)+1<<32))
+}
+
+// nameHash is FNV-1a of name.
+func nameHash(name string) uint64 {
 	h := uint64(14695981039346656037)
 	for i := 0; i < len(name); i++ {
 		h = (h ^ uint64(name[i])) * 1099511628211
 	}
-	return guidFrom(hash3(seed, h, uint64(n)), hash3(seed, h, uint64(n)+1<<32))
+	return h
 }
 
 // feistel is a keyed bijection on 32 bits (four rounds), used to hide the

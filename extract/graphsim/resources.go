@@ -168,7 +168,7 @@ func (s *Server) appendGroup(b []byte, g extract.Group, props []string) []byte {
 		case "description":
 			b = appendString(b, "Group-based licensing: members get "+g.DisplayName[len("SG-LIC-"):])
 		case "createdDateTime":
-			b = appendTime(b, s.tenant.now.AddDate(-2, 0, 0))
+			b = appendTime(b, s.tenant.origin.AddDate(-2, 0, 0))
 		case "groupTypes":
 			b = append(b, "[]"...)
 		case "mailEnabled":

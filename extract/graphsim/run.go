@@ -12,14 +12,17 @@ import (
 )
 
 // Options covers both the generator and the server, one field per
-// `seatledger graphsim` flag (see RegisterFlags for the names).
+// `seatledger graphsim` flag (see RegisterFlags for the names), plus Now.
 type Options struct {
 	Users           int
 	Seed            int64
+	Day             int
+	DailyChurn      float64
 	TenantID        string
 	Domain          string
 	Addr            string
 	Dir             string
+	CADir           string
 	ClientSecret    string
 	Permissions     []string
 	Latency         time.Duration
@@ -34,6 +37,8 @@ type Options struct {
 	TokenOutage     bool
 	ReportCRLF      bool
 	Faults
+	// Now is the tenant's "today" (GenOptions.Now); zero means time.Now().
+	Now    time.Time
 	Logger *slog.Logger
 }
 
@@ -46,12 +51,13 @@ func DefaultOptions() Options {
 
 // GenOptions returns the generator part of o.
 func (o Options) GenOptions() GenOptions {
-	return GenOptions{Users: o.Users, Seed: o.Seed, TenantID: o.TenantID, Domain: o.Domain}
+	return GenOptions{Users: o.Users, Seed: o.Seed, Now: o.Now, Day: o.Day, DailyChurn: o.DailyChurn,
+		TenantID: o.TenantID, Domain: o.Domain}
 }
 
 // ServerOptions returns the server part of o.
 func (o Options) ServerOptions() ServerOptions {
-	return ServerOptions{Addr: o.Addr, Dir: o.Dir, ClientSecret: o.ClientSecret, Permissions: o.Permissions,
+	return ServerOptions{Addr: o.Addr, Dir: o.Dir, CADir: o.CADir, ClientSecret: o.ClientSecret, Permissions: o.Permissions,
 		Latency: o.Latency, ThrottleRate: o.ThrottleRate, ThrottleFirst: o.ThrottleFirst, RetryAfter: o.RetryAfter,
 		ServerErrorRate: o.ServerErrorRate, SlowPages: o.SlowPages, SlowPageDelay: o.SlowPageDelay,
 		PageSize: o.PageSize, Concealed: o.Concealed, TokenOutage: o.TokenOutage, ReportCRLF: o.ReportCRLF,
@@ -63,12 +69,15 @@ func (o Options) ServerOptions() ServerOptions {
 // pflag.FlagSet.AddGoFlagSet.
 func (o *Options) RegisterFlags(fs *flag.FlagSet) {
 	fs.IntVar(&o.Users, "users", o.Users, "number of simulated users")
-	fs.Int64Var(&o.Seed, "seed", o.Seed, "generator and fault seed (same seed, same tenant)")
+	fs.Int64Var(&o.Seed, "seed", o.Seed, "generator and fault seed (same seed, same tenant, ids and client secret)")
+	fs.IntVar(&o.Day, "day", o.Day, "serve the tenant as it stands after this many days of --daily-churn (its origin is today minus that many days)")
+	fs.Float64Var(&o.DailyChurn, "daily-churn", o.DailyChurn, "fraction of users changed, added or deleted each day of --day (0..1, e.g. 0.01)")
 	fs.StringVar(&o.TenantID, "tenant-id", o.TenantID, "tenant id (default derived from the seed)")
 	fs.StringVar(&o.Domain, "domain", o.Domain, `verified domain of users (default "contoso.example")`)
 	fs.StringVar(&o.Addr, "addr", o.Addr, "listen address (loopback)")
-	fs.StringVar(&o.Dir, "dir", o.Dir, "directory for the CA certificate (default a temporary one)")
-	fs.StringVar(&o.ClientSecret, "client-secret", o.ClientSecret, "client secret to accept (default random)")
+	fs.StringVar(&o.Dir, "dir", o.Dir, "directory for the CA certificate (default --ca-dir, else a temporary one)")
+	fs.StringVar(&o.CADir, "ca-dir", o.CADir, "keep the CA certificate and key here and reuse them at every start (default a new CA per start)")
+	fs.StringVar(&o.ClientSecret, "client-secret", o.ClientSecret, "client secret to accept (default derived from the seed and tenant id)")
 	fs.Func("permissions", "comma-separated application permissions granted (default "+strings.Join(DefaultPermissions, ",")+")", func(v string) error {
 		o.Permissions = splitList(v)
 		return nil
@@ -103,6 +112,12 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) error {
 	if opts.Users < 0 {
 		return fmt.Errorf("graphsim: users must be 0 or more, got %d", opts.Users)
 	}
+	if opts.Day < 0 {
+		return fmt.Errorf("graphsim: day must be 0 or more, got %d", opts.Day)
+	}
+	if opts.DailyChurn < 0 || opts.DailyChurn > 1 {
+		return fmt.Errorf("graphsim: daily churn must be between 0 and 1, got %g", opts.DailyChurn)
+	}
 	t := Generate(opts.GenOptions())
 	srv, err := NewServer(t, opts.ServerOptions())
 	if err != nil {
@@ -111,11 +126,12 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) error {
 	if err := srv.Start(); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(stdout, "graphsim: %d users, seed %d\n"+
+	_, err = fmt.Fprintf(stdout, "graphsim: %d users, seed %d, day %d (daily churn %g), report refresh date %s\n"+
 		"  authority host / graph endpoint: %s\n  CA file:       %s\n  tenant id:     %s\n"+
 		"  client id:     %s\n  client secret: %s\n  permissions:   %s\n"+
 		"Trust the CA (e.g. SSL_CERT_FILE=%s) and use cloud: custom. Ctrl-C stops.\n",
-		t.UserCount(), opts.Seed, srv.URL(), srv.CAFile(), srv.TenantID(), srv.ClientID(), srv.ClientSecret(),
+		t.liveCount(), opts.Seed, t.Day(), opts.DailyChurn, t.ReportRefreshDate().Format(time.DateOnly),
+		srv.URL(), srv.CAFile(), srv.TenantID(), srv.ClientID(), srv.ClientSecret(),
 		strings.Join(srv.opts.Permissions, ","), srv.CAFile())
 	if err != nil {
 		return fmt.Errorf("graphsim: print connection details: %w", errors.Join(err, srv.Close()))

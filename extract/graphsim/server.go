@@ -2,10 +2,10 @@ package graphsim
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -36,11 +36,18 @@ type ServerOptions struct {
 	// Addr is the listen address; default "127.0.0.1:0".
 	Addr string
 	// Dir receives the CA certificate (graphsim-ca.pem, mode 0600); default
-	// a temporary directory removed by Close.
+	// CADir, else a temporary directory removed by Close.
 	Dir string
+	// CADir keeps the CA across starts: its certificate (graphsim-ca.pem)
+	// and key (graphsim-ca-key.pem, mode 0600) are reused when there and
+	// created there otherwise (again when the certificate expires within a
+	// day), so that clients trust one CA file for every start. Empty: a
+	// new CA per server.
+	CADir string
 	// ClientID of the app registration; default derived from the tenant id.
 	ClientID string
-	// ClientSecret the token endpoint accepts; default random per server.
+	// ClientSecret the token endpoint accepts; default derived from the
+	// tenant's seed and id, the same at every start.
 	ClientSecret string
 	// Permissions are the application permissions granted to the app
 	// (the token's roles); nil means DefaultPermissions.
@@ -141,7 +148,7 @@ func NewServer(t *Tenant, opts ServerOptions) (*Server, error) {
 		t.SetReportSettings(extract.ReportSettings{DisplayConcealedNames: true})
 	}
 	var err error
-	if s.pki, err = newPKI(time.Now()); err != nil {
+	if s.pki, err = newPKI(time.Now(), opts.CADir); err != nil {
 		return nil, fmt.Errorf("new graphsim server: %w", err)
 	}
 	s.pool = x509.NewCertPool()
@@ -160,7 +167,10 @@ func applyDefaults(o *ServerOptions, t *Tenant) {
 		o.ClientID = namedGUID(t.seed, "app:"+t.tenantID, 0)
 	}
 	if o.ClientSecret == "" {
-		o.ClientSecret = randomSecret()
+		o.ClientSecret = seededSecret(t.seed, t.tenantID)
+	}
+	if o.Dir == "" {
+		o.Dir = o.CADir
 	}
 	if o.Permissions == nil {
 		o.Permissions = DefaultPermissions
@@ -185,11 +195,17 @@ func applyDefaults(o *ServerOptions, t *Tenant) {
 	}
 }
 
-// randomSecret looks like an Entra client secret value (40 characters).
-func randomSecret() string {
-	b := make([]byte, 30)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
-	s := base64.RawURLEncoding.EncodeToString(b)
+// seededSecret looks like an Entra client secret value (40 characters).
+// It is derived from the seed and tenant id rather than random, so that a
+// configuration written once works for every start of the same tenant
+// (a loopback simulator's secret guards nothing).
+func seededSecret(seed int64, tenantID string) string {
+	var b [32]byte
+	h := nameHash("client-secret:" + tenantID)
+	for n := range 4 {
+		binary.BigEndian.PutUint64(b[8*n:], hash3(seed, h, uint64(n)))
+	}
+	s := base64.RawURLEncoding.EncodeToString(b[:30])
 	return s[:3] + "8Q~" + s[6:]
 }
 
@@ -264,7 +280,7 @@ func (s *Server) URL() string {
 
 // CAFile is the path of the PEM CA certificate that signs the server's
 // TLS certificate (trust it, e.g. with SSL_CERT_FILE).
-func (s *Server) CAFile() string { return filepath.Join(s.dir, "graphsim-ca.pem") }
+func (s *Server) CAFile() string { return filepath.Join(s.dir, caCertFile) }
 
 // CertPool holds the simulator's CA, for an http.Client's RootCAs.
 func (s *Server) CertPool() *x509.CertPool { return s.pool }

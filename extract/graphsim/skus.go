@@ -57,21 +57,47 @@ func (t *Tenant) buySKUs() {
 	}
 }
 
+// trueUp buys the seats churn consumed beyond the prepaid ones, as an
+// administrator would (Graph never lets consumption pass enabled +
+// warning units); a suspended SKU stays as it is.
+func (t *Tenant) trueUp() {
+	for k := range t.prepaid {
+		short := t.consumed[k] - t.prepaid[k].Enabled - t.prepaid[k].Warning
+		switch {
+		case short <= 0 || t.status[k] == "Suspended":
+		case t.status[k] == "Warning":
+			t.prepaid[k].Warning += short
+		default:
+			t.prepaid[k].Enabled += short
+		}
+	}
+}
+
+// buildSubscriptions lists the subscriptions as bought at the origin,
+// each renewed (by a month, or a year) as often as today has passed its
+// next lifecycle date.
 func (t *Tenant) buildSubscriptions() []extract.Subscription {
-	today := day(t.now)
+	today, origin := day(t.now), day(t.origin)
 	var out []extract.Subscription
 	for k, p := range purchases {
 		sku := skuCatalog()[k]
 		total := t.prepaid[k].Enabled + t.prepaid[k].Warning + t.prepaid[k].Suspended
 		left := total
 		for n, days := range p.renewIn {
-			next := today.AddDate(0, 0, days)
+			next := origin.AddDate(0, 0, days)
 			created := next.AddDate(-p.termYear, 0, 0)
 			switch {
 			case p.trial:
 				created = next.AddDate(0, 0, -30)
 			case p.monthly:
 				created = next.AddDate(-p.termYear, -1, 0)
+			}
+			term := 12 // months
+			if p.monthly || p.trial {
+				term = 1
+			}
+			for next.Before(today) {
+				next = next.AddDate(0, term, 0)
 			}
 			units := left
 			if n < len(p.split) {

@@ -1,6 +1,7 @@
 package graphsim
 
 import (
+	"maps"
 	"strings"
 	"sync"
 	"time"
@@ -13,11 +14,24 @@ type GenOptions struct {
 	// Users is the number of directory users (members, guests, service
 	// accounts). Negative counts are treated as zero.
 	Users int
-	// Seed makes the tenant reproducible: same seed and Now, same tenant.
+	// Seed makes the tenant reproducible: same seed, Now's date, Day and
+	// DailyChurn, same tenant.
 	Seed int64
-	// Now is the reference "today" (UTC); zero means time.Now(). Creation,
-	// assignment and activity dates are relative to it.
+	// Now is the reference "today" (UTC); zero means time.Now(). The usage
+	// report's refresh date and the recent activity are relative to it;
+	// creation and assignment dates are relative to the origin, midnight
+	// UTC of Now's date minus Day days.
 	Now time.Time
+	// Day is how many days the tenant has lived since its origin: each
+	// day applies Churn(DailyChurn, Seed) once, stamped within that day,
+	// and moves activity on by a day (active users stay recent, idle
+	// users' last activity stays where it was). Day D+1 with Now one day
+	// later is day D plus exactly one more day of churn. Negative counts
+	// are treated as zero.
+	Day int
+	// DailyChurn is the fraction of users each day changes, adds or
+	// deletes (see Churn); 0 means a tenant that only ages.
+	DailyChurn float64
 	// TenantID is the directory id; empty derives one from Seed.
 	TenantID string
 	// Domain is the verified domain of member UPNs; default "contoso.example".
@@ -28,8 +42,14 @@ type GenOptions struct {
 // changes made through AssignLicense are kept in an overlay.
 type Tenant struct {
 	seed          int64
-	users         int
+	users         int // directory users, those added by Churn included
+	base          int // users generated at the origin; Churn adds from here
 	now           time.Time
+	origin        time.Time   // midnight UTC the tenant was generated at (Now's date minus Day)
+	day           int         // days lived since the origin
+	churnDay      int         // the day Generate's daily Churn is in; 0 outside it
+	born          []time.Time // creation time of user base+k, added by Churn
+	genAt         time.Time   // real time of Generate, for clock()
 	refresh       time.Time
 	tenantID      string
 	domain        string
@@ -46,17 +66,20 @@ type Tenant struct {
 	status    [numSKUs]string
 	subs      []extract.Subscription
 	overlay   map[int]licenceSet
+	reported  map[int]licenceSet // overlay as the usage report saw it (daily churn before the refresh date)
 	concealed bool
 
 	delta deltaState // users/delta change history (churn.go)
 }
 
 // Generate builds a tenant in one pass over its users, counting the units
-// each SKU consumes; memory stays flat whatever opts.Users is.
+// each SKU consumes, then lets it live opts.Day days; memory stays flat
+// whatever opts.Users is (plus the users churn changed).
 func Generate(opts GenOptions) *Tenant {
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
+	opts.Day = max(opts.Day, 0)
 	if opts.Domain == "" {
 		opts.Domain = "contoso.example"
 	}
@@ -66,10 +89,13 @@ func Generate(opts GenOptions) *Tenant {
 	label := strings.Split(strings.ToLower(opts.Domain), ".")[0]
 	t := &Tenant{
 		seed: opts.Seed, users: max(opts.Users, 0), now: opts.Now.UTC().Truncate(time.Second),
+		day: opts.Day, genAt: time.Now(),
 		tenantID: strings.ToLower(opts.TenantID), domain: strings.ToLower(opts.Domain),
 		initialDomain: label + ".onmicrosoft.com", companyName: titleDomain(label),
 		overlay: map[int]licenceSet{},
 	}
+	t.base = t.users
+	t.origin = day(t.now).AddDate(0, 0, -opts.Day)
 	t.refresh = day(t.now).AddDate(0, 0, -2) // Graph's usage reports lag two days
 	t.deleted = t.users/40 + min(t.users, 1)
 	t.resolvePlans()
@@ -82,8 +108,24 @@ func Generate(opts GenOptions) *Tenant {
 		}
 	}
 	t.buySKUs()
+	t.live(opts.Day, opts.DailyChurn)
 	t.subs = t.buildSubscriptions()
 	return t
+}
+
+// live lets the generated tenant live days days: one Churn(fraction,
+// seed) a day, each change stamped within its day. The usage report, two
+// days behind, sees the licences as they stood after day days-1.
+func (t *Tenant) live(days int, fraction float64) {
+	for d := 1; d <= days; d++ {
+		if d == days {
+			t.reported = maps.Clone(t.overlay)
+		}
+		t.churnDay = d
+		t.Churn(fraction, t.seed)
+	}
+	t.churnDay = 0
+	t.trueUp()
 }
 
 func (t *Tenant) resolvePlans() {
@@ -109,8 +151,19 @@ func (t *Tenant) TenantID() string { return t.tenantID }
 // Domain returns the verified domain of member user principal names.
 func (t *Tenant) Domain() string { return t.domain }
 
-// Now returns the reference time the tenant was generated for.
+// Now returns the tenant's "today": GenOptions.Now, to the second.
 func (t *Tenant) Now() time.Time { return t.now }
+
+// Origin returns the midnight (UTC) the tenant was generated at: Now's
+// date minus Day days. Creation and assignment dates are relative to it.
+func (t *Tenant) Origin() time.Time { return t.origin }
+
+// Day returns how many days the tenant has lived since its origin.
+func (t *Tenant) Day() int { return t.day }
+
+// clock is the tenant's business time: Now, advancing with real time
+// since Generate (assignLicense stamps its changes with it).
+func (t *Tenant) clock() time.Time { return t.now.Add(time.Since(t.genAt)) }
 
 // UserCount returns the number of directory users.
 func (t *Tenant) UserCount() int { return t.users }
