@@ -149,7 +149,7 @@ func TestRunTransforms(t *testing.T) {
 
 // defaultParams are transform's parameter and reference tables for the
 // default rules and an empty price book.
-func defaultParams(t *testing.T) []load.ParamTable {
+func defaultParams(t testing.TB) []load.ParamTable {
 	t.Helper()
 	params, err := transform.ParamTables(transform.Rules{InactivityDays: 90, GraceDays: 30}, transform.Pricing{Currency: "USD"})
 	if err != nil {

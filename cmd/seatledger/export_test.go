@@ -111,7 +111,7 @@ func TestExport(t *testing.T) {
 		}{
 			{"format", []string{"--format", "xlsx"}, `--format: must be parquet or csv, got "xlsx"`},
 			{"tenant", []string{"--tenant", "northwind", "--dir", t.TempDir() + "/x"}, `"northwind": no snapshot in the warehouse (tenants: demo)`},
-			{"foreign directory", []string{"--dir", foreign}, "refusing to replace a non-empty directory that is not a seatledger export"},
+			{"foreign directory", []string{"--dir", foreign}, "refusing to write into a non-empty directory that is not a seatledger export"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				_, _, err := runMain(t, nil, append([]string{"export", "--warehouse", wh}, tc.args...)...)
