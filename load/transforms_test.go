@@ -151,7 +151,14 @@ func TestRunTransforms(t *testing.T) {
 // default rules and an empty price book.
 func defaultParams(t testing.TB) []load.ParamTable {
 	t.Helper()
-	params, err := transform.ParamTables(transform.Rules{InactivityDays: 90, GraceDays: 30}, transform.Pricing{Currency: "USD"})
+	return pricedParams(t, transform.Pricing{Currency: "USD"})
+}
+
+// pricedParams are the default rules' parameter and reference tables with
+// the price book p.
+func pricedParams(t testing.TB, p transform.Pricing) []load.ParamTable {
+	t.Helper()
+	params, err := transform.ParamTables(transform.Rules{InactivityDays: 90, GraceDays: 30}, p)
 	if err != nil {
 		t.Fatal(err)
 	}
