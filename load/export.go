@@ -42,7 +42,8 @@ type ExportOptions struct {
 	// Tenant, when set, limits the export to that tenant.
 	Tenant string
 	// Mask replaces the values of the named columns wherever they occur
-	// (for pseudonyms); the function sees each non-NULL value.
+	// (for pseudonyms); the function sees each non-NULL value, and once a
+	// fixed probe value that fingerprints the mask (see maskFingerprint).
 	Mask map[string]func(string) string
 	// Full rewrites every partition of the exported tenants, whatever the
 	// bookkeeping says (for example after a price change re-priced the
@@ -107,9 +108,9 @@ var tenantNameRE = regexp.MustCompile(`^[a-z0-9_-]+$`)
 // Each partition is staged below dir/_seatledger/tmp/ and renamed into
 // place, so readers never see a half-written one and a failure leaves the
 // partitions already exported intact (the next export removes what a
-// crashed one left in the staging area). Export touches only the tenants this
-// warehouse holds: several warehouses with different tenants may export
-// into one dir. Directories are 0700 and files 0600. It works on a
+// crashed one left in the staging area). Export touches only the tenants
+// this warehouse holds: several warehouses with different tenants may
+// export into one dir. Directories are 0700 and files 0600. It works on a
 // read-only warehouse.
 func (w *Warehouse) Export(ctx context.Context, dir string, o ExportOptions) ([]ExportedTable, error) {
 	if o.Format == "" {

@@ -346,49 +346,62 @@ func TestExportTwoWarehousesOneLake(t *testing.T) {
 
 // TestExportFailureLeavesPartitionsReadable: a partition that cannot be
 // put in place (a file where its directory goes) fails the export part
-// way; every partition exported before stays as it was and readable.
+// way; every partition exported before stays as it was and readable, a
+// tenant keeps its previous latest partition when the new one could not
+// be placed, and the next export writes only what is missing.
 func TestExportFailureLeavesPartitionsReadable(t *testing.T) {
-	w := growing(t)
-	night(t, w, "contoso", day1, "run-1", genUsers(0, 100))
-	night(t, w, "fabrikam", day1, "run-2", genUsers(500, 40))
-	dir := filepath.Join(t.TempDir(), "lake")
-	export(t, w, dir, load.ExportOptions{})
-	before := files(t, dir)
-	night(t, w, "contoso", day2, "run-3", genUsers(0, 130))
-	blocker := filepath.Join(dir, "mart_user_licenses_history", "tenant=contoso", "snapshot_date=2025-03-02")
-	if err := os.WriteFile(blocker, []byte("in the way"), 0o600); err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		blocked string   // the relation whose new contoso partition is blocked
+		done    []string // relations in place before the failure
+	}{
+		{"mart_user_licenses_history", []string{"mart_license_inventory", "mart_license_inventory_history", "mart_user_licenses"}},
+		{"mart_user_licenses", []string{"mart_license_inventory", "mart_license_inventory_history"}},
+	} {
+		t.Run(tc.blocked, func(t *testing.T) {
+			w := growing(t)
+			night(t, w, "contoso", day1, "run-1", genUsers(0, 100))
+			night(t, w, "fabrikam", day1, "run-2", genUsers(500, 40))
+			dir := filepath.Join(t.TempDir(), "lake")
+			export(t, w, dir, load.ExportOptions{})
+			before := files(t, dir)
+			night(t, w, "contoso", day2, "run-3", genUsers(0, 130))
+			blocker := filepath.Join(dir, tc.blocked, "tenant=contoso", "snapshot_date=2025-03-02")
+			if err := os.WriteFile(blocker, []byte("in the way"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := w.Export(context.Background(), dir, load.ExportOptions{})
+			if err == nil || !strings.Contains(err.Error(), "export "+tc.blocked+": ") || !strings.Contains(err.Error(), "not a directory") {
+				t.Fatalf("got error %v, want one naming %s and the file in the way", err, tc.blocked)
+			}
+			after := files(t, dir)
+			for f := range before {
+				// Latest relations before the failing one moved contoso's latest.
+				rel, _, _ := strings.Cut(f, "/")
+				moved := slices.Contains(tc.done, rel) && !strings.HasSuffix(rel, "_history") && strings.Contains(f, "/tenant=contoso/")
+				if !moved && f != "_seatledger/tenant=contoso.json" && !unchanged(before, after, f) {
+					t.Errorf("after the failed export: %s rewritten or removed, want it untouched", f)
+				}
+			}
+			if err := os.Remove(blocker); err != nil {
+				t.Fatal(err)
+			}
+			checkConsistent(t, w, dir)
+			if ents, _ := os.ReadDir(filepath.Join(dir, load.ExportStateDir, "tmp")); len(ents) != 0 {
+				t.Errorf("got staging entries %v, want none left behind", ents)
+			}
+			tables := export(t, w, dir, load.ExportOptions{})
+			for _, tb := range tables {
+				wantWritten := 1
+				if slices.Contains(tc.done, tb.Name) {
+					wantWritten = 0 // in place before the failure, and recorded
+				}
+				if tb.Written != wantWritten {
+					t.Errorf("export after the failure, %s: got %d partitions written, want %d", tb.Name, tb.Written, wantWritten)
+				}
+			}
+			checkLake(t, w, dir)
+		})
 	}
-	_, err := w.Export(context.Background(), dir, load.ExportOptions{})
-	if err == nil || !strings.Contains(err.Error(), "mart_user_licenses_history") || !strings.Contains(err.Error(), "not a directory") {
-		t.Fatalf("got error %v, want one naming mart_user_licenses_history and the file in the way", err)
-	}
-	after := files(t, dir)
-	for f := range before {
-		// Relations before the failing one already moved contoso's latest.
-		moved := strings.HasPrefix(f, "mart_license_inventory/tenant=contoso/") || strings.HasPrefix(f, "mart_user_licenses/tenant=contoso/")
-		if !moved && f != "_seatledger/tenant=contoso.json" && !unchanged(before, after, f) {
-			t.Errorf("after the failed export: %s rewritten or removed, want it untouched", f)
-		}
-	}
-	if err := os.Remove(blocker); err != nil {
-		t.Fatal(err)
-	}
-	checkConsistent(t, w, dir)
-	if ents, _ := os.ReadDir(filepath.Join(dir, load.ExportStateDir, "tmp")); len(ents) != 0 {
-		t.Errorf("got staging entries %v, want none left behind", ents)
-	}
-	tables := export(t, w, dir, load.ExportOptions{})
-	for _, tb := range tables {
-		wantWritten := 1
-		if tb.Name == "mart_license_inventory" || tb.Name == "mart_license_inventory_history" || tb.Name == "mart_user_licenses" {
-			wantWritten = 0 // in place before the failure, and recorded
-		}
-		if tb.Written != wantWritten {
-			t.Errorf("export after the failure, %s: got %d partitions written, want %d", tb.Name, tb.Written, wantWritten)
-		}
-	}
-	checkLake(t, w, dir)
 }
 
 // TestExportRemovesStrayStaging: what a crashed export of a tenant left in
@@ -439,4 +452,47 @@ func TestExportRemovesStrayStaging(t *testing.T) {
 		}
 	}
 	checkLake(t, w, dir)
+}
+
+// TestExportUpgradesAWholeTreeExport: a lake written by the earlier
+// export (whole tree, no bookkeeping, another marker) is taken over: every
+// partition is rewritten, a stale latest partition goes, the marker is
+// brought up to date.
+func TestExportUpgradesAWholeTreeExport(t *testing.T) {
+	w := mustOpenReadOnly(t, buildWarehouse(t))
+	dir := filepath.Join(t.TempDir(), "lake")
+	stale := filepath.Join(dir, "mart_spend", "tenant=contoso", "snapshot_date=2025-03-01")
+	rewritten := filepath.Join(dir, "mart_spend_history", "tenant=contoso", "snapshot_date=2025-03-01")
+	for _, d := range []string{stale, rewritten} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "data_0.parquet"), []byte("old"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := `{"created_at": "2025-03-01T03:00:00Z", "format": "parquet", "tables": []}`
+	if err := os.WriteFile(filepath.Join(dir, load.ExportManifest), []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tables := export(t, w, dir, load.ExportOptions{})
+	for _, tb := range tables {
+		want := counts{2, 0, 0}
+		switch {
+		case tb.Name == "mart_spend":
+			want.removed = 1
+		case strings.HasSuffix(tb.Name, "_history"):
+			want.written = 3
+		}
+		if got := (counts{tb.Written, tb.Skipped, tb.Removed}); got != want {
+			t.Errorf("upgrade, %s: got written/skipped/removed %v, want %v", tb.Name, got, want)
+		}
+	}
+	if _, err := os.Stat(stale); err == nil {
+		t.Errorf("%s: still there, want contoso's stale latest partition removed", stale)
+	}
+	checkLake(t, w, dir)
+	if b, _ := os.ReadFile(filepath.Join(dir, load.ExportManifest)); string(b) == old {
+		t.Errorf("marker: still the old one")
+	}
 }

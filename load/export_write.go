@@ -140,6 +140,11 @@ func (e *exporter) run(ctx context.Context, snaps map[string][]exportSnapshot) (
 		}
 	}()
 	for _, r := range e.rels {
+		// Readers (Spark's LOCATION) want a relation's directory to exist
+		// even when no tenant has rows in it.
+		if err := os.MkdirAll(filepath.Join(e.dir, r.name), 0o700); err != nil {
+			return fmt.Errorf("export %s: %w", r.name, err)
+		}
 		if err := e.exportRelation(ctx, r); err != nil {
 			return fmt.Errorf("export %s: %w", r.name, err)
 		}
@@ -199,18 +204,22 @@ func (e *exporter) exportRelation(ctx context.Context, r preparedRelation) error
 		}
 		work = append(work, pw)
 	}
-	if err := e.writePartitions(ctx, r, work); err != nil {
+	err := e.writePartitions(ctx, r, work)
+	if !r.latest {
 		return err
 	}
-	if !r.latest {
-		return nil
-	}
+	// Also after a failure: a tenant whose new latest partition is in place
+	// must not keep its previous one until the next export.
 	for _, pw := range work {
-		if err := e.removeOtherDates(pw, r); err != nil {
-			return fmt.Errorf("tenant %s: %w", pw.t.name, err)
+		latest := pw.t.snaps[len(pw.t.snaps)-1]
+		if p, ok := pw.rm.Partitions[latest.date]; !ok || !p.from(latest) {
+			continue
+		}
+		if rerr := e.removeOtherDates(pw, r); rerr != nil {
+			err = errors.Join(err, fmt.Errorf("tenant %s: %w", pw.t.name, rerr))
 		}
 	}
-	return nil
+	return err
 }
 
 // plan finds what relation r needs of tenant t: a partition is skipped
