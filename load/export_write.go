@@ -117,10 +117,11 @@ func (e *exporter) tables() []ExportedTable {
 
 // run exports every tenant of snaps: it clears their leftovers, reads
 // their manifests, then brings one relation after the other up to date
-// (one COPY per relation for all tenants: the marts are views, whose cost
-// hardly depends on a tenant filter). The manifests are saved at the end,
-// also after a failure part way: each then records the partitions that did
-// reach their place, so the next export redoes only the rest.
+// (one COPY per relation for all tenants, or a few, see partitionsPerCopy:
+// while the marts are views their cost hardly depends on a filter). The
+// manifests are saved at the end, also after a failure part way: each then
+// records the partitions that did reach their place, so the next export
+// redoes only the rest.
 func (e *exporter) run(ctx context.Context, snaps map[string][]exportSnapshot) (err error) {
 	if err := e.clearStaging(snaps); err != nil {
 		return err
@@ -185,7 +186,7 @@ func (e *exporter) openTenant(name string, snaps []exportSnapshot) (*exportTenan
 }
 
 // exportRelation writes one relation's new or changed partitions of every
-// tenant with one COPY and, for a latest relation, removes each tenant's
+// tenant and, for a latest relation, removes each tenant's
 // partition of a snapshot that is no longer its latest.
 //
 // _history partitions are never removed here, also when retention has
