@@ -2,28 +2,38 @@ package load
 
 import (
 	"context"
-	"database/sql"
-	"database/sql/driver"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
-
-	duckdb "github.com/duckdb/duckdb-go/v2"
 )
 
 // ExportFormats are the formats Export writes.
 var ExportFormats = []string{"parquet", "csv"}
 
-// ExportManifest is the file Export writes at the top of its tree. Its
-// leading underscore makes Spark, Hive and Trino skip it; Export refuses to
-// replace an existing non-empty directory that lacks it.
+// ExportManifest is the marker file at the top of an export. Its leading
+// underscore makes Spark, Hive and Trino skip it; Export refuses to write
+// into an existing non-empty directory that lacks it. Several warehouses
+// may share one export directory (one lake): the marker says only what
+// the tree is, never which tenants it holds, so every writer writes the
+// same bytes.
 const ExportManifest = "_seatledger_export.json"
+
+// ExportStateDir is the directory of Export's bookkeeping below the export:
+// one manifest per tenant (tenant=<name>.json) and the staging area tmp/.
+// The leading underscore (and no '=') makes Spark, Hive and Trino skip it.
+const ExportStateDir = "_seatledger"
+
+// ExportSchemaVersion is the version of the export's layout and relations.
+// Bump it when what Export writes for a snapshot changes in a way the
+// column check (see tenantManifest) does not see, e.g. a changed value
+// format: every tenant is then rewritten at its next export.
+const ExportSchemaVersion = 1
 
 // ExportOptions says what Export writes.
 type ExportOptions struct {
@@ -32,54 +42,74 @@ type ExportOptions struct {
 	// Tenant, when set, limits the export to that tenant.
 	Tenant string
 	// Mask replaces the values of the named columns wherever they occur
-	// (for pseudonyms); the function sees each non-NULL value.
+	// (for pseudonyms); the function sees each non-NULL value, and once a
+	// fixed probe value that fingerprints the mask (see maskFingerprint).
 	Mask map[string]func(string) string
-	// Now stamps the manifest; zero means time.Now.
+	// Full rewrites every partition of the exported tenants, whatever the
+	// bookkeeping says (for example when files of the lake were lost).
+	Full bool
+	// Now stamps the tenant manifests; zero means time.Now.
 	Now time.Time
 }
 
-// ExportedTable is one relation Export wrote: its directory name under the
-// export, its rows and its tenant × snapshot_date partitions.
+// ExportedTable is what Export did to one relation, over the tenants it
+// exported: partitions (tenant × snapshot_date) written, skipped because
+// unchanged since the last export, and removed, and the rows written.
 type ExportedTable struct {
-	Name       string `json:"name"`
-	Rows       int64  `json:"rows"`
-	Partitions int    `json:"partitions"`
+	Name    string `json:"name"`
+	Written int    `json:"written"`
+	Skipped int    `json:"skipped"`
+	Removed int    `json:"removed"`
+	Rows    int64  `json:"rows"`
 }
 
-// exportTables are the relations Export writes, each hive-partitioned by
-// tenant and snapshot_date: every mart of the latest snapshot per tenant
-// (with the snapshot_date the mart itself leaves out) and every _history
-// view over all snapshots.
-var exportTables = func() []struct{ name, query string } {
-	var out []struct{ name, query string }
+// exportRelation is one relation Export writes: its directory below the
+// export, the warehouse relation it reads by name (a view or a table, with
+// tenant and snapshot_date columns) and whether it holds each tenant's
+// latest snapshot only.
+type exportRelation struct {
+	name, source string
+	latest       bool
+}
+
+// exportRelations: every mart (the latest snapshot per tenant, read from
+// its _history with the snapshot_date the mart itself leaves out), every
+// _history over all snapshots, and mart_utilization_history.
+var exportRelations = func() []exportRelation {
+	var out []exportRelation
 	for _, m := range []string{"mart_license_inventory", "mart_user_licenses", "mart_reclamation_candidates",
 		"mart_spend", "mart_renewals", "mart_findings"} {
-		out = append(out,
-			struct{ name, query string }{m, "SELECT m.* FROM " + m + "_history m SEMI JOIN stg_snapshots s " +
-				"ON s.tenant = m.tenant AND s.snapshot_date = m.snapshot_date AND s.is_latest"},
-			struct{ name, query string }{m + "_history", "SELECT * FROM " + m + "_history"})
+		out = append(out, exportRelation{m, m + "_history", true}, exportRelation{m + "_history", m + "_history", false})
 	}
-	return append(out, struct{ name, query string }{"mart_utilization_history", "SELECT * FROM mart_utilization_history"})
+	return append(out, exportRelation{"mart_utilization_history", "mart_utilization_history", false})
 }()
 
 // ExportTableNames are the directory names Export writes, in order.
 func ExportTableNames() []string {
-	names := make([]string, len(exportTables))
-	for i, t := range exportTables {
-		names[i] = t.name
+	names := make([]string, len(exportRelations))
+	for i, r := range exportRelations {
+		names[i] = r.name
 	}
 	return names
 }
 
 var tenantNameRE = regexp.MustCompile(`^[a-z0-9_-]+$`)
 
-// Export writes every mart and _history view below dir as
-// dir/<relation>/tenant=<t>/snapshot_date=<YYYY-MM-DD>/data_N.<format>,
-// with COPY ... PARTITION_BY (the partition columns live in the paths, not
-// in the files), plus ExportManifest. The tree is written into a temporary
-// directory next to dir and renamed into place only when complete, so a
-// failed export leaves the previous tree as it was; an existing dir is
-// replaced wholesale. Directories are 0700 and files 0600. It works on a
+// Export brings the export at dir up to date with the warehouse, as
+// dir/<relation>/tenant=<t>/snapshot_date=<YYYY-MM-DD>/data_0.<format>
+// (hive partitioning: the partition columns live in the paths, not in the
+// files). It writes only the partitions that are new or changed since the
+// last export, as recorded per tenant in dir/_seatledger/tenant=<t>.json:
+// a snapshot's partitions change when it is re-run or rebuilt (a new
+// computed_by or computed_at in snapshot_facts), and all of a tenant's when the
+// format, the mask, ExportSchemaVersion or a relation's columns change.
+//
+// Each partition is staged below dir/_seatledger/tmp/ and renamed into
+// place, so readers never see a half-written one and a failure leaves the
+// partitions already exported intact (the next export removes what a
+// crashed one left in the staging area). Export touches only the tenants
+// this warehouse holds: several warehouses with different tenants may
+// export into one dir. Directories are 0700 and files 0600. It works on a
 // read-only warehouse.
 func (w *Warehouse) Export(ctx context.Context, dir string, o ExportOptions) ([]ExportedTable, error) {
 	if o.Format == "" {
@@ -88,201 +118,172 @@ func (w *Warehouse) Export(ctx context.Context, dir string, o ExportOptions) ([]
 	if o.Format != "parquet" && o.Format != "csv" {
 		return nil, fmt.Errorf("export format: must be parquet or csv, got %q", o.Format)
 	}
-	if err := w.checkExportTenant(ctx, o.Tenant); err != nil {
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	snaps, err := w.exportSnapshots(ctx, o.Tenant)
+	if err != nil {
 		return nil, err
 	}
 	target, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("export directory %s: %w", dir, err)
 	}
-	if err := replaceable(target); err != nil {
+	if err := prepareExportDir(target); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
-		return nil, fmt.Errorf("create parent of export directory: %w", err)
-	}
-	tmp, err := os.MkdirTemp(filepath.Dir(target), "."+filepath.Base(target)+".tmp-*")
-	if err != nil {
-		return nil, fmt.Errorf("create temporary export directory: %w", err)
-	}
-	done := false
-	defer func() {
-		if !done {
-			os.RemoveAll(tmp)
-		}
-	}()
-	tables, err := w.exportInto(ctx, tmp, o)
-	if err != nil {
-		return nil, err
-	}
-	if err := writeManifest(tmp, o, tables); err != nil {
-		return nil, err
-	}
-	if err := restrictTree(tmp); err != nil {
-		return nil, err
-	}
-	if err := swapDir(tmp, target); err != nil {
-		return nil, err
-	}
-	done = true
-	w.opts.log.Info("exported marts", "dir", target, "format", o.Format, "tables", len(tables))
-	return tables, nil
-}
-
-// checkExportTenant accepts "" or a tenant with at least one snapshot.
-func (w *Warehouse) checkExportTenant(ctx context.Context, tenant string) error {
-	if tenant == "" {
-		return nil
-	}
-	if !tenantNameRE.MatchString(tenant) {
-		return fmt.Errorf("export tenant %q: must match [a-z0-9_-]+", tenant)
-	}
-	var known []string
-	err := w.Stream(ctx, "SELECT DISTINCT tenant FROM snapshots ORDER BY tenant", nil, func(_ []string, v []any) error {
-		known = append(known, fmt.Sprint(v[0]))
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("export: list tenants: %w", err)
-	}
-	for _, k := range known {
-		if k == tenant {
-			return nil
-		}
-	}
-	return fmt.Errorf("export tenant %q: no snapshot in the warehouse (tenants: %s)", tenant, strings.Join(known, ", "))
-}
-
-// exportInto runs one COPY per relation into dir, on one connection (the
-// mask function is registered per connection).
-func (w *Warehouse) exportInto(ctx context.Context, dir string, o ExportOptions) ([]ExportedTable, error) {
 	conn, err := w.db.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("export: connection: %w", err)
 	}
 	defer conn.Close()
-	if len(o.Mask) > 0 {
-		if err := registerMask(conn, o.Mask); err != nil {
-			return nil, fmt.Errorf("export: register mask function: %w", err)
-		}
+	e, err := newExporter(ctx, conn, target, o, w.opts)
+	if err != nil {
+		return nil, err
 	}
-	opts := "FORMAT parquet, PARTITION_BY (tenant, snapshot_date)"
-	if o.Format == "csv" {
-		opts = "FORMAT csv, HEADER true, PARTITION_BY (tenant, snapshot_date)"
+	if err := e.run(ctx, snaps); err != nil {
+		return e.tables(), err
 	}
-	tables := make([]ExportedTable, 0, len(exportTables))
-	for _, t := range exportTables {
-		query, err := exportQuery(ctx, conn, t.query, o)
-		if err != nil {
-			return nil, fmt.Errorf("export %s: %w", t.name, err)
-		}
-		out := filepath.Join(dir, t.name)
-		res, err := conn.ExecContext(ctx, "COPY ("+query+") TO "+quoteLiteral(out)+" ("+opts+")")
-		if err != nil {
-			return nil, fmt.Errorf("export %s: %w", t.name, err)
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return nil, fmt.Errorf("export %s: rows written: %w", t.name, err)
-		}
-		// COPY writes no directory for no rows; readers want one to exist.
-		if err := os.MkdirAll(out, 0o700); err != nil {
-			return nil, fmt.Errorf("export %s: %w", t.name, err)
-		}
-		parts, err := countPartitions(out)
-		if err != nil {
-			return nil, fmt.Errorf("export %s: %w", t.name, err)
-		}
-		tables = append(tables, ExportedTable{Name: t.name, Rows: n, Partitions: parts})
+	tables := e.tables()
+	var written, skipped, removed int
+	for _, t := range tables {
+		written, skipped, removed = written+t.Written, skipped+t.Skipped, removed+t.Removed
 	}
+	w.opts.log.Info("exported marts", "dir", target, "format", o.Format, "tenants", len(snaps),
+		"partitions_written", written, "partitions_skipped", skipped, "partitions_removed", removed)
 	return tables, nil
 }
 
-// exportQuery wraps a relation's query with the tenant filter and the
-// masked columns it has.
-func exportQuery(ctx context.Context, conn *sql.Conn, query string, o ExportOptions) (string, error) {
-	if o.Tenant != "" {
-		query = "SELECT * FROM (" + query + ") WHERE tenant = " + quoteLiteral(o.Tenant)
+// exportSnapshot is one committed snapshot: its date (the partition value)
+// and the fingerprint of its content.
+type exportSnapshot struct {
+	date       string    // YYYY-MM-DD
+	computedBy string    // snapshot_facts.computed_by: the run or rebuild
+	computedAt time.Time // snapshot_facts.computed_at
+}
+
+// exportSnapshots reads the snapshots to export per tenant, oldest first:
+// every tenant's, or only tenant's when it is set (which must have one).
+func (w *Warehouse) exportSnapshots(ctx context.Context, tenant string) (map[string][]exportSnapshot, error) {
+	if tenant != "" && !tenantNameRE.MatchString(tenant) {
+		return nil, fmt.Errorf("export tenant %q: must match [a-z0-9_-]+", tenant)
 	}
-	if len(o.Mask) == 0 {
-		return query, nil
-	}
-	rows, err := conn.QueryContext(ctx, "SELECT * FROM ("+query+") LIMIT 0")
+	rows, err := w.db.QueryContext(ctx, "SELECT tenant, snapshot_date, f.computed_by, f.computed_at FROM snapshots JOIN snapshot_facts f USING (tenant, snapshot_date) ORDER BY tenant, snapshot_date")
 	if err != nil {
-		return "", fmt.Errorf("columns: %w", err)
+		return nil, fmt.Errorf("export: list snapshots: %w", err)
 	}
-	cols, err := rows.Columns()
-	rows.Close()
-	if err != nil {
-		return "", fmt.Errorf("columns: %w", err)
+	defer rows.Close()
+	all := map[string][]exportSnapshot{}
+	for rows.Next() {
+		var t string
+		var s exportSnapshot
+		var day time.Time
+		if err := rows.Scan(&t, &day, &s.computedBy, &s.computedAt); err != nil {
+			return nil, fmt.Errorf("export: list snapshots: %w", err)
+		}
+		if !tenantNameRE.MatchString(t) {
+			return nil, fmt.Errorf("export: tenant %q in the warehouse: must match [a-z0-9_-]+ to name a partition", t)
+		}
+		s.date = day.UTC().Format(time.DateOnly)
+		all[t] = append(all[t], s)
 	}
-	var repl []string
-	for _, c := range cols {
-		if o.Mask[c] != nil {
-			repl = append(repl, fmt.Sprintf("%s(%s, %s) AS %s", maskFunction, quoteLiteral(c), quoteIdent(c), quoteIdent(c)))
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("export: list snapshots: %w", err)
+	}
+	if tenant == "" {
+		return all, nil
+	}
+	if _, ok := all[tenant]; !ok {
+		return nil, fmt.Errorf("export tenant %q: no snapshot in the warehouse (tenants: %s)", tenant, strings.Join(sortedTenants(all), ", "))
+	}
+	return map[string][]exportSnapshot{tenant: all[tenant]}, nil
+}
+
+func sortedTenants(m map[string][]exportSnapshot) []string {
+	out := make([]string, 0, len(m))
+	for t := range m {
+		out = append(out, t)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// prepareExportDir refuses a target that Export did not write (--dir . or
+// a typo must never touch someone's files), creates it and writes the
+// marker when it is missing or out of date.
+func prepareExportDir(target string) error {
+	fi, err := os.Stat(target)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return fmt.Errorf("export directory %s: %w", target, err)
+	case !fi.IsDir():
+		return fmt.Errorf("export directory %s: exists and is not a directory", target)
+	default:
+		entries, err := os.ReadDir(target)
+		if err != nil {
+			return fmt.Errorf("export directory %s: %w", target, err)
+		}
+		if _, err := os.Stat(filepath.Join(target, ExportManifest)); err != nil && slices.ContainsFunc(entries, foreign) {
+			return fmt.Errorf("export directory %s: refusing to write into a non-empty directory that is not a seatledger export (no %s)", target, ExportManifest)
 		}
 	}
-	if len(repl) == 0 {
-		return query, nil
+	if err := os.MkdirAll(filepath.Join(target, ExportStateDir), 0o700); err != nil {
+		return fmt.Errorf("create export directory: %w", err)
 	}
-	return "SELECT * REPLACE (" + strings.Join(repl, ", ") + ") FROM (" + query + ")", nil
+	return writeMarker(target)
 }
 
-// countPartitions counts the tenant=…/snapshot_date=… directories below dir.
-func countPartitions(dir string) (int, error) {
-	matches, err := filepath.Glob(filepath.Join(dir, "tenant=*", "snapshot_date=*"))
-	if err != nil {
-		return 0, err
-	}
-	return len(matches), nil
+// foreign tells whether an entry of an export directory without the marker
+// makes it someone else's: anything but the state directory and the
+// marker's temporary file, which a concurrent export (another warehouse's)
+// creates before the marker is renamed into place.
+func foreign(e fs.DirEntry) bool {
+	return e.Name() != ExportStateDir && !strings.HasPrefix(e.Name(), "."+ExportManifest+".tmp-")
 }
 
-// writeManifest records what the export holds, for people and scripts.
-func writeManifest(dir string, o ExportOptions, tables []ExportedTable) error {
-	now := o.Now
-	if now.IsZero() {
-		now = time.Now()
+// exportMarker is the content of ExportManifest: the same for every writer.
+var exportMarker = []byte(`{
+  "seatledger_export": ` + fmt.Sprint(ExportSchemaVersion) + `,
+  "partition_by": ["tenant", "snapshot_date"],
+  "tenant_manifests": "` + ExportStateDir + `/tenant=<name>.json"
+}
+`)
+
+// writeMarker writes ExportManifest unless it already holds exportMarker
+// (so an unchanged export changes no file).
+func writeMarker(target string) error {
+	p := filepath.Join(target, ExportManifest)
+	if b, err := os.ReadFile(p); err == nil && string(b) == string(exportMarker) {
+		return nil
 	}
-	b, err := json.MarshalIndent(struct {
-		CreatedAt   time.Time       `json:"created_at"`
-		Format      string          `json:"format"`
-		Tenant      string          `json:"tenant,omitempty"`
-		PartitionBy []string        `json:"partition_by"`
-		Tables      []ExportedTable `json:"tables"`
-	}{now.UTC(), o.Format, o.Tenant, []string{"tenant", "snapshot_date"}, tables}, "", "  ")
-	if err != nil {
-		return fmt.Errorf("export manifest: %w", err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, ExportManifest), append(b, '\n'), 0o600); err != nil {
-		return fmt.Errorf("export manifest: %w", err)
+	if err := writeFileAtomic(p, exportMarker); err != nil {
+		return fmt.Errorf("export marker: %w", err)
 	}
 	return nil
 }
 
-// replaceable refuses to replace a directory that Export did not write:
-// --dir . or a typo must never wipe someone's files.
-func replaceable(target string) error {
-	fi, err := os.Stat(target)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+// writeFileAtomic writes b to a temporary file next to p (a dot name,
+// which readers skip) and renames it over p.
+func writeFileAtomic(p string, b []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o600)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), p)
 	}
 	if err != nil {
-		return fmt.Errorf("export directory %s: %w", target, err)
+		os.Remove(f.Name())
 	}
-	if !fi.IsDir() {
-		return fmt.Errorf("export directory %s: exists and is not a directory", target)
-	}
-	entries, err := os.ReadDir(target)
-	if err != nil {
-		return fmt.Errorf("export directory %s: %w", target, err)
-	}
-	if len(entries) == 0 {
-		return nil
-	}
-	if _, err := os.Stat(filepath.Join(target, ExportManifest)); err != nil {
-		return fmt.Errorf("export directory %s: refusing to replace a non-empty directory that is not a seatledger export (no %s)", target, ExportManifest)
-	}
-	return nil
+	return err
 }
 
 // restrictTree makes everything below dir owner-only: DuckDB creates its
@@ -303,71 +304,8 @@ func restrictTree(dir string) error {
 	})
 }
 
-// swapDir puts the finished tree tmp at target. An existing target is moved
-// aside first and removed after; if the second rename fails it is moved
-// back. Readers may see no target between the two renames, never a
-// partial one.
-func swapDir(tmp, target string) error {
-	if _, err := os.Stat(target); errors.Is(err, fs.ErrNotExist) {
-		if err := os.Rename(tmp, target); err != nil {
-			return fmt.Errorf("move export into place: %w", err)
-		}
-		return nil
-	}
-	old := tmp + ".old"
-	if err := os.Rename(target, old); err != nil {
-		return fmt.Errorf("move previous export aside: %w", err)
-	}
-	if err := os.Rename(tmp, target); err != nil {
-		if rerr := os.Rename(old, target); rerr != nil {
-			return fmt.Errorf("move export into place: %w (and restoring the previous one: %v, it is at %s)", err, rerr, old)
-		}
-		return fmt.Errorf("move export into place: %w", err)
-	}
-	if err := os.RemoveAll(old); err != nil {
-		return fmt.Errorf("remove previous export %s: %w", old, err)
-	}
-	return nil
-}
-
 // quoteLiteral is a SQL string literal; COPY takes no parameters.
 func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // quoteIdent is a SQL identifier.
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-
-// maskFunction is the scalar function that applies ExportOptions.Mask
-// inside DuckDB, so that COPY writes masked values without the rows
-// passing through Go twice.
-const maskFunction = "seatledger_export_mask"
-
-// maskUDF is maskFunction: (column VARCHAR, value VARCHAR) -> VARCHAR;
-// NULL stays NULL.
-type maskUDF struct {
-	mask map[string]func(string) string
-}
-
-func (m *maskUDF) Config() duckdb.ScalarFuncConfig {
-	varchar, err := duckdb.NewTypeInfo(duckdb.TYPE_VARCHAR)
-	if err != nil {
-		panic(err) // a primitive type always has a TypeInfo
-	}
-	return duckdb.ScalarFuncConfig{InputTypeInfos: []duckdb.TypeInfo{varchar, varchar}, ResultTypeInfo: varchar}
-}
-
-func (m *maskUDF) Executor() duckdb.ScalarFuncExecutor {
-	return duckdb.ScalarFuncExecutor{RowExecutor: func(v []driver.Value) (any, error) {
-		col, _ := v[0].(string)
-		val, _ := v[1].(string)
-		f := m.mask[col]
-		if f == nil {
-			return nil, fmt.Errorf("no mask for column %q", col)
-		}
-		return f(val), nil
-	}}
-}
-
-// registerMask registers maskFunction on conn.
-func registerMask(conn *sql.Conn, mask map[string]func(string) string) error {
-	return duckdb.RegisterScalarUDF(conn, maskFunction, &maskUDF{mask: mask})
-}

@@ -7,3 +7,12 @@ func SetFlushRows(n int64) (restore func()) {
 	flushRows = n
 	return func() { flushRows = old }
 }
+
+// SetPartitionsPerCopy makes Export write at most n partitions per COPY
+// (instead of partitionsPerCopy's) for a test, and returns the restore
+// function.
+func SetPartitionsPerCopy(n int) (restore func()) {
+	old := perCopyOverride
+	perCopyOverride = n
+	return func() { perCopyOverride = old }
+}

@@ -35,7 +35,7 @@ func buildWarehouse(t *testing.T) string {
 
 // writeFullSnapshot is writeSnapshot with a subscription, so that every
 // mart has rows.
-func writeFullSnapshot(t *testing.T, w *load.Warehouse, tenant string, date time.Time, runID string, users []extract.User) {
+func writeFullSnapshot(t testing.TB, w *load.Warehouse, tenant string, date time.Time, runID string, users []extract.User) {
 	t.Helper()
 	s, err := w.BeginSnapshot(context.Background(), tenant, date, runID)
 	if err != nil {
@@ -103,6 +103,7 @@ func diffRows(t *testing.T, w *load.Warehouse, a, b string) (int64, int64) {
 }
 
 func TestExportParquetReadBack(t *testing.T) {
+	defer load.SetPartitionsPerCopy(2)() // history relations take two COPYs
 	w := mustOpenReadOnly(t, buildWarehouse(t))
 	dir := filepath.Join(t.TempDir(), "export")
 	tables, err := w.Export(context.Background(), dir, load.ExportOptions{})
@@ -144,21 +145,77 @@ func TestExportParquetReadBack(t *testing.T) {
 	})
 	t.Run("owner-only", func(t *testing.T) { checkOwnerOnly(t, dir) })
 	t.Run("manifest", func(t *testing.T) {
-		var m struct {
-			Format string
-			Tables []load.ExportedTable
-		}
 		b, err := os.ReadFile(filepath.Join(dir, load.ExportManifest))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatal(err)
+		var marker struct {
+			Version int `json:"seatledger_export"`
 		}
-		if m.Format != "parquet" || !reflect.DeepEqual(m.Tables, tables) {
-			t.Errorf("got manifest %s, want format parquet and tables %v", b, tables)
+		if err := json.Unmarshal(b, &marker); err != nil || marker.Version != load.ExportSchemaVersion {
+			t.Errorf("got marker %s (%v), want seatledger_export %d", b, err, load.ExportSchemaVersion)
+		}
+		m := readTenantManifest(t, dir, "contoso")
+		if m.Format != "parquet" || m.Tenant != "contoso" {
+			t.Errorf("contoso manifest: got format %q tenant %q, want parquet and contoso", m.Format, m.Tenant)
+		}
+		got := sortedKeys(m.Relations["mart_spend_history"].Partitions)
+		if want := []string{"2025-03-01", "2025-03-02"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("contoso manifest, mart_spend_history: got partitions %v, want %v", got, want)
+		}
+		p := m.Relations["mart_spend"].Partitions["2025-03-02"]
+		if len(m.Relations["mart_spend"].Partitions) != 1 || p.ComputedBy != "run-2" || p.ComputedAt.IsZero() {
+			t.Errorf("contoso manifest, mart_spend: got %+v, want only 2025-03-02 from run-2", m.Relations["mart_spend"].Partitions)
 		}
 	})
+	t.Run("counts", func(t *testing.T) {
+		for _, tb := range tables {
+			want := 3 // contoso day1 and day2, fabrikam day1
+			if !strings.HasSuffix(tb.Name, "_history") {
+				want = 2 // the latest of each tenant
+			}
+			if tb.Written != want || tb.Skipped != 0 || tb.Removed != 0 {
+				t.Errorf("%s: got written %d, skipped %d, removed %d; want %d, 0, 0", tb.Name, tb.Written, tb.Skipped, tb.Removed, want)
+			}
+		}
+	})
+}
+
+// tenantManifest is the part of a tenant's export manifest tests read.
+type tenantManifest struct {
+	Tenant    string
+	Format    string
+	Mask      string
+	Relations map[string]struct {
+		Columns    string
+		Partitions map[string]struct {
+			ComputedBy string    `json:"computed_by"`
+			ComputedAt time.Time `json:"computed_at"`
+			Empty      bool
+		}
+	}
+}
+
+func readTenantManifest(t *testing.T, dir, tenant string) tenantManifest {
+	t.Helper()
+	var m tenantManifest
+	b, err := os.ReadFile(filepath.Join(dir, load.ExportStateDir, "tenant="+tenant+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("tenant manifest %s: %v", b, err)
+	}
+	return m
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // partitions lists the tenant=…/snapshot_date=… directories below dir.
@@ -285,36 +342,64 @@ func TestExportMask(t *testing.T) {
 	}
 }
 
+// TestExportFailureKeepsPreviousTree: an export cancelled part way leaves
+// every partition readable and consistent, removes its staging, and the
+// next export redoes only what had not reached its place.
 func TestExportFailureKeepsPreviousTree(t *testing.T) {
 	w := mustOpenReadOnly(t, buildWarehouse(t))
-	parent := t.TempDir()
-	dir := filepath.Join(parent, "export")
-	if _, err := w.Export(context.Background(), dir, load.ExportOptions{Tenant: "fabrikam"}); err != nil {
+	dir := filepath.Join(t.TempDir(), "export")
+	if _, err := w.Export(context.Background(), dir, load.ExportOptions{}); err != nil {
 		t.Fatalf("first Export: %v", err)
 	}
 	before := tree(t, dir)
-	// The mask cancels the export while it writes mart_user_licenses, after
-	// the inventory tables are already in the temporary directory.
+	// A new mask rewrites everything; it cancels the export while it
+	// writes mart_user_licenses, after the inventory partitions are
+	// already in place. (The probe value only fingerprints the mask.)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	mask := map[string]func(string) string{"user_principal_name": func(v string) string { cancel(); return v }}
+	mask := map[string]func(string) string{"user_principal_name": func(v string) string {
+		if !strings.HasSuffix(v, ".invalid") {
+			cancel()
+		}
+		return v
+	}}
 	_, err := w.Export(ctx, dir, load.ExportOptions{Mask: mask})
 	if err == nil || !strings.Contains(err.Error(), "export mart_user_licenses") {
-		t.Fatalf("got error %v, want one from exporting mart_user_licenses", err)
+		t.Fatalf("got error %v, want one from exporting mart_user_licenses (or its history: cancelling is asynchronous)", err)
 	}
-	if after := tree(t, dir); !reflect.DeepEqual(after, before) {
-		t.Errorf("after a failed export got tree\n%v\nwant the previous one\n%v", after, before)
+	after := tree(t, dir)
+	for f := range before {
+		if _, ok := after[f]; !ok {
+			t.Errorf("after a failed export %s is gone, want every partition kept", f)
+		}
 	}
-	if ents, _ := os.ReadDir(parent); len(ents) != 1 {
-		t.Errorf("got %d entries next to the export (%v), want only the export: temporary directory left behind", len(ents), ents)
+	checkLake(t, w, dir)
+	if ents, _ := os.ReadDir(filepath.Join(dir, load.ExportStateDir, "tmp")); len(ents) != 0 {
+		t.Errorf("got staging entries %v, want none left behind", ents)
 	}
-	// A successful export then replaces the tree wholesale.
-	if _, err := w.Export(context.Background(), dir, load.ExportOptions{Tenant: "contoso"}); err != nil {
+	// The manifests record the partitions that reached their place with
+	// the new mask: the next export skips them.
+	tables, err := w.Export(context.Background(), dir, load.ExportOptions{Mask: mask})
+	if err != nil {
 		t.Fatalf("third Export: %v", err)
 	}
-	if got := partitions(t, filepath.Join(dir, "mart_spend")); !reflect.DeepEqual(got, []string{"tenant=contoso/snapshot_date=2025-03-02"}) {
-		t.Errorf("after replacing: got partitions %v, want contoso's latest only", got)
+	for _, tb := range tables {
+		total := 2
+		if strings.HasSuffix(tb.Name, "_history") {
+			total = 3
+		}
+		written := total
+		switch tb.Name {
+		case "mart_license_inventory", "mart_license_inventory_history":
+			written = 0
+		case "mart_user_licenses":
+			written = tb.Written // 0 or 2, as the COPY finished before the cancel or not
+		}
+		if tb.Written != written || tb.Written+tb.Skipped != total {
+			t.Errorf("%s after the failed export: got %d partitions written and %d skipped, want %d and %d", tb.Name, tb.Written, tb.Skipped, written, total-written)
+		}
 	}
+	checkLake(t, w, dir)
 }
 
 // tree maps every file below dir to its size.
@@ -350,7 +435,7 @@ func TestExportRefuses(t *testing.T) {
 		o         load.ExportOptions
 		want      string
 	}{
-		{"foreign directory", foreign, load.ExportOptions{}, "refusing to replace a non-empty directory that is not a seatledger export"},
+		{"foreign directory", foreign, load.ExportOptions{}, "refusing to write into a non-empty directory that is not a seatledger export"},
 		{"a file", file, load.ExportOptions{}, "exists and is not a directory"},
 		{"format", filepath.Join(t.TempDir(), "x"), load.ExportOptions{Format: "xlsx"}, `must be parquet or csv, got "xlsx"`},
 		{"unknown tenant", filepath.Join(t.TempDir(), "x"), load.ExportOptions{Tenant: "northwind"}, `"northwind": no snapshot in the warehouse (tenants: contoso, fabrikam)`},

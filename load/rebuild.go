@@ -161,7 +161,9 @@ func (w *Warehouse) recompute(ctx context.Context, k snapKey, by string, dryRun 
 	if err := c.compute(ctx); err != nil {
 		return 0, 0, err
 	}
-	if added, removed, err = c.diff(ctx); err != nil || dryRun {
+	// An unchanged snapshot keeps its computed_at, so export keeps its
+	// partitions.
+	if added, removed, err = c.diff(ctx); err != nil || dryRun || added+removed == 0 {
 		return added, removed, err
 	}
 	if err := c.store(ctx); err != nil {

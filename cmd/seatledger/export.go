@@ -24,6 +24,7 @@ type exportOptions struct {
 	format    string
 	tenant    string
 	warehouse string
+	full      bool
 }
 
 func exportCmd(g *globals) *cobra.Command {
@@ -31,12 +32,18 @@ func exportCmd(g *globals) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "export",
 		Short: "Write every mart and its history as hive-partitioned Parquet (or CSV) for data lakes",
-		Long: `export writes every mart (latest snapshot per tenant) and every _history view
-(all snapshots) below --dir, one directory per relation, partitioned as
+		Long: `export writes every mart (latest snapshot per tenant) and every _history
+relation (all snapshots) below --dir, one directory per relation, partitioned as
 tenant=<name>/snapshot_date=<YYYY-MM-DD>/, for Spark, Trino, BigQuery, Snowflake
-or DuckDB. The tree is built next to --dir and renamed into place when complete,
-replacing a previous export; files are owner-only. With reports.pseudonymize,
-names are pseudonymised as in the workbook. The warehouse is opened read-only.`,
+or DuckDB. It is incremental: only partitions of snapshots that are new, re-run
+or rebuilt since the last export are written (bookkeeping per tenant in
+_seatledger/tenant=<name>.json), each staged and renamed into place; a tenant's
+previous latest partition is removed, history partitions are kept even after
+retention pruned their snapshot. Several warehouses with different tenants may
+share one --dir: each touches only its own tenants. A new --format or a change of
+pseudonyms rewrites every partition; --full rewrites them anyway. Files are
+owner-only. With reports.pseudonymize, names are pseudonymised as in the
+workbook. The warehouse is opened read-only.`,
 		Example: `  seatledger export --dir /data/lake/seatledger
   duckdb -c "SELECT tenant, sum(annual_cost) FROM read_parquet('/data/lake/seatledger/mart_spend/*/*/*.parquet', hive_partitioning = true) GROUP BY ALL"`,
 		Args: cobra.NoArgs,
@@ -46,6 +53,7 @@ names are pseudonymised as in the workbook. The warehouse is opened read-only.`,
 	f.StringVar(&o.dir, "dir", "", "output directory (default: reports.parquet_dir for Parquet, else ./"+defaultExportDir+")")
 	f.StringVar(&o.format, "format", "parquet", "file format: parquet or csv")
 	f.StringVar(&o.tenant, "tenant", "", "export only this tenant")
+	f.BoolVar(&o.full, "full", false, "rewrite every partition of the exported tenants, changed or not")
 	f.StringVar(&o.warehouse, "warehouse", "", "warehouse file (default: warehouse.path of --config, else ./seatledger.duckdb)")
 	return c
 }
@@ -77,14 +85,14 @@ func runExport(ctx context.Context, g *globals, o exportOptions) error {
 		return fmt.Errorf("open warehouse %s: %w", path, err)
 	}
 	defer w.Close()
-	tables, err := w.Export(ctx, dir, load.ExportOptions{Format: o.format, Tenant: o.tenant, Mask: exportMask(pseudo), Now: g.now()})
+	tables, err := w.Export(ctx, dir, load.ExportOptions{Format: o.format, Tenant: o.tenant, Mask: exportMask(pseudo), Full: o.full, Now: g.now()})
 	if err != nil {
 		return fmt.Errorf("export to %s: %w", dir, err)
 	}
 	tw := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "relation\trows\tpartitions")
+	fmt.Fprintln(tw, "relation\twritten\tunchanged\tremoved\trows written")
 	for _, t := range tables {
-		fmt.Fprintf(tw, "%s\t%d\t%d\n", t.Name, t.Rows, t.Partitions)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\n", t.Name, t.Written, t.Skipped, t.Removed, t.Rows)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -82,6 +82,34 @@ func TestExport(t *testing.T) {
 			checkExport(t, wh, dir, format)
 		})
 	}
+	t.Run("again: nothing to write", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "lake")
+		if _, stderr, err := runMain(t, nil, "export", "--warehouse", wh, "--dir", dir); err != nil {
+			t.Fatalf("export: %v\n%s", err, stderr)
+		}
+		for _, tc := range []struct {
+			args    []string
+			written string
+		}{{nil, "0"}, {[]string{"--full"}, "1"}} {
+			out, stderr, err := runMain(t, nil, append([]string{"export", "--warehouse", wh, "--dir", dir}, tc.args...)...)
+			if err != nil {
+				t.Fatalf("export %v: %v\n%s", tc.args, err, stderr)
+			}
+			// relation  written  unchanged  removed  rows written
+			for _, name := range load.ExportTableNames() {
+				var f []string
+				for _, line := range strings.Split(out, "\n") {
+					if g := strings.Fields(line); len(g) == 5 && g[0] == name {
+						f = g
+					}
+				}
+				wantSkipped := map[string]string{"0": "1", "1": "0"}[tc.written]
+				if f == nil || f[1] != tc.written || f[2] != wantSkipped || f[3] != "0" {
+					t.Errorf("export %v, %s: got line %q, want %s written, %s unchanged, 0 removed (the demo has one tenant, one snapshot)\n%s", tc.args, name, f, tc.written, wantSkipped, out)
+				}
+			}
+		}
+	})
 	t.Run("pseudonymised", func(t *testing.T) {
 		dir := filepath.Join(t.TempDir(), "lake")
 		env := map[string]string{
@@ -111,7 +139,7 @@ func TestExport(t *testing.T) {
 		}{
 			{"format", []string{"--format", "xlsx"}, `--format: must be parquet or csv, got "xlsx"`},
 			{"tenant", []string{"--tenant", "northwind", "--dir", t.TempDir() + "/x"}, `"northwind": no snapshot in the warehouse (tenants: demo)`},
-			{"foreign directory", []string{"--dir", foreign}, "refusing to replace a non-empty directory that is not a seatledger export"},
+			{"foreign directory", []string{"--dir", foreign}, "refusing to write into a non-empty directory that is not a seatledger export"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				_, _, err := runMain(t, nil, append([]string{"export", "--warehouse", wh}, tc.args...)...)

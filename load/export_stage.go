@@ -1,0 +1,235 @@
+package load
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Partitions are staged below <export>/_seatledger/tmp/<relation>-<random>/
+// (tenant=<t>/snapshot_date=<d>/, as COPY ... PARTITION_BY writes them) and
+// then renamed into place. The staging area is outside every relation
+// directory: readers skip _seatledger (leading underscore, no '='), and no
+// glob over a relation can reach it. A dot directory next to the partition
+// would do for Spark and Trino, but DuckDB's recursive glob
+// (mart_spend/**/*.parquet) does match dot directories. Rename needs one
+// file system, which one tree gives.
+func (e *exporter) stagingRoot() string {
+	return filepath.Join(e.dir, ExportStateDir, "tmp")
+}
+
+// staleStaging is how old an empty staging directory must be before an
+// export removes it: younger, it may be another warehouse's export that
+// has not written its first partition yet.
+const staleStaging = time.Hour
+
+// clearStaging removes what a crashed export left behind for the tenants
+// of snaps: their partitions in staging directories and their half-written
+// manifests. Other tenants' staging may be another warehouse's export in
+// flight, so it stays; a staging directory left empty goes once stale.
+func (e *exporter) clearStaging(snaps map[string][]exportSnapshot) error {
+	root := e.stagingRoot()
+	if err := os.MkdirAll(root, 0o700); err != nil {
+		return fmt.Errorf("create staging directory: %w", err)
+	}
+	stages, err := os.ReadDir(root)
+	if err != nil {
+		return fmt.Errorf("read staging directory: %w", err)
+	}
+	var stray []string
+	for _, st := range stages {
+		dir := filepath.Join(root, st.Name())
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			continue // gone meanwhile, or not a directory: not ours
+		}
+		left := len(ents)
+		for _, ent := range ents {
+			if t, ok := strings.CutPrefix(ent.Name(), "tenant="); ok && snaps[t] != nil {
+				stray = append(stray, filepath.Join(dir, ent.Name()))
+				left--
+			}
+		}
+		if fi, err := st.Info(); err == nil && left == 0 && time.Since(fi.ModTime()) > staleStaging {
+			stray = append(stray, dir)
+		}
+	}
+	for t := range snaps {
+		tmps, err := filepath.Glob(filepath.Join(e.dir, ExportStateDir, ".tenant="+t+".json.tmp-*"))
+		if err != nil {
+			return err
+		}
+		stray = append(stray, tmps...)
+	}
+	for _, p := range stray {
+		if err := os.RemoveAll(p); err != nil {
+			return fmt.Errorf("remove leftover %s: %w", p, err)
+		}
+	}
+	if len(stray) > 0 {
+		e.log.Info("export: removed leftovers of an interrupted export", "paths", len(stray))
+	}
+	return nil
+}
+
+// partitionsPerCopy caps the partitions one COPY writes. DuckDB's
+// PARTITION_BY holds a 256 KiB block per partition and thread until the
+// COPY ends, whatever partitioned_write_max_open_files says: with a 256MB
+// memory limit and 2 threads a COPY of 512 partitions failed with "Out of
+// Memory Error" even for mart_license_inventory, a few rows each, and 256
+// passed (BenchmarkExportTables, DuckDB 1.5.6). So the blocks may take half
+// the memory limit. An incremental night needs one chunk; a first export
+// of a long history needs several (each reads the relation again).
+func partitionsPerCopy(memoryLimit string, threads int) int {
+	if perCopyOverride > 0 {
+		return perCopyOverride
+	}
+	const block = 256 << 10
+	n := parseByteSize(memoryLimit) / 2 / (block * int64(max(threads, 1)))
+	return int(min(max(n, 16), 4096))
+}
+
+// perCopyOverride replaces partitionsPerCopy's result when set (tests).
+var perCopyOverride int
+
+// parseByteSize reads a DuckDB memory size ("256MB", "1GiB", "2 GB"); it
+// returns DefaultMemoryLimit's size for anything else.
+func parseByteSize(s string) int64 {
+	var n float64
+	var unit string
+	if _, err := fmt.Sscanf(strings.ReplaceAll(s, " ", ""), "%f%s", &n, &unit); err != nil {
+		return 256e6
+	}
+	mult := map[string]float64{"B": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12,
+		"KIB": 1 << 10, "MIB": 1 << 20, "GIB": 1 << 30, "TIB": 1 << 40}[strings.ToUpper(unit)]
+	if mult == 0 {
+		return 256e6
+	}
+	return int64(n * mult)
+}
+
+// stagedPartition is one partition to write: its tenant's work and its
+// snapshot.
+type stagedPartition struct {
+	pw *partitionWork
+	s  exportSnapshot
+}
+
+// writePartitions writes the partitions work needs, e.perCopy at a time, each chunk with one COPY into a staging directory; then it moves
+// each into place and records it in its tenant's manifest.
+func (e *exporter) writePartitions(ctx context.Context, r preparedRelation, work []*partitionWork) error {
+	var todo []stagedPartition
+	for _, pw := range work {
+		for _, s := range pw.todo {
+			todo = append(todo, stagedPartition{pw, s})
+		}
+	}
+	for chunk := range slices.Chunk(todo, e.perCopy) {
+		if err := e.writeChunk(ctx, r, chunk); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *exporter) writeChunk(ctx context.Context, r preparedRelation, chunk []stagedPartition) error {
+	pairs := make([]string, len(chunk))
+	for i, p := range chunk {
+		pairs[i] = "(" + quoteLiteral(p.pw.t.name) + ", DATE " + quoteLiteral(p.s.date) + ")"
+	}
+	stage, err := os.MkdirTemp(e.stagingRoot(), r.name+"-*")
+	if err != nil {
+		return fmt.Errorf("create staging directory: %w", err)
+	}
+	defer os.RemoveAll(stage)
+	query := "SELECT " + r.selectList + " FROM " + quoteIdent(r.source) + " SEMI JOIN (VALUES " +
+		strings.Join(pairs, ", ") + ") todo(tenant, snapshot_date) USING (tenant, snapshot_date)"
+	res, err := e.conn.ExecContext(ctx, "COPY ("+query+") TO "+quoteLiteral(stage)+" ("+e.copyOpts+")")
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err == nil {
+		e.stats[r.name].Rows += n
+	}
+	if err := restrictTree(stage); err != nil {
+		return err
+	}
+	for _, p := range chunk {
+		if err := e.place(stage, r, p.pw, p.s); err != nil {
+			return fmt.Errorf("partition tenant=%s/snapshot_date=%s: %w", p.pw.t.name, p.s.date, err)
+		}
+	}
+	return nil
+}
+
+// place moves one staged partition into place (or removes the old one when
+// the snapshot has no rows: COPY writes no directory then) and records it.
+func (e *exporter) place(stage string, r preparedRelation, pw *partitionWork, s exportSnapshot) error {
+	src := filepath.Join(stage, "tenant="+pw.t.name, "snapshot_date="+s.date)
+	dst := e.partitionDir(r.name, pw.t.name, s.date)
+	_, err := os.Stat(src)
+	empty := errors.Is(err, fs.ErrNotExist)
+	if empty {
+		err = os.RemoveAll(dst)
+	} else {
+		err = placePartition(src, dst)
+	}
+	if err != nil {
+		return err
+	}
+	pw.rm.Partitions[s.date] = partitionEntry{ComputedBy: s.computedBy, ComputedAt: s.computedAt.UTC(), Empty: empty}
+	pw.onDisk[s.date] = !empty
+	e.stats[r.name].Written++
+	return nil
+}
+
+// placePartition moves the staged partition directory src to dst. A new
+// partition is one rename of the directory. An existing one has its files
+// renamed over one by one (each rename atomically replaces data_0.<ext>,
+// so readers see the old file or the new one, and the partition never
+// goes missing as it would between two directory renames), then files the
+// new partition lacks (another format's) are removed.
+func placePartition(src, dst string) error {
+	fi, err := os.Lstat(dst)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+			return err
+		}
+		return os.Rename(src, dst)
+	}
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("%s exists and is not a directory", dst)
+	}
+	files, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	fresh := map[string]bool{}
+	for _, f := range files {
+		if err := os.Rename(filepath.Join(src, f.Name()), filepath.Join(dst, f.Name())); err != nil {
+			return err
+		}
+		fresh[f.Name()] = true
+	}
+	olds, err := os.ReadDir(dst)
+	if err != nil {
+		return err
+	}
+	for _, f := range olds {
+		if !fresh[f.Name()] {
+			if err := os.RemoveAll(filepath.Join(dst, f.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
