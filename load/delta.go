@@ -115,7 +115,7 @@ func (s *Snapshot) CarryUsers(ctx context.Context, from time.Time, exceptIDs []s
 	for _, t := range userTables {
 		cols := tableColumns[t.table][len(key):]
 		q := `INSERT INTO ` + t.table + ` (tenant, snapshot_date, run_id, ` + strings.Join(cols, ", ") + `)
-			SELECT tenant, ?, ?, ` + strings.Join(cols, ", ") + ` FROM ` + t.table + ` r
+			SELECT tenant, ?, ?, ` + strings.Join(cols, ", ") + ` FROM ` + s.qualified(t.table) + ` r
 			WHERE tenant = ? AND snapshot_date = ?
 			AND NOT EXISTS (SELECT 1 FROM delta_ids d WHERE d.id = r.` + t.id + `)`
 		res, err := s.conn.ExecContext(ctx, q, s.date, s.runID, s.tenant, from)

@@ -13,22 +13,31 @@ import (
 )
 
 // mart is one mart computed once per snapshot: the temporary calc_ table
-// that sql/marts creates, the _history table every snapshot's rows are
-// appended to, and the latest table holding each tenant's newest snapshot
-// ("" for a mart that is a history itself).
-type mart struct{ calc, history, latest string }
+// that sql/marts creates, the _history relation every snapshot's rows go
+// to, and the latest table holding each tenant's newest snapshot ("" for a
+// mart that is a history itself). A versioned _history is a view over
+// validity intervals (store), for the per-user marts whose rows hardly
+// change from night to night; the others are tables with a copy per
+// snapshot.
+type mart struct {
+	calc, history, latest string
+	versioned             bool
+}
+
+// store is the versioned storage of a versioned mart's history.
+func (m mart) store() versioned { return newVersioned(m.history, true) }
 
 // marts are the per-snapshot marts, declared once: the warehouse writes,
 // prunes, scopes and rebuilds exactly these.
 var marts = []mart{
-	{"calc_mart_license_inventory", "mart_license_inventory_history", "mart_license_inventory"},
-	{"calc_mart_user_licenses", "mart_user_licenses_history", "mart_user_licenses"},
-	{"calc_mart_reclamation_candidates", "mart_reclamation_candidates_history", "mart_reclamation_candidates"},
-	{"calc_mart_reclamation_excluded", "mart_reclamation_excluded_history", "mart_reclamation_excluded"},
-	{"calc_mart_spend", "mart_spend_history", "mart_spend"},
-	{"calc_mart_renewals", "mart_renewals_history", "mart_renewals"},
-	{"calc_mart_findings", "mart_findings_history", "mart_findings"},
-	{"calc_mart_utilization_history", "mart_utilization_history", ""},
+	{"calc_mart_license_inventory", "mart_license_inventory_history", "mart_license_inventory", false},
+	{"calc_mart_user_licenses", "mart_user_licenses_history", "mart_user_licenses", true},
+	{"calc_mart_reclamation_candidates", "mart_reclamation_candidates_history", "mart_reclamation_candidates", false},
+	{"calc_mart_reclamation_excluded", "mart_reclamation_excluded_history", "mart_reclamation_excluded", false},
+	{"calc_mart_spend", "mart_spend_history", "mart_spend", false},
+	{"calc_mart_renewals", "mart_renewals_history", "mart_renewals", false},
+	{"calc_mart_findings", "mart_findings_history", "mart_findings", false},
+	{"calc_mart_utilization_history", "mart_utilization_history", "", false},
 }
 
 // requiredParams are the parameter and reference tables the transforms
@@ -66,10 +75,11 @@ type computation struct {
 	runID   string // the run that wrote the snapshot's raw rows
 	status  string // the snapshot's status as the transforms see it
 	by      string // recorded as snapshot_facts.computed_by
+	staged  bool   // the raw_ relations are the snapshot's staging tables already
 }
 
 // compute runs the transforms for c.key on c.conn: the snapshot's raw rows
-// are scoped by temporary views that shadow raw_* and snapshots, so every
+// are scoped by temporary tables or views that shadow raw_* and snapshots, so every
 // stg_ relation sees that one snapshot only and a night costs what its own
 // data costs. It leaves the calc_ tables and stg_snapshots as temporary
 // tables of the connection, which the caller must discard afterwards.
@@ -153,19 +163,18 @@ func missingParams(ctx context.Context, q queryer) ([]string, error) {
 }
 
 // scope creates the temporary views that make the transforms see one
-// snapshot: each raw_ table filtered to it (constant filters, so DuckDB
-// skips other nights' row groups by their min/max), and snapshots as the
-// one row being committed or rebuilt.
+// snapshot: each raw_ relation filtered to it (unless the snapshot's
+// staging tables hold exactly its rows already), and snapshots as the one
+// row being committed or rebuilt.
 func (c *computation) scope(ctx context.Context) error {
-	tenant, day := quoteLiteral(c.key.tenant), "DATE "+quoteLiteral(c.key.date.Format(time.DateOnly))
-	c.w.mu.Lock()
-	tables := c.w.rawTables
-	c.w.mu.Unlock()
-	for _, t := range tables {
-		q := "CREATE OR REPLACE TEMP VIEW " + t + " AS SELECT * FROM " + c.qualified(t) +
-			" WHERE tenant = " + tenant + " AND snapshot_date = " + day
-		if _, err := c.conn.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("%s: %w", t, err)
+	tenant, day := quoteLiteral(c.key.tenant), dateLiteral(c.key.date)
+	if !c.staged {
+		for _, v := range rawRelations {
+			q := "CREATE OR REPLACE TEMP VIEW " + v.name + " AS SELECT * FROM " + c.qualified(v.name) +
+				" WHERE tenant = " + tenant + " AND snapshot_date = " + day
+			if _, err := c.conn.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("%s: %w", v.name, err)
+			}
 		}
 	}
 	q := "CREATE OR REPLACE TEMP VIEW snapshots AS SELECT " + tenant + " AS tenant, " + day + " AS snapshot_date, " +
@@ -211,13 +220,19 @@ func (c *computation) store(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	var next *time.Time
 	for _, m := range marts {
-		if _, err := c.conn.ExecContext(ctx, "DELETE FROM "+c.qualified(m.history)+
-			" WHERE tenant = ? AND snapshot_date = ?", k.tenant, k.date); err != nil {
-			return fmt.Errorf("replace %s rows of snapshot %s: %w", m.history, k, err)
-		}
-		if _, err := c.conn.ExecContext(ctx, "INSERT INTO "+c.qualified(m.history)+" BY NAME SELECT * FROM "+m.calc); err != nil {
-			return fmt.Errorf("store %s of snapshot %s: %w", m.history, k, err)
+		if m.versioned {
+			if next == nil {
+				if next, err = c.folder().nextSnapshot(ctx, k.tenant, k.date); err != nil {
+					return err
+				}
+			}
+			if err := c.folder().fold(ctx, m.store(), k.tenant, k.date, next, "temp.main."+m.calc); err != nil {
+				return fmt.Errorf("store %s of snapshot %s: %w", m.history, k, err)
+			}
+		} else if err := c.replace(ctx, m); err != nil {
+			return err
 		}
 		if m.latest == "" || !latest {
 			continue
@@ -231,6 +246,24 @@ func (c *computation) store(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// replace replaces the snapshot's rows of an unversioned _history table.
+func (c *computation) replace(ctx context.Context, m mart) error {
+	if _, err := c.conn.ExecContext(ctx, "DELETE FROM "+c.qualified(m.history)+
+		" WHERE tenant = ? AND snapshot_date = ?", c.key.tenant, c.key.date); err != nil {
+		return fmt.Errorf("replace %s rows of snapshot %s: %w", m.history, c.key, err)
+	}
+	if _, err := c.conn.ExecContext(ctx, "INSERT INTO "+c.qualified(m.history)+" BY NAME SELECT * FROM "+m.calc); err != nil {
+		return fmt.Errorf("store %s of snapshot %s: %w", m.history, c.key, err)
+	}
+	return nil
+}
+
+func (c *computation) folder() folder {
+	c.w.mu.Lock()
+	defer c.w.mu.Unlock()
+	return folder{conn: c.conn, catalog: c.catalog, cols: c.w.versionCols}
 }
 
 // isLatest reports whether no committed snapshot of the tenant is newer.

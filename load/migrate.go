@@ -175,28 +175,3 @@ func (w *Warehouse) checkVersion(ctx context.Context) error {
 	}
 	return nil
 }
-
-// loadRawTables finds the raw_ tables that hold snapshot rows, so that
-// replacing and pruning snapshots covers tables added by later migrations.
-func (w *Warehouse) loadRawTables(ctx context.Context) error {
-	rows, err := w.db.QueryContext(ctx, `SELECT table_name FROM information_schema.columns
-		WHERE table_schema = 'main' AND starts_with(table_name, 'raw_') AND column_name = 'snapshot_date'
-		ORDER BY table_name`)
-	if err != nil {
-		return fmt.Errorf("list raw tables: %w", err)
-	}
-	defer rows.Close()
-	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return fmt.Errorf("list raw tables: %w", err)
-		}
-		names = append(names, n)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("list raw tables: %w", err)
-	}
-	w.rawTables = names
-	return nil
-}

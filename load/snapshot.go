@@ -32,7 +32,7 @@ type Snapshot struct {
 
 	flushedAt int64 // rows appended at the last flush (maybeFlush)
 
-	catalog   string // set once the marts are computed (qualified)
+	catalog   string // the warehouse file's catalog (qualified)
 	health    Health
 	martsTook time.Duration
 }
@@ -80,12 +80,14 @@ func (w *Warehouse) BeginSnapshot(ctx context.Context, tenant string, snapshotDa
 	}
 	w.mu.Lock()
 	w.snapshots[s] = struct{}{}
-	tables := w.rawTables
 	w.mu.Unlock()
-	for _, t := range tables {
-		if err := s.deleteRows(t); err != nil {
-			return nil, errors.Join(err, s.Rollback())
-		}
+	// The raw rows are staged in temporary tables until Commit folds them
+	// into the versions: a same-day re-run replaces the day there.
+	if s.catalog, err = connCatalog(ctx, conn); err == nil {
+		err = stageRaw(ctx, conn, s.catalog)
+	}
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("begin snapshot of tenant %s: %w", tenant, err), s.Rollback())
 	}
 	return s, nil
 }
@@ -126,6 +128,9 @@ func (s *Snapshot) Commit(status string) error {
 		status, err = s.computeMarts(status)
 	}
 	if err == nil {
+		err = s.foldRaw()
+	}
+	if err == nil {
 		_, err = s.conn.ExecContext(s.ctx, `INSERT OR REPLACE INTO `+s.qualified("snapshots")+`
 			(tenant, snapshot_date, run_id, status, committed_at) VALUES (?, ?, ?, ?, ?)`,
 			s.tenant, s.date, s.runID, status, time.Now().UTC())
@@ -154,7 +159,7 @@ func (s *Snapshot) computeMarts(status string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	s.catalog = c.catalog
+	c.staged = true
 	if err := c.compute(s.ctx); err != nil {
 		return "", err
 	}
@@ -171,12 +176,26 @@ func (s *Snapshot) computeMarts(status string) (string, error) {
 	return status, nil
 }
 
-// qualified names a table of the warehouse file, past the temporary views
-// of the computation.
-func (s *Snapshot) qualified(table string) string {
-	if s.catalog == "" {
-		return table
+// foldRaw folds the staged raw rows into the versions.
+func (s *Snapshot) foldRaw() error {
+	s.w.mu.Lock()
+	f := folder{conn: s.conn, catalog: s.catalog, cols: s.w.versionCols}
+	s.w.mu.Unlock()
+	next, err := f.nextSnapshot(s.ctx, s.tenant, s.date)
+	if err != nil {
+		return err
 	}
+	for _, v := range rawRelations {
+		if err := f.fold(s.ctx, v, s.tenant, s.date, next, "temp.main."+v.name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// qualified names a table of the warehouse file, past the staging tables
+// and the temporary views of the computation.
+func (s *Snapshot) qualified(table string) string {
 	return quoteIdent(s.catalog) + ".main." + table
 }
 

@@ -117,11 +117,14 @@ func (w *Warehouse) Prune(ctx context.Context, retentionDays int, now time.Time)
 	if err != nil {
 		return 0, fmt.Errorf("prune snapshots before %s: %w", cutoff.Format(time.DateOnly), err)
 	}
-	w.mu.Lock()
-	tables := append([]string{"snapshot_facts"}, w.rawTables...)
-	w.mu.Unlock()
+	if err := pruneVersions(ctx, tx); err != nil {
+		return 0, err
+	}
+	tables := []string{"snapshot_facts"}
 	for _, m := range marts {
-		tables = append(tables, m.history)
+		if !m.versioned {
+			tables = append(tables, m.history)
+		}
 	}
 	for _, t := range tables {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t+" WHERE snapshot_date < ?", cutoff); err != nil {

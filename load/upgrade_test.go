@@ -22,6 +22,9 @@ var upgradeRelations = []string{
 	"mart_license_inventory_history", "mart_user_licenses_history", "mart_reclamation_candidates_history",
 	"mart_spend_history", "mart_renewals_history", "mart_findings_history",
 	"mart_summary_kpis", "mart_summary_idle_cost", "stg_snapshots",
+	"raw_users", "raw_user_licenses", "raw_license_assignment_states", "raw_subscribed_skus", "raw_sku_service_plans",
+	"raw_subscriptions", "raw_subscription_service_plans", "raw_report_settings", "raw_groups", "raw_group_licenses",
+	"raw_usage_report", "raw_dataset_status",
 }
 
 // TestUpgradeFromViewLayout turns a warehouse of the layout before
@@ -62,7 +65,7 @@ func TestUpgradeFromViewLayout(t *testing.T) {
 		if upgraded[r] != views[r] {
 			t.Errorf("%s after the upgrade: got rows (+) that differ from the views (-):\n%s", r, diffText(upgraded[r], views[r]))
 		}
-		if strings.HasSuffix(upgraded[r], "\n\n") {
+		if strings.HasSuffix(upgraded[r], "\n\n") && (!strings.HasPrefix(r, "raw_") || r == "raw_users") {
 			t.Errorf("%s after the upgrade: no rows, so the comparison proves nothing", r)
 		}
 	}
@@ -80,16 +83,62 @@ func TestUpgradeFromViewLayout(t *testing.T) {
 	}
 }
 
-// downgrade turns w back into layout 0003: the objects of migration 0004
-// and the read-side views go, and the transforms of that time create
-// their views.
+// TestUpgradeToMartVersions turns a warehouse whose
+// mart_user_licenses_history is a table with a copy per snapshot (layout
+// 0005) into versions, and checks that it reads exactly as before.
+func TestUpgradeToMartVersions(t *testing.T) {
+	w, path := mustOpen(t)
+	writeFullSnapshot(t, w, "contoso", day1, "run-1", genUsers(0, 100))
+	writeFullSnapshot(t, w, "contoso", day2, "run-2", genUsers(20, 130))
+	writeFullSnapshot(t, w, "fabrikam", day1, "run-3", genUsers(500, 40))
+	before := dumpRelations(t, w)
+	for _, q := range []string{"CREATE TABLE per_night AS FROM mart_user_licenses_history", "DROP VIEW mart_user_licenses_history",
+		"DROP TABLE mart_user_licenses_history_versions", "DROP TABLE mart_user_licenses_history_nightly",
+		"ALTER TABLE per_night RENAME TO mart_user_licenses_history", "DELETE FROM schema_migrations WHERE version >= 6"} {
+		if _, err := w.DB().Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	up := mustOpenPath(t, path)
+	after := dumpRelations(t, up)
+	for _, r := range upgradeRelations {
+		if after[r] != before[r] {
+			t.Errorf("%s after the upgrade: got rows (+) that differ (-):\n%s", r, diffText(after[r], before[r]))
+		}
+	}
+	got := queryRow(t, up, `SELECT (SELECT count(*) FROM mart_user_licenses_history),
+		(SELECT count(*) FROM mart_user_licenses_history_versions), (SELECT count(*) FROM duckdb_tables() WHERE starts_with(table_name, 'legacy_'))`)
+	if got[0].(int64) < 200 || got[1].(int64) >= got[0].(int64) || got[2].(int64) != 0 {
+		t.Errorf("rows, versions, legacy tables: got %v, want over 200 rows in fewer versions and no legacy table", got)
+	}
+}
+
+// downgrade turns w back into layout 0003: the raw relations become
+// tables with a copy of every row per snapshot again, the objects of
+// migrations 0004 and 0005 and the read-side views go, and the transforms
+// of that time create their views.
 func downgrade(t *testing.T, w *load.Warehouse) {
 	t.Helper()
 	ctx := context.Background()
-	stmts := []string{"DROP VIEW stg_snapshots", "DROP VIEW mart_summary_kpis", "DROP VIEW mart_summary_idle_cost",
-		"DROP TABLE snapshot_facts", "DROP TABLE mart_rebuilds", "DELETE FROM schema_migrations WHERE version >= 4"}
+	var stmts []string
+	for _, r := range []string{"raw_users", "raw_user_licenses", "raw_license_assignment_states", "raw_subscribed_skus",
+		"raw_sku_service_plans", "raw_subscriptions", "raw_subscription_service_plans", "raw_report_settings", "raw_groups",
+		"raw_group_licenses", "raw_usage_report", "raw_dataset_status"} {
+		stmts = append(stmts, "CREATE TABLE per_night AS FROM "+r, "DROP VIEW "+r, "DROP TABLE "+r+"_versions",
+			"ALTER TABLE per_night RENAME TO "+r)
+	}
+	stmts = append(stmts, "DROP TABLE raw_usage_report_nightly")
+	stmts = append(stmts, "DROP VIEW stg_snapshots", "DROP VIEW mart_summary_kpis", "DROP VIEW mart_summary_idle_cost",
+		"DROP TABLE snapshot_facts", "DROP TABLE mart_rebuilds", "DELETE FROM schema_migrations WHERE version >= 4")
 	for _, m := range []string{"mart_license_inventory", "mart_user_licenses", "mart_reclamation_candidates",
 		"mart_reclamation_excluded", "mart_spend", "mart_renewals", "mart_findings"} {
+		if m == "mart_user_licenses" {
+			stmts = append(stmts, "DROP TABLE "+m, "DROP VIEW "+m+"_history", "DROP TABLE "+m+"_history_versions", "DROP TABLE "+m+"_history_nightly")
+			continue
+		}
 		stmts = append(stmts, "DROP TABLE "+m, "DROP TABLE "+m+"_history")
 	}
 	stmts = append(stmts, "DROP TABLE mart_utilization_history")

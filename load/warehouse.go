@@ -38,11 +38,11 @@ type Warehouse struct {
 	opts     options
 	release  func() // undoes the umask tightening of a writer
 
-	mu        sync.Mutex
-	rawTables []string            // raw_ tables keyed by (tenant, snapshot_date)
-	active    map[runKey]struct{} // runs started and not finished by this process
-	snapshots map[*Snapshot]struct{}
-	closed    bool
+	mu          sync.Mutex
+	versionCols map[string]versionColumns // content columns of each raw relation
+	active      map[runKey]struct{}       // runs started and not finished by this process
+	snapshots   map[*Snapshot]struct{}
+	closed      bool
 }
 
 type runKey struct{ id, tenant string }
@@ -63,9 +63,13 @@ func Open(ctx context.Context, path string, opts ...Option) (*Warehouse, error) 
 		w.Close()
 		return nil, fmt.Errorf("migrate warehouse %s: %w", path, err)
 	}
-	if err := w.loadRawTables(ctx); err != nil {
+	if err := w.loadVersionColumns(ctx); err != nil {
 		w.Close()
 		return nil, err
+	}
+	if err := w.foldLegacy(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("upgrade raw tables of warehouse %s: %w", path, err)
 	}
 	if err := w.applyViews(ctx); err != nil {
 		w.Close()

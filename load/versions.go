@@ -1,0 +1,366 @@
+package load
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// versioned is a relation stored as validity intervals
+// (sql/schema/0005_versions.sql): readers see name, a view that expands
+// the versions table over the snapshots; nightly, when set, holds the
+// columns that change every night, per snapshot and version row_key.
+type versioned struct{ name, versions, nightly string }
+
+func newVersioned(name string, nightly bool) versioned {
+	v := versioned{name: name, versions: name + "_versions"}
+	if nightly {
+		v.nightly = name + "_nightly"
+	}
+	return v
+}
+
+// rawRelations are the raw relations, declared once: a snapshot stages
+// each in a temporary table of the same name and folds it into its
+// versions at commit.
+var rawRelations = func() []versioned {
+	var out []versioned
+	for _, n := range []string{"raw_users", "raw_user_licenses", "raw_license_assignment_states",
+		"raw_subscribed_skus", "raw_sku_service_plans", "raw_subscriptions", "raw_subscription_service_plans",
+		"raw_report_settings", "raw_groups", "raw_group_licenses", "raw_usage_report", "raw_dataset_status"} {
+		out = append(out, newVersioned(n, n == "raw_usage_report"))
+	}
+	return out
+}()
+
+// versionedRelations are every relation stored as versions: the raw ones
+// and the _history marts that are (see marts); prune and upgrade cover
+// exactly these.
+func versionedRelations() []versioned {
+	out := slices.Clone(rawRelations)
+	for _, m := range marts {
+		if m.versioned {
+			out = append(out, m.store())
+		}
+	}
+	return out
+}
+
+// versionColumns are the content columns of a versioned relation: those
+// its versions table stores (stable) and those its nightly table stores.
+type versionColumns struct{ stable, nightly []string }
+
+// loadVersionColumns reads the content columns of every raw relation from
+// the catalog, so that the fold covers columns later migrations add.
+func (w *Warehouse) loadVersionColumns(ctx context.Context) error {
+	cols := map[string]versionColumns{}
+	for _, v := range versionedRelations() {
+		var c versionColumns
+		var err error
+		if c.stable, err = w.contentColumns(ctx, v.versions, "valid_from", "valid_to", "row_key"); err != nil {
+			return err
+		}
+		if v.nightly != "" {
+			if c.nightly, err = w.contentColumns(ctx, v.nightly, "snapshot_date", "row_key"); err != nil {
+				return err
+			}
+		}
+		cols[v.name] = c
+	}
+	w.mu.Lock()
+	w.versionCols = cols
+	w.mu.Unlock()
+	return nil
+}
+
+// contentColumns lists table's columns in order, without tenant and skip.
+func (w *Warehouse) contentColumns(ctx context.Context, table string, skip ...string) ([]string, error) {
+	rows, err := w.db.QueryContext(ctx, `SELECT column_name FROM duckdb_columns()
+		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?
+		ORDER BY column_index`, table)
+	if err != nil {
+		return nil, fmt.Errorf("columns of %s: %w", table, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, fmt.Errorf("columns of %s: %w", table, err)
+		}
+		if c != "tenant" && !slices.Contains(skip, c) {
+			out = append(out, c)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("columns of %s: %w", table, err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("columns of %s: table missing", table)
+	}
+	return out, nil
+}
+
+// folder folds staged rows into the versions of one warehouse, on one
+// connection inside the caller's transaction.
+type folder struct {
+	conn    *sql.Conn
+	catalog string
+	cols    map[string]versionColumns
+}
+
+func (f folder) qualified(table string) string { return quoteIdent(f.catalog) + ".main." + table }
+
+// fold makes the versions of v say that tenant's snapshot of date holds
+// exactly the rows of the relation src (the snapshot's staged rows):
+//   - a version valid on date that src still has (equal in every stable
+//     column, NULLs equal, duplicates matched one to one) stays as it is;
+//   - one that src no longer has stops at date and, when next (the
+//     tenant's following snapshot) is set and it was valid then, goes on
+//     from next;
+//   - a row that src adds extends a version of the same content that ended
+//     at date (a same-day re-run that undoes a change), or starts a new one
+//     at date, lasting until next (open-ended without one).
+//
+// The nightly columns of date are replaced, keyed by the version each row
+// ended up in. A night that changes 1 % of the rows writes about 1 % of
+// them, plus the nightly table's narrow rows.
+func (f folder) fold(ctx context.Context, v versioned, tenant string, date time.Time, next *time.Time, src string) error {
+	cols, ok := f.cols[v.name]
+	if !ok {
+		return fmt.Errorf("fold %s: columns not loaded", v.name)
+	}
+	T, D, N := quoteLiteral(tenant), dateLiteral(date), "NULL::DATE"
+	if next != nil {
+		N = dateLiteral(*next)
+	}
+	V := f.qualified(v.versions)
+	keyed := v.nightly != ""
+	stable := strings.Join(cols.stable, ", ")
+	same := func(a, b string) string {
+		eq := make([]string, len(cols.stable))
+		for i, c := range cols.stable {
+			eq[i] = a + "." + c + " IS NOT DISTINCT FROM " + b + "." + c
+		}
+		return strings.Join(eq, " AND ")
+	}
+	numbered := "row_number() OVER (PARTITION BY " + stable + ") AS dup"
+	var base int64
+	if keyed {
+		if err := f.conn.QueryRowContext(ctx, "SELECT coalesce(max(row_key), 0) FROM "+V+" WHERE tenant = "+T).Scan(&base); err != nil {
+			return fmt.Errorf("fold %s: last row key: %w", v.name, err)
+		}
+	}
+	rowKey, sCols := "NULL::BIGINT AS row_key", stable
+	if keyed {
+		rowKey, sCols = "row_key", stable+", "+strings.Join(cols.nightly, ", ")
+	}
+	sNames := make([]string, 0, len(cols.stable)+len(cols.nightly))
+	for _, c := range append(slices.Clone(cols.stable), cols.nightly...) {
+		sNames = append(sNames, "s."+c)
+	}
+	gone := "SELECT rid FROM fold_j WHERE NOT staged"
+	type step struct{ what, sql string }
+	steps := []step{
+		{"versions valid on the day", `CREATE OR REPLACE TEMP TABLE fold_a AS SELECT rowid AS rid, ` + rowKey + `, valid_from, ` + stable + `, ` + numbered + `
+			FROM ` + V + ` WHERE tenant = ` + T + ` AND valid_from <= ` + D + ` AND (valid_to IS NULL OR valid_to > ` + D + `)`},
+		{"staged rows", `CREATE OR REPLACE TEMP TABLE fold_s AS SELECT ` + sCols + `, ` + numbered + ` FROM ` + src},
+		{"match", `CREATE OR REPLACE TEMP TABLE fold_j AS
+			SELECT a.rid, a.row_key, a.valid_from, s.dup IS NOT NULL AS staged, ` + strings.Join(sNames, ", ") + `
+			FROM fold_a a FULL JOIN fold_s s ON ` + same("a", "s") + ` AND a.dup = s.dup`},
+		{"versions that ended on the day", `CREATE OR REPLACE TEMP TABLE fold_p AS SELECT rowid AS rid, ` + rowKey + `, ` + stable + `, ` + numbered + `
+			FROM ` + V + ` WHERE tenant = ` + T + ` AND valid_to = ` + D},
+		{"new rows", `CREATE OR REPLACE TEMP TABLE fold_n AS
+			SELECT p.rid AS prev, coalesce(p.row_key, ` + fmt.Sprint(base) + ` + row_number() OVER (PARTITION BY p.rid IS NULL)) AS key, n.* EXCLUDE (rid, row_key, valid_from, staged, dup)
+			FROM (SELECT *, ` + numbered + ` FROM fold_j WHERE rid IS NULL) n LEFT JOIN fold_p p ON ` + same("p", "n") + ` AND p.dup = n.dup`},
+	}
+	if next != nil {
+		steps = append(steps,
+			step{"continue gone versions after the day", `INSERT INTO ` + V + ` SELECT * REPLACE (` + N + ` AS valid_from) FROM ` + V + `
+				WHERE rowid IN (` + gone + ` AND valid_from < ` + D + `) AND (valid_to IS NULL OR valid_to > ` + N + `)`},
+			step{"move gone versions of the day to the next snapshot", `UPDATE ` + V + ` SET valid_from = ` + N + `
+				WHERE rowid IN (` + gone + ` AND valid_from = ` + D + `) AND (valid_to IS NULL OR valid_to > ` + N + `)`})
+	}
+	insertCols, insertVals := "tenant, valid_from, valid_to, "+stable, T+", "+D+", "+N+", "+stable
+	if keyed {
+		insertCols, insertVals = insertCols+", row_key", insertVals+", key"
+	}
+	steps = append(steps,
+		step{"end gone versions", `UPDATE ` + V + ` SET valid_to = ` + D + ` WHERE rowid IN (` + gone + ` AND valid_from < ` + D + `)`},
+		step{"drop gone versions of the day", `DELETE FROM ` + V + ` WHERE rowid IN (` + gone + ` AND valid_from = ` + D + `) AND valid_from = ` + D},
+		step{"extend versions that ended on the day", `UPDATE ` + V + ` SET valid_to = ` + N + ` WHERE rowid IN (SELECT prev FROM fold_n WHERE prev IS NOT NULL)`},
+		step{"add new versions", `INSERT INTO ` + V + ` (` + insertCols + `) SELECT ` + insertVals + ` FROM fold_n WHERE prev IS NULL`})
+	if keyed {
+		NT, nightly := f.qualified(v.nightly), strings.Join(cols.nightly, ", ")
+		steps = append(steps,
+			step{"replace the nightly rows", `DELETE FROM ` + NT + ` WHERE tenant = ` + T + ` AND snapshot_date = ` + D},
+			step{"add the nightly rows", `INSERT INTO ` + NT + ` (tenant, snapshot_date, row_key, ` + nightly + `)
+				SELECT ` + T + `, ` + D + `, row_key, ` + nightly + ` FROM fold_j WHERE staged AND rid IS NOT NULL
+				UNION ALL SELECT ` + T + `, ` + D + `, key, ` + nightly + ` FROM fold_n`})
+	}
+	for _, st := range steps {
+		if _, err := f.conn.ExecContext(ctx, st.sql); err != nil {
+			return fmt.Errorf("fold %s of %s %s: %s: %w", v.name, tenant, date.Format(time.DateOnly), st.what, err)
+		}
+	}
+	for _, t := range []string{"fold_a", "fold_s", "fold_j", "fold_p", "fold_n"} {
+		if _, err := f.conn.ExecContext(ctx, "DROP TABLE temp.main."+t); err != nil {
+			return fmt.Errorf("fold %s: drop %s: %w", v.name, t, err)
+		}
+	}
+	return nil
+}
+
+// nextSnapshot is the tenant's first snapshot after date, if any.
+func (f folder) nextSnapshot(ctx context.Context, tenant string, date time.Time) (*time.Time, error) {
+	var next sql.NullTime
+	if err := f.conn.QueryRowContext(ctx, "SELECT min(snapshot_date) FROM "+f.qualified("snapshots")+
+		" WHERE tenant = ? AND snapshot_date > ?", tenant, date).Scan(&next); err != nil {
+		return nil, fmt.Errorf("next snapshot of tenant %s after %s: %w", tenant, date.Format(time.DateOnly), err)
+	}
+	if !next.Valid {
+		return nil, nil
+	}
+	d := dateOf(next.Time)
+	return &d, nil
+}
+
+func dateLiteral(d time.Time) string { return "DATE " + quoteLiteral(d.Format(time.DateOnly)) }
+
+// stageRaw creates the snapshot's staging tables on its connection: a
+// temporary table per raw relation, with the relation's name and columns,
+// which shadows the relation for every statement of the snapshot.
+func stageRaw(ctx context.Context, conn *sql.Conn, catalog string) error {
+	for _, v := range rawRelations {
+		q := "CREATE TEMP TABLE " + v.name + " AS SELECT * FROM " + quoteIdent(catalog) + ".main." + v.name + " LIMIT 0"
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("stage %s: %w", v.name, err)
+		}
+	}
+	return nil
+}
+
+// pruneVersions deletes, inside tx, the versions no kept snapshot needs:
+// those of tenants without a snapshot, those that ended on or before a
+// tenant's oldest kept snapshot, and the nightly rows of removed
+// snapshots.
+func pruneVersions(ctx context.Context, tx *sql.Tx) error {
+	for _, v := range versionedRelations() {
+		qs := []string{
+			"DELETE FROM " + v.versions + " WHERE tenant NOT IN (SELECT tenant FROM snapshots)",
+			"DELETE FROM " + v.versions + " v WHERE valid_to <= (SELECT min(snapshot_date) FROM snapshots s WHERE s.tenant = v.tenant)",
+		}
+		if v.nightly != "" {
+			qs = append(qs, "DELETE FROM "+v.nightly+" n WHERE NOT EXISTS (SELECT 1 FROM snapshots s WHERE s.tenant = n.tenant AND s.snapshot_date = n.snapshot_date)")
+		}
+		for _, q := range qs {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("prune %s: %w", v.versions, err)
+			}
+		}
+	}
+	return nil
+}
+
+// foldLegacy upgrades a warehouse that kept a copy of every row per night
+// (migrations 0005 and 0006 renamed those tables legacy_<name>): it folds
+// their snapshots into the versions tenant by tenant, oldest first, each in
+// its own transaction that also deletes the snapshot's legacy rows, so
+// that an interrupted upgrade goes on where it stopped; then it drops the
+// legacy tables.
+func (w *Warehouse) foldLegacy(ctx context.Context) error {
+	rows, err := w.db.QueryContext(ctx, `SELECT table_name FROM duckdb_tables()
+		WHERE database_name = current_database() AND schema_name = 'main' AND starts_with(table_name, 'legacy_')`)
+	if err != nil {
+		return fmt.Errorf("look for legacy tables: %w", err)
+	}
+	have := map[string]bool{}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return fmt.Errorf("look for legacy tables: %w", err)
+		}
+		have[n] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("look for legacy tables: %w", err)
+	}
+	var legacy []versioned
+	var union []string
+	for _, v := range versionedRelations() {
+		if have["legacy_"+v.name] {
+			legacy = append(legacy, v)
+			union = append(union, "SELECT tenant, snapshot_date FROM legacy_"+v.name)
+		}
+	}
+	if len(legacy) == 0 {
+		return nil
+	}
+	keys, err := w.keys(ctx, "SELECT DISTINCT tenant, snapshot_date FROM ("+strings.Join(union, " UNION ")+
+		") SEMI JOIN snapshots USING (tenant, snapshot_date) ORDER BY tenant, snapshot_date")
+	if err != nil {
+		return fmt.Errorf("list legacy snapshots: %w", err)
+	}
+	start := time.Now()
+	for _, k := range keys {
+		if err := w.foldLegacySnapshot(ctx, k, legacy); err != nil {
+			return fmt.Errorf("fold legacy rows of %s: %w", k, err)
+		}
+	}
+	err = w.inTx(ctx, func(conn *sql.Conn) error {
+		for _, v := range legacy {
+			if _, err := conn.ExecContext(ctx, "DROP TABLE legacy_"+v.name); err != nil {
+				return fmt.Errorf("drop legacy_%s: %w", v.name, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	w.opts.log.Info("tables upgraded to versions", "tables", len(legacy), "snapshots", len(keys),
+		"duration_ms", time.Since(start).Milliseconds())
+	return nil
+}
+
+func (w *Warehouse) foldLegacySnapshot(ctx context.Context, k snapKey, legacy []versioned) error {
+	conn, err := w.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer discard(conn) // it holds temporary tables
+	catalog, err := connCatalog(ctx, conn)
+	if err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer conn.ExecContext(context.Background(), "ROLLBACK") //nolint:errcheck // a no-op after COMMIT
+	w.mu.Lock()
+	f := folder{conn: conn, catalog: catalog, cols: w.versionCols}
+	w.mu.Unlock()
+	where := " WHERE tenant = " + quoteLiteral(k.tenant) + " AND snapshot_date = " + dateLiteral(k.date)
+	for _, v := range legacy {
+		table := f.qualified("legacy_" + v.name)
+		if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE legacy_rows AS SELECT * FROM "+table+where); err != nil {
+			return fmt.Errorf("read legacy_%s: %w", v.name, err)
+		}
+		// Folded in date order, each snapshot is the newest so far.
+		if err := f.fold(ctx, v, k.tenant, k.date, nil, "temp.main.legacy_rows"); err != nil {
+			return err
+		}
+		if _, err := conn.ExecContext(ctx, "DELETE FROM "+table+where); err != nil {
+			return fmt.Errorf("delete folded rows of legacy_%s: %w", v.name, err)
+		}
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
