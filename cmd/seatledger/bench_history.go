@@ -119,8 +119,8 @@ func runHistory(ctx context.Context, g *globals, o benchOptions, s benchScenario
 		}
 	}
 	hm.Summary = summarize(hm.Night)
-	m.Wall = time.Duration(0)
-	for _, n := range hm.Night {
+	for _, n := range hm.Night { // Wall is every command of every night
+
 		m.Wall += n.Run.Wall + n.Report.Wall + n.Export.Wall + n.Query.Wall + n.SpendByDay.Wall
 	}
 	if hm.Storage, err = storageOf(ctx, h.warehouse()); err != nil {

@@ -6,12 +6,13 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 )
 
-func TestMeanEnds(t *testing.T) {
+func TestBenchMeanEnds(t *testing.T) {
 	s := time.Second
 	cases := []struct {
 		name        string
@@ -36,7 +37,7 @@ func TestMeanEnds(t *testing.T) {
 	}
 }
 
-func TestRatioVerdict(t *testing.T) {
+func TestBenchRatioVerdict(t *testing.T) {
 	cases := []struct {
 		name     string
 		num, den time.Duration
@@ -63,34 +64,22 @@ func TestRatioVerdict(t *testing.T) {
 	}
 }
 
-func TestSampled(t *testing.T) {
+func TestBenchSampled(t *testing.T) {
 	var got []int
 	for n := 1; n <= 25; n++ {
 		if sampled(n, 25) {
 			got = append(got, n)
 		}
 	}
-	if want := []int{1, 10, 20, 25}; !equalInts(got, want) {
+	if want := []int{1, 10, 20, 25}; !slices.Equal(got, want) {
 		t.Errorf("sampled nights of 25: got %v, want %v", got, want)
 	}
 }
 
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// TestSummarize: night N against night 1 from the means of the first and
+// TestBenchHistorySummary: night N against night 1 from the means of the first and
 // last three nights, the highest report RSS, the sizes of the first and
 // last night and the last night's spend by day.
-func TestSummarize(t *testing.T) {
+func TestBenchHistorySummary(t *testing.T) {
 	s := time.Second
 	var nights []historyNight
 	for i, run := range []time.Duration{2 * s, 2 * s, 2 * s, 9 * s, 3 * s, 3 * s, 3 * s} {
