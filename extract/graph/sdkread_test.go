@@ -9,11 +9,11 @@ import (
 	"github.com/seatledger/seatledger/extract/graphsim"
 )
 
-// TestSDKReadUsers: the bench's yardstick, the documented msgraph-sdk-go
+// TestBenchSDKReadUsers: the bench's yardstick, the documented msgraph-sdk-go
 // read (Users().Get and a PageIterator), sees every user of the simulated
 // tenant across several 999-user pages over HTTPS with the real
 // credential, as many as the extractor's own Users.
-func TestSDKReadUsers(t *testing.T) {
+func TestBenchSDKReadUsers(t *testing.T) {
 	const users = 2100 // three pages
 	srv, c := startSim(t, users, graphsim.ServerOptions{}, nil)
 	ctx := context.Background()
@@ -36,9 +36,9 @@ func TestSDKReadUsers(t *testing.T) {
 	}
 }
 
-// TestSDKReadUsersRefused: a token the tenant refuses is an error, not a
+// TestBenchSDKReadUsersRefused: a token the tenant refuses is an error, not a
 // count of zero.
-func TestSDKReadUsersRefused(t *testing.T) {
+func TestBenchSDKReadUsersRefused(t *testing.T) {
 	srv, c := startSim(t, 10, graphsim.ServerOptions{}, nil)
 	srv.SetClientSecret("rotated")
 	if n, err := c.SDKReadUsers(context.Background()); err == nil {
