@@ -37,7 +37,7 @@ func benchCmd(g *globals) *cobra.Command {
 	o := benchOptions{}
 	c := &cobra.Command{
 		Use:   "bench",
-		Short: "Measure extract + load against the tenant simulator and print each figure beside its floor and target",
+		Short: "Measure extract + load and the whole nightly job against the tenant simulator and print each figure beside its floor and target",
 		Long: `bench runs scenarios against the in-process tenant simulator, through the real
 Azure Identity credential and Microsoft Graph SDK client, into a DuckDB warehouse
 in a temporary directory, and prints for each the measurement, the floor Graph's
@@ -47,9 +47,17 @@ latency sets and the target:
   load-1m    P2 users/s and P3 peak RSS for 1M users at zero latency
   p1         P1 wall time / latency floor, 100k users at 200 ms per response
   p6         P6 1,000 tenants x 100 users at 200 ms per response, bounded concurrency
+  nightly-100k
+             the whole nightly job (extract, load, marts, workbook, Parquet) for
+             100k users beside the documented msgraph-sdk-go read of the same
+             tenant (Users().Get + PageIterator), measured first: job / SDK read
+  history    --nights N (default 90) nights of a 20k-user tenant with 1 % daily
+             churn through the real CLI (run, report, export, query), night N
+             against night 1; writes history.csv. Runs only when named.
 
 Each scenario runs in a child process (this binary, re-executed) so that its peak
-RSS is its own; --in-process runs them in this process instead.`,
+RSS is its own; --in-process runs them in this process instead. history runs
+every command of every night in a child process of its own.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.nightsSet = cmd.Flags().Changed("nights")
