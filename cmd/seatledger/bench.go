@@ -29,13 +29,15 @@ type benchOptions struct {
 	inProcess   bool
 	jsonOut     bool
 	cpuProfile  string
+	nights      int
+	nightsSet   bool // --nights given: only with the history scenario
 }
 
 func benchCmd(g *globals) *cobra.Command {
 	o := benchOptions{}
 	c := &cobra.Command{
 		Use:   "bench",
-		Short: "Measure extract + load against the tenant simulator and print each figure beside its floor and target",
+		Short: "Measure extract + load and the whole nightly job against the tenant simulator and print each figure beside its floor and target",
 		Long: `bench runs scenarios against the in-process tenant simulator, through the real
 Azure Identity credential and Microsoft Graph SDK client, into a DuckDB warehouse
 in a temporary directory, and prints for each the measurement, the floor Graph's
@@ -45,16 +47,25 @@ latency sets and the target:
   load-1m    P2 users/s and P3 peak RSS for 1M users at zero latency
   p1         P1 wall time / latency floor, 100k users at 200 ms per response
   p6         P6 1,000 tenants x 100 users at 200 ms per response, bounded concurrency
+  nightly-100k
+             the whole nightly job (extract, load, marts, workbook, Parquet) for
+             100k users beside the documented msgraph-sdk-go read of the same
+             tenant (Users().Get + PageIterator), measured first: job / SDK read
+  history    --nights N (default 90) nights of a 20k-user tenant with 1 % daily
+             churn through the real CLI (run, report, export, query), night N
+             against night 1; writes history.csv. Runs only when named.
 
 Each scenario runs in a child process (this binary, re-executed) so that its peak
-RSS is its own; --in-process runs them in this process instead.`,
+RSS is its own; --in-process runs them in this process instead. history runs
+every command of every night in a child process of its own.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.nightsSet = cmd.Flags().Changed("nights")
 			return runBench(cmd.Context(), g, o, cmd.Flags().Changed("log-level"))
 		},
 	}
 	f := c.Flags()
-	f.StringSliceVar(&o.scenarios, "scenario", nil, "scenarios to run (default all): "+strings.Join(scenarioNames(), ", "))
+	f.StringSliceVar(&o.scenarios, "scenario", nil, "scenarios to run (default all but history): "+strings.Join(scenarioNames(), ", "))
 	f.StringVar(&o.dir, "dir", "", "directory for the warehouses and CA files (default a temporary directory, removed)")
 	f.Float64Var(&o.scale, "scale", 1, "multiply user and tenant counts by this factor (quick runs)")
 	f.IntVar(&o.concurrency, "concurrency", 0, "tenants extracted at once (default the pipeline's)")
@@ -63,6 +74,7 @@ RSS is its own; --in-process runs them in this process instead.`,
 	f.BoolVar(&o.inProcess, "in-process", false, "run the scenarios in this process, not one child each")
 	f.BoolVar(&o.jsonOut, "json", false, "print one JSON measurement per scenario instead of the table")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the in-process scenarios to this file")
+	f.IntVar(&o.nights, "nights", defaultNights, "nights of the history scenario (history only)")
 	return c
 }
 
@@ -70,11 +82,14 @@ func runBench(ctx context.Context, g *globals, o benchOptions, logLevelSet bool)
 	if !logLevelSet {
 		g.logLevel = "warn" // a thousand "tenant done" lines would drown the table
 	}
-	if o.scale <= 0 || o.concurrency < 0 || o.threads < 0 {
-		return usageErr(errors.New("--scale must be positive, --concurrency and --threads not negative"))
+	if o.scale <= 0 || o.concurrency < 0 || o.threads < 0 || o.nights < 1 {
+		return usageErr(errors.New("--scale and --nights must be positive, --concurrency and --threads not negative"))
 	}
 	if len(o.scenarios) == 0 {
-		o.scenarios = scenarioNames()
+		o.scenarios = defaultScenarios()
+	}
+	if o.nightsSet && !slices.Contains(o.scenarios, scenarioHistory) {
+		return usageErr(errors.New("--nights: applies only to --scenario history"))
 	}
 	var plan []benchScenario
 	for _, name := range o.scenarios {
@@ -99,7 +114,7 @@ func runBench(ctx context.Context, g *globals, o benchOptions, logLevelSet bool)
 		if child {
 			m, err = benchChild(ctx, g, o, s.Name)
 		} else {
-			m, err = runScenario(ctx, g, o, s)
+			m, err = measure(ctx, g, o, s)
 		}
 		if err != nil {
 			return fmt.Errorf("bench %s: %w", s.Name, err)
@@ -136,6 +151,9 @@ func benchChild(ctx context.Context, g *globals, o benchOptions, name string) (b
 	if g.configPath != "" {
 		args = append(args, "--config", g.configPath)
 	}
+	if name == scenarioHistory {
+		args = append(args, "--nights", strconv.Itoa(o.nights))
+	}
 	cmd := exec.CommandContext(ctx, exe, args...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, g.stderr
@@ -155,6 +173,29 @@ func benchChild(ctx context.Context, g *globals, o benchOptions, name string) (b
 // cores is what the table says the figures were measured on.
 func cores() string {
 	return fmt.Sprintf("%d CPUs, GOMAXPROCS %d, %s/%s", runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH)
+}
+
+// measure runs scenario s in this process.
+func measure(ctx context.Context, g *globals, o benchOptions, s benchScenario) (benchMeasure, error) {
+	switch s.Name {
+	case scenarioNightly:
+		return runNightly(ctx, g, o, s)
+	case scenarioHistory:
+		return runHistory(ctx, g, o, s)
+	}
+	return runScenario(ctx, g, o, s)
+}
+
+// defaultScenarios are those that run without --scenario: all but the
+// explicit ones (history, which takes minutes per ten nights).
+func defaultScenarios() []string {
+	var names []string
+	for _, s := range benchScenarios {
+		if !s.Explicit {
+			names = append(names, s.Name)
+		}
+	}
+	return names
 }
 
 func scenarioNames() []string {

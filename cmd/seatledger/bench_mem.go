@@ -24,6 +24,16 @@ func peakRSS() int64 {
 	return vmHWM(data)
 }
 
+// resetPeakRSS resets the process's resident-set high-water mark to its
+// current RSS (writing "5" to /proc/self/clear_refs, Linux 4.0 and later;
+// see proc(5)), so that a later peakRSS is the peak since now.
+func resetPeakRSS() error {
+	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
+		return fmt.Errorf("reset peak RSS: %w", err)
+	}
+	return nil
+}
+
 // vmHWM parses the VmHWM line ("VmHWM:   123456 kB") of a status file.
 func vmHWM(status []byte) int64 {
 	sc := bufio.NewScanner(bytes.NewReader(status))

@@ -25,15 +25,26 @@ type benchScenario struct {
 	Tenants int
 	Users   int // per tenant
 	Latency time.Duration
+	// Explicit scenarios run only when named with --scenario.
+	Explicit bool
 }
 
-// benchScenarios are the workloads of issue 2 (load-100k, load-1m) and
-// issue 7 (P1, P2 and P3 from load-1m, P6).
+// Scenario names with code of their own.
+const (
+	scenarioNightly = "nightly-100k"
+	scenarioHistory = "history"
+)
+
+// benchScenarios are the workloads of issue 2 (load-100k, load-1m),
+// issue 7 (P1, P2 and P3 from load-1m, P6), the whole nightly job against
+// the SDK's own read, and the growth of a warehouse night after night.
 var benchScenarios = []benchScenario{
 	{Name: "load-100k", Title: "extract + load, 100k users, 0 ms", Tenants: 1, Users: 100_000},
 	{Name: "load-1m", Title: "P2/P3 extract + load, 1M users, 0 ms", Tenants: 1, Users: 1_000_000},
 	{Name: "p1", Title: "P1 100k users, 200 ms per response", Tenants: 1, Users: 100_000, Latency: 200 * time.Millisecond},
 	{Name: "p6", Title: "P6 1,000 tenants x 100 users, 200 ms per response", Tenants: 1000, Users: 100, Latency: 200 * time.Millisecond},
+	{Name: scenarioNightly, Title: "whole nightly job vs the SDK's read, 100k users, 0 ms", Tenants: 1, Users: 100_000},
+	{Name: scenarioHistory, Title: "nights of a tenant with 1 % daily churn through the CLI", Tenants: 1, Users: 20_000, Explicit: true},
 }
 
 func (s benchScenario) scaled(f float64) benchScenario {
@@ -87,6 +98,9 @@ type benchMeasure struct {
 	PeakHeap  uint64        `json:"peak_heap_bytes"`
 	GoPeak    uint64        `json:"peak_go_runtime_bytes"`
 	Cores     string        `json:"cores"`
+	// Nightly and History carry what only those scenarios measure.
+	Nightly *nightlyMeasure `json:"nightly,omitempty"`
+	History *historyMeasure `json:"history,omitempty"`
 }
 
 // usersPerSecond is users loaded per second of the whole run.
@@ -185,33 +199,50 @@ func startBenchTenants(ctx context.Context, s benchScenario, dir string, log *sl
 	counters := make([]*requestCounter, 0, s.Tenants)
 	for i := range s.Tenants {
 		name := fmt.Sprintf("t%04d", i+1)
-		tenant := graphsim.Generate(graphsim.GenOptions{Users: s.Users, Seed: int64(i + 1), Now: now})
-		srv, err := graphsim.NewServer(tenant, graphsim.ServerOptions{
-			Dir: filepath.Join(dir, "ca", name), Latency: s.Latency, Seed: int64(i + 1),
-		})
-		if err == nil {
-			err = srv.Start()
-		}
+		srv, err := startBenchSim(graphsim.GenOptions{Users: s.Users, Seed: int64(i + 1), Now: now},
+			graphsim.ServerOptions{Dir: filepath.Join(dir, "ca", name), Latency: s.Latency, Seed: int64(i + 1)})
 		if err != nil {
 			stop()
-			return nil, nil, nil, fmt.Errorf("start simulator %s: %w", name, err)
+			return nil, nil, nil, fmt.Errorf("simulator %s: %w", name, err)
 		}
 		servers = append(servers, srv)
 		counter := newRequestCounter()
-		src, err := graph.New(ctx, graph.Config{
-			TenantID: srv.TenantID(), ClientID: srv.ClientID(),
-			Cloud: "custom", AuthorityHost: srv.URL(), GraphEndpoint: srv.URL(),
-			Auth:    graph.Auth{Method: graph.AuthClientSecret, ClientSecret: srv.ClientSecret()},
-			RootCAs: srv.CertPool(), Observe: counter.observe, Logger: log.With("tenant", name),
-		})
+		src, err := benchClient(ctx, srv, counter.observe, log.With("tenant", name))
 		if err != nil {
 			stop()
-			return nil, nil, nil, fmt.Errorf("graph client %s: %w", name, err)
+			return nil, nil, nil, fmt.Errorf("tenant %s: %w", name, err)
 		}
 		counters = append(counters, counter)
 		tenants = append(tenants, pipeline.Tenant{Name: name, Source: src, ReportPeriod: "D7", Counter: counter.totals})
 	}
 	return tenants, counters, stop, nil
+}
+
+// startBenchSim generates a tenant and starts a simulator for it.
+func startBenchSim(gen graphsim.GenOptions, opts graphsim.ServerOptions) (*graphsim.Server, error) {
+	srv, err := graphsim.NewServer(graphsim.Generate(gen), opts)
+	if err == nil {
+		err = srv.Start()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("start simulator: %w", err)
+	}
+	return srv, nil
+}
+
+// benchClient builds a Graph client for srv through the real credential,
+// as demo does; observe may be nil.
+func benchClient(ctx context.Context, srv *graphsim.Server, observe func(string, int), log *slog.Logger) (*graph.Client, error) {
+	c, err := graph.New(ctx, graph.Config{
+		TenantID: srv.TenantID(), ClientID: srv.ClientID(),
+		Cloud: "custom", AuthorityHost: srv.URL(), GraphEndpoint: srv.URL(),
+		Auth:    graph.Auth{Method: graph.AuthClientSecret, ClientSecret: srv.ClientSecret()},
+		RootCAs: srv.CertPool(), Observe: observe, Logger: log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("graph client: %w", err)
+	}
+	return c, nil
 }
 
 // benchDir is dir/name (kept) or a temporary directory (removed).

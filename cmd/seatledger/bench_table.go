@@ -31,6 +31,16 @@ func printBenchTable(w io.Writer, ms []benchMeasure) error {
 		return fmt.Errorf("write bench table: %w", err)
 	}
 	for _, m := range ms {
+		if m.History != nil {
+			if err := printHistoryNotes(w, m); err != nil {
+				return err
+			}
+			continue
+		}
+		if m.Nightly != nil {
+			printNightlyNotes(w, m)
+			continue
+		}
 		fmt.Fprintf(w, "%-10s %s: %d tenant(s) x %d users, concurrency %d, latency %s; run %s = extract+load %s + transforms %s; %d Graph requests, %d tenant(s) failed\n",
 			m.Scenario, m.Title, m.Tenants, m.Users, m.Concurrency, m.Latency, seconds(m.Wall), seconds(m.Extract), seconds(m.Transform), m.Requests, m.Failed)
 	}
@@ -45,6 +55,12 @@ func printBenchTable(w io.Writer, ms []benchMeasure) error {
 func benchRows(m benchMeasure) []benchRow {
 	ups := fmt.Sprintf("%.0f", m.usersPerSecond())
 	upsExtract := fmt.Sprintf("%.0f", float64(m.Loaded)/max(m.Extract.Seconds(), 1e-9))
+	switch {
+	case m.Nightly != nil:
+		return nightlyRows(m)
+	case m.History != nil:
+		return historyRows(m.History)
+	}
 	switch m.Scenario {
 	case "load-1m":
 		return []benchRow{

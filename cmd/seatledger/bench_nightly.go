@@ -1,0 +1,225 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"time"
+
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/pipeline"
+	"github.com/seatledger/seatledger/extract/graphsim"
+)
+
+// targetNightlyRatio is the nightly job's wall over the SDK's plain read
+// of the same tenant: the whole job should cost no more than reading the
+// users with msgraph-sdk-go as documented.
+const targetNightlyRatio = 1.00
+
+// nightlyMeasure is what nightly-100k measures besides benchMeasure's
+// Wall (the whole job), Extract and Transform.
+type nightlyMeasure struct {
+	// SDKRead is graph.Client.SDKReadUsers against the same simulator,
+	// measured before the job; SDKUsers the users it saw.
+	SDKRead    time.Duration `json:"sdk_read_ns"`
+	SDKUsers   int           `json:"sdk_users"`
+	SDKPeakRSS int64         `json:"sdk_peak_rss_bytes"`
+	// Job is the whole nightly job (runPipelineObserved with the workbook
+	// and Parquet on), the same as benchMeasure.Wall.
+	Job time.Duration `json:"job_ns"`
+	// ExtractLoad and Transform split the pipeline's extract stage
+	// (benchMeasure.Extract), which includes computing the marts.
+	ExtractLoad time.Duration `json:"extract_load_ns"`
+	Transform   time.Duration `json:"transform_ns"`
+	Workbook    time.Duration `json:"workbook_ns"`
+	// Parquet runs from the end of the workbook to the end of the job: the
+	// Parquet export and the printed summary.
+	Parquet time.Duration `json:"parquet_ns"`
+	// Other is the rest of the job: configuration, opening the warehouse,
+	// retention.
+	Other time.Duration `json:"other_ns"`
+	// Ratio is Job / SDKRead, the figure the target applies to.
+	Ratio float64 `json:"ratio"`
+	// RSSReset says whether the peak RSS was reset after the SDK read
+	// (/proc/self/clear_refs), so that benchMeasure.PeakRSS is the job's
+	// own; otherwise it is the peak of both.
+	RSSReset bool `json:"rss_reset"`
+}
+
+// runNightly measures the SDK's read of every user, then the whole nightly
+// job, against one simulated tenant in this process.
+func runNightly(ctx context.Context, g *globals, o benchOptions, s benchScenario) (benchMeasure, error) {
+	log, err := g.logger()
+	if err != nil {
+		return benchMeasure{}, err
+	}
+	dir, cleanup, err := benchDir(o.dir, s.Name)
+	if err != nil {
+		return benchMeasure{}, err
+	}
+	defer cleanup()
+	cfg, err := nightlyConfig(g, o, dir)
+	if err != nil {
+		return benchMeasure{}, err
+	}
+	now := g.now().UTC()
+	srv, err := startBenchSim(graphsim.GenOptions{Users: s.Users, Seed: 1, Now: now},
+		graphsim.ServerOptions{Dir: filepath.Join(dir, "ca"), Seed: 1})
+	if err != nil {
+		return benchMeasure{}, err
+	}
+	defer srv.Close()
+	m := benchMeasure{Scenario: s.Name, Title: s.Title, Tenants: 1, Users: s.Users, Chain: s.chain(), Cores: cores(),
+		Concurrency: pipeline.Options{Concurrency: cfg.Run.Concurrency}.WithDefaults().Concurrency}
+	nm := &nightlyMeasure{}
+	m.Nightly = nm
+	if err := sdkRead(ctx, srv, log, nm); err != nil {
+		return m, err
+	}
+	if err := nightlyJob(ctx, g, cfg, srv, log, now, &m); err != nil {
+		return m, err
+	}
+	if m.Loaded != int64(s.Users) || nm.SDKUsers != s.Users {
+		return m, fmt.Errorf("job loaded %d users and the SDK read %d, want %d each", m.Loaded, nm.SDKUsers, s.Users)
+	}
+	return m, nil
+}
+
+// nightlyJob times the whole nightly job (runPipelineObserved, as run
+// does) against srv through a client of its own, and its stages: the
+// pipeline's, the workbook's, and from the workbook's end to the job's
+// end the Parquet export and the summary.
+func nightlyJob(ctx context.Context, g *globals, cfg *config.Config, srv *graphsim.Server, log *slog.Logger, now time.Time, m *benchMeasure) error {
+	nm := m.Nightly
+	counter := newRequestCounter()
+	src, err := benchClient(ctx, srv, counter.observe, log.With("tenant", "t0001"))
+	if err != nil {
+		return err
+	}
+	tenants := []pipeline.Tenant{{Name: "t0001", Source: src, ReportPeriod: "D7", Counter: counter.totals}}
+	quiet := *g
+	quiet.stdout = io.Discard // the job's summary is computed, not shown
+	var workbookDone time.Time
+	stage := func(name string, d time.Duration, _ bool) {
+		switch name {
+		case pipeline.StageExtract:
+			m.Extract = d
+		case pipeline.StageTransform:
+			m.Transform = d
+		case stageWorkbook:
+			nm.Workbook, workbookDone = d, time.Now()
+		}
+	}
+	heap := startHeapSampler(20 * time.Millisecond)
+	start := time.Now()
+	results, runErr := runPipelineObserved(ctx, &quiet, cfg, tenants, now, 0, stage)
+	end := time.Now()
+	m.PeakHeap, m.PeakRSS, m.GoPeak = heap.Stop(), peakRSS(), heap.goPeak
+	m.Wall, nm.Job = end.Sub(start), end.Sub(start)
+	if !workbookDone.IsZero() {
+		nm.Parquet = end.Sub(workbookDone)
+	}
+	nm.ExtractLoad, nm.Transform = m.Extract-m.Transform, m.Transform
+	nm.Other = nm.Job - m.Extract - nm.Workbook - nm.Parquet
+	nm.Ratio = ratio(nm.Job, nm.SDKRead)
+	for _, r := range results {
+		m.Loaded += r.Counts.Users
+		if r.Err != nil {
+			m.Failed++
+		}
+	}
+	m.Requests, _ = counter.totals()
+	if runErr != nil {
+		return fmt.Errorf("nightly job: %w", runErr)
+	}
+	return nil
+}
+
+// nightlyConfig is the configuration of the bench (--config, else the
+// defaults and the demo's prices) with the warehouse, the workbook and
+// the Parquet export in dir and the bench's tuning flags.
+func nightlyConfig(g *globals, o benchOptions, dir string) (*config.Config, error) {
+	cfg, err := g.loadConfig(false)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Warehouse.Path = filepath.Join(dir, "seatledger.duckdb")
+	cfg.Reports.Excel = true
+	cfg.Reports.Dir = filepath.Join(dir, "reports")
+	cfg.Reports.ParquetDir = filepath.Join(dir, "parquet")
+	if o.memoryLimit != "" {
+		cfg.Warehouse.MemoryLimit = o.memoryLimit
+	}
+	if o.threads > 0 {
+		cfg.Warehouse.Threads = o.threads
+	}
+	if o.concurrency > 0 {
+		cfg.Run.Concurrency = o.concurrency
+	}
+	return cfg, nil
+}
+
+// sdkRead times graph.Client.SDKReadUsers through a client of its own
+// (its own credential: the token is part of the read), then frees what it
+// held and resets the peak RSS where Linux allows, so that the job's peak
+// is its own.
+func sdkRead(ctx context.Context, srv *graphsim.Server, log *slog.Logger, nm *nightlyMeasure) error {
+	c, err := benchClient(ctx, srv, nil, log.With("tenant", "sdk-read"))
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	start := time.Now()
+	nm.SDKUsers, err = c.SDKReadUsers(ctx)
+	nm.SDKRead = time.Since(start)
+	if err != nil {
+		return fmt.Errorf("SDK read: %w", err)
+	}
+	nm.SDKPeakRSS = peakRSS()
+	runtime.GC()
+	debug.FreeOSMemory()
+	nm.RSSReset = resetPeakRSS() == nil && peakRSS() < nm.SDKPeakRSS
+	return nil
+}
+
+// ratio is num / den; 0 when den is not positive (no figure).
+func ratio(num, den time.Duration) float64 {
+	if den <= 0 {
+		return 0
+	}
+	return float64(num) / float64(den)
+}
+
+// nightlyRows are the table lines of nightly-100k: the SDK read, the job
+// and its stages, and their ratio against its target.
+func nightlyRows(m benchMeasure) []benchRow {
+	nm, name := m.Nightly, m.Scenario
+	rssNote := "job"
+	if !nm.RSSReset {
+		rssNote = "SDK read and job: no reset"
+	}
+	return []benchRow{
+		{name, "SDK read: Users().Get + PageIterator", seconds(nm.SDKRead), "-", "-", ""},
+		{name, "whole job", seconds(nm.Job), "-", "-", ""},
+		{name, "  extract+load", seconds(nm.ExtractLoad), "-", "-", ""},
+		{name, "  transform (marts)", seconds(nm.Transform), "-", "-", ""},
+		{name, "  workbook", seconds(nm.Workbook), "-", "-", ""},
+		{name, "  parquet export (+ summary)", seconds(nm.Parquet), "-", "-", ""},
+		{name, "  other (open, retention)", seconds(nm.Other), "-", "-", ""},
+		{name, "job / SDK read", fmt.Sprintf("%.2f", nm.Ratio), "-", fmt.Sprintf("<= %.2f", targetNightlyRatio), atMost(nm.Ratio, targetNightlyRatio)},
+		{name, "peak RSS (" + rssNote + ")", mb(m.PeakRSS), "-", "-", ""},
+		{name, "peak RSS (SDK read)", mb(nm.SDKPeakRSS), "-", "-", ""},
+	}
+}
+
+// printNightlyNotes is the footer line of nightly-100k.
+func printNightlyNotes(w io.Writer, m benchMeasure) {
+	nm := m.Nightly
+	fmt.Fprintf(w, "%-10s %s: %d users, concurrency %d; SDK read %s of %d users, then job %s = extract+load %s + transform %s + workbook %s + parquet and summary %s + other %s; %d Graph requests, %d tenant(s) failed\n",
+		m.Scenario, m.Title, m.Users, m.Concurrency, seconds(nm.SDKRead), nm.SDKUsers, seconds(nm.Job), seconds(nm.ExtractLoad),
+		seconds(nm.Transform), seconds(nm.Workbook), seconds(nm.Parquet), seconds(nm.Other), m.Requests, m.Failed)
+}
