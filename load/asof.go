@@ -74,7 +74,12 @@ func (o options) connInit(readOnly bool) (func(driver.ExecerContext) error, erro
 		if err != nil {
 			return fmt.Errorf("as-of %s: %w", day, err)
 		}
-		for _, q := range o.scopeViews(quoteIdent(catalog)+".main.", where) {
+		prefix := quoteIdent(catalog) + ".main."
+		latest, err := scopedLatest(ex, prefix, where)
+		if err != nil {
+			return fmt.Errorf("as-of %s: %w", day, err)
+		}
+		for _, q := range o.scopeViews(prefix, where, latest) {
 			if _, err := ex.ExecContext(context.Background(), q, nil); err != nil {
 				return fmt.Errorf("as-of %s: scope the warehouse: %w", day, err)
 			}
@@ -83,12 +88,45 @@ func (o options) connInit(readOnly bool) (func(driver.ExecerContext) error, erro
 	}, nil
 }
 
+// scopedLatest is the condition that picks each scoped tenant's newest
+// snapshot, as literals ("false" for none): DuckDB pushes literal filters
+// into the versioned _history views, so that reading the latest night
+// costs one night however many are stored.
+func scopedLatest(ex driver.ExecerContext, prefix, where string) (string, error) {
+	q, ok := ex.(driver.QueryerContext)
+	if !ok {
+		return "", errors.New("the DuckDB connection cannot query")
+	}
+	rows, err := q.QueryContext(context.Background(), "SELECT tenant, strftime(max(snapshot_date), '%Y-%m-%d') FROM "+
+		prefix+"snapshots WHERE "+where+" GROUP BY tenant ORDER BY tenant", nil)
+	if err != nil {
+		return "", fmt.Errorf("latest snapshots in scope: %w", err)
+	}
+	defer rows.Close()
+	conds := []string{}
+	v := make([]driver.Value, 2)
+	for {
+		err := rows.Next(v)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return "", fmt.Errorf("latest snapshots in scope: %w", err)
+		}
+		conds = append(conds, fmt.Sprintf("(tenant = %s AND snapshot_date = DATE %s)", quoteLiteral(fmt.Sprint(v[0])), quoteLiteral(fmt.Sprint(v[1]))))
+	}
+	if len(conds) == 0 {
+		return "false", nil
+	}
+	return strings.Join(conds, " OR "), nil
+}
+
 // scopeViews are the statements that create the scope's temporary views;
 // tables are qualified with the catalog (prefix), since "main.snapshots"
-// would find the temporary view itself (temp.main) and recurse.
-func (o options) scopeViews(prefix, where string) []string {
+// would find the temporary view itself (temp.main) and recurse. latest
+// picks the newest snapshot of each tenant in scope (scopedLatest).
+func (o options) scopeViews(prefix, where, latest string) []string {
 	qs := []string{"CREATE OR REPLACE TEMP VIEW snapshots AS SELECT * FROM " + prefix + "snapshots WHERE " + where}
-	latest := "(SELECT tenant, max(snapshot_date) AS snapshot_date FROM " + prefix + "snapshots WHERE " + where + " GROUP BY tenant)"
 	for _, m := range marts {
 		qs = append(qs, "CREATE OR REPLACE TEMP VIEW "+m.history+" AS SELECT * FROM "+prefix+m.history+" WHERE "+where)
 		switch {
@@ -97,8 +135,8 @@ func (o options) scopeViews(prefix, where string) []string {
 			// Tenants only: the latest tables already hold the newest snapshots.
 			qs = append(qs, "CREATE OR REPLACE TEMP VIEW "+m.latest+" AS SELECT * FROM "+prefix+m.latest+" WHERE "+where)
 		default:
-			qs = append(qs, "CREATE OR REPLACE TEMP VIEW "+m.latest+" AS SELECT h.* EXCLUDE (snapshot_date) FROM "+
-				prefix+m.history+" h SEMI JOIN "+latest+" l ON l.tenant = h.tenant AND l.snapshot_date = h.snapshot_date")
+			qs = append(qs, "CREATE OR REPLACE TEMP VIEW "+m.latest+" AS SELECT * EXCLUDE (snapshot_date) FROM "+
+				prefix+m.history+" WHERE "+latest)
 		}
 	}
 	return qs

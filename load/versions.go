@@ -199,7 +199,8 @@ func (f folder) fold(ctx context.Context, v versioned, tenant string, date time.
 			step{"replace the nightly rows", `DELETE FROM ` + NT + ` WHERE tenant = ` + T + ` AND snapshot_date = ` + D},
 			step{"add the nightly rows", `INSERT INTO ` + NT + ` (tenant, snapshot_date, row_key, ` + nightly + `)
 				SELECT ` + T + `, ` + D + `, row_key, ` + nightly + ` FROM fold_j WHERE staged AND rid IS NOT NULL
-				UNION ALL SELECT ` + T + `, ` + D + `, key, ` + nightly + ` FROM fold_n`})
+				UNION ALL SELECT ` + T + `, ` + D + `, key, ` + nightly + ` FROM fold_n
+				ORDER BY 3`}) // keys in order compress to a few bits a row
 	}
 	for _, st := range steps {
 		if _, err := f.conn.ExecContext(ctx, st.sql); err != nil {

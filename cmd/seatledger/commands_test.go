@@ -76,7 +76,7 @@ func TestQuery(t *testing.T) {
 			t.Errorf("got %q, want the header and (0 rows)", out)
 		}
 	})
-	for _, stmt := range []string{"DELETE FROM raw_users", "DROP TABLE raw_users", "CREATE TABLE x AS SELECT 1"} {
+	for _, stmt := range []string{"DELETE FROM snapshots", "DROP TABLE snapshots", "CREATE TABLE x AS SELECT 1"} {
 		t.Run("refuses "+strings.Fields(stmt)[0], func(t *testing.T) {
 			_, _, err := runMain(t, nil, "query", "--warehouse", wh, stmt)
 			if err == nil || !strings.Contains(err.Error(), "read-only") {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -150,20 +151,25 @@ func runPipelineObserved(ctx context.Context, g *globals, cfg *config.Config, te
 	extractOK, transformOK := stageOutcomes(results, runErr)
 	stage(pipeline.StageExtract, elapsed[pipeline.StageExtract], extractOK)
 	stage(pipeline.StageTransform, elapsed[pipeline.StageTransform], transformOK)
-	book := ""
+	// The workbook (mostly Go) and the Parquet export (mostly DuckDB) only
+	// read the warehouse: side by side they take the longer of the two.
+	var book, parquet string
+	var bookErr, parquetErr error
+	var wg sync.WaitGroup
+	if cfg.Reports.ParquetDir != "" {
+		wg.Go(func() { parquet, parquetErr = exportParquet(ctx, w, cfg.Reports.ParquetDir, pseudo, now) })
+	}
 	if cfg.Reports.Excel {
 		start = time.Now()
-		book, err = writeWorkbook(ctx, w, cfg.Reports.Dir, cfg.Reports.Keep, now, pseudo)
-		stage(stageWorkbook, time.Since(start), err == nil)
-		if err != nil {
-			runErr = joinErr(runErr, fmt.Errorf("write workbook: %w", err))
+		book, bookErr = writeWorkbook(ctx, w, cfg.Reports.Dir, cfg.Reports.Keep, now, pseudo)
+		stage(stageWorkbook, time.Since(start), bookErr == nil)
+		if bookErr != nil {
+			runErr = joinErr(runErr, fmt.Errorf("write workbook: %w", bookErr))
 		}
 	}
-	parquet := ""
-	if cfg.Reports.ParquetDir != "" {
-		if parquet, err = exportParquet(ctx, w, cfg.Reports.ParquetDir, pseudo, now); err != nil {
-			runErr = joinErr(runErr, err)
-		}
+	wg.Wait()
+	if parquetErr != nil {
+		runErr = joinErr(runErr, parquetErr)
 	}
 	if err := printSummary(ctx, g.stdout, w, results, cfg.Warehouse.Path, book); err != nil {
 		runErr = joinErr(runErr, err)

@@ -199,7 +199,25 @@ func backdatedWarehouse(t *testing.T, days int) (string, time.Time) {
 			t.Fatalf("backdate %s: %v", tb, err)
 		}
 	}
-	if _, err := db.Exec("DELETE FROM raw_user_licenses WHERE snapshot_date = ? AND hash(user_id) % 3 = 0", old); err != nil {
+	// The versions valid since the latest day become valid since the old
+	// one, but for a third of the licences, which the old day lacks.
+	rows, err = db.Query("SELECT table_name FROM duckdb_tables() WHERE ends_with(table_name, '_versions')")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var versions []string
+	for rows.Next() {
+		var s string
+		rows.Scan(&s)
+		versions = append(versions, s)
+	}
+	rows.Close()
+	for _, tb := range versions {
+		if _, err := db.Exec("UPDATE "+tb+" SET valid_from = ? WHERE valid_from = ?", old, latest); err != nil {
+			t.Fatalf("backdate %s: %v", tb, err)
+		}
+	}
+	if _, err := db.Exec("UPDATE raw_user_licenses_versions SET valid_from = ? WHERE hash(user_id) % 3 = 0", latest); err != nil {
 		t.Fatal(err)
 	}
 	// The copied marts still show the deleted licences: compute them anew.

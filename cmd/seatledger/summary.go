@@ -13,7 +13,8 @@ import (
 )
 
 // summaryQuery totals the latest snapshot of every tenant: users and SKUs
-// from the raw tables, seats from mart_summary_kpis (ignored free and
+// from the raw versions valid on its day (the raw_ views would expand
+// every night first), seats from mart_summary_kpis (ignored free and
 // viral SKUs left out, suspended units not counted as purchased).
 const summaryQuery = `
 WITH latest AS (
@@ -24,8 +25,10 @@ WITH latest AS (
     FROM mart_summary_kpis GROUP BY tenant
 )
 SELECT l.tenant,
-    (SELECT count(*) FROM raw_users u WHERE u.tenant = l.tenant AND u.snapshot_date = l.snapshot_date) AS users,
-    (SELECT count(*) FROM raw_subscribed_skus s WHERE s.tenant = l.tenant AND s.snapshot_date = l.snapshot_date) AS skus,
+    (SELECT count(*) FROM raw_users_versions u WHERE u.tenant = l.tenant AND u.valid_from <= l.snapshot_date
+        AND (u.valid_to IS NULL OR u.valid_to > l.snapshot_date)) AS users,
+    (SELECT count(*) FROM raw_subscribed_skus_versions s WHERE s.tenant = l.tenant AND s.valid_from <= l.snapshot_date
+        AND (s.valid_to IS NULL OR s.valid_to > l.snapshot_date)) AS skus,
     coalesce(s.purchased, 0), coalesce(s.consumed, 0), coalesce(s.unused, 0), coalesce(s.idle, 0)
 FROM latest l LEFT JOIN seats s USING (tenant) ORDER BY l.tenant`
 
