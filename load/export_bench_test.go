@@ -50,6 +50,10 @@ var historyTables = [][2]string{
 	{"mart_findings_history", "mart_findings"},
 }
 
+// versionedHistory are the _history marts stored as versions.
+var versionedHistory = map[string]bool{"mart_user_licenses_history": true,
+	"mart_reclamation_candidates_history": true, "mart_reclamation_excluded_history": true}
+
 // copyNight adds night n (days after day1) to every tenant as a copy of
 // night n-1, with a new snapshot commit, and makes it the latest.
 func copyNight(b *testing.B, w *load.Warehouse, n int) {
@@ -64,7 +68,11 @@ func copyNight(b *testing.B, w *load.Warehouse, n int) {
 		{"INSERT INTO snapshot_facts SELECT * REPLACE (?::DATE AS snapshot_date) FROM snapshot_facts WHERE snapshot_date = ?::DATE", []any{next, prev}},
 	}
 	for _, t := range historyTables {
-		qs = append(qs, q{"INSERT INTO " + t[0] + " SELECT * REPLACE (?::DATE AS snapshot_date) FROM " + t[0] + " WHERE snapshot_date = ?::DATE", []any{next, prev}})
+		table := t[0]
+		if versionedHistory[table] { // unchanged versions stay valid: copy the nightly rows
+			table += "_nightly"
+		}
+		qs = append(qs, q{"INSERT INTO " + table + " SELECT * REPLACE (?::DATE AS snapshot_date) FROM " + table + " WHERE snapshot_date = ?::DATE", []any{next, prev}})
 		if t[1] != "" {
 			qs = append(qs, q{"DELETE FROM " + t[1], nil},
 				q{"INSERT INTO " + t[1] + " SELECT * EXCLUDE (snapshot_date) FROM " + t[0] + " WHERE snapshot_date = ?::DATE", []any{next}})

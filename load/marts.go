@@ -17,8 +17,8 @@ import (
 // to, and the latest table holding each tenant's newest snapshot ("" for a
 // mart that is a history itself). A versioned _history is a view over
 // validity intervals (store), for the per-user marts whose rows hardly
-// change from night to night; the others are tables with a copy per
-// snapshot.
+// change from night to night; the others, small aggregates, are tables
+// with a copy per snapshot.
 type mart struct {
 	calc, history, latest string
 	versioned             bool
@@ -32,8 +32,8 @@ func (m mart) store() versioned { return newVersioned(m.history, true) }
 var marts = []mart{
 	{"calc_mart_license_inventory", "mart_license_inventory_history", "mart_license_inventory", false},
 	{"calc_mart_user_licenses", "mart_user_licenses_history", "mart_user_licenses", true},
-	{"calc_mart_reclamation_candidates", "mart_reclamation_candidates_history", "mart_reclamation_candidates", false},
-	{"calc_mart_reclamation_excluded", "mart_reclamation_excluded_history", "mart_reclamation_excluded", false},
+	{"calc_mart_reclamation_candidates", "mart_reclamation_candidates_history", "mart_reclamation_candidates", true},
+	{"calc_mart_reclamation_excluded", "mart_reclamation_excluded_history", "mart_reclamation_excluded", true},
 	{"calc_mart_spend", "mart_spend_history", "mart_spend", false},
 	{"calc_mart_renewals", "mart_renewals_history", "mart_renewals", false},
 	{"calc_mart_findings", "mart_findings_history", "mart_findings", false},

@@ -127,9 +127,11 @@ func (s *Snapshot) Commit(status string) error {
 	if err == nil {
 		status, err = s.computeMarts(status)
 	}
+	foldStart := time.Now()
 	if err == nil {
 		err = s.foldRaw()
 	}
+	foldTook := time.Since(foldStart)
 	if err == nil {
 		_, err = s.conn.ExecContext(s.ctx, `INSERT OR REPLACE INTO `+s.qualified("snapshots")+`
 			(tenant, snapshot_date, run_id, status, committed_at) VALUES (?, ?, ?, ?, ?)`,
@@ -147,7 +149,7 @@ func (s *Snapshot) Commit(status string) error {
 	discard(s.conn)
 	s.w.opts.log.Info("snapshot committed", "tenant", s.tenant, "run_id", s.runID,
 		"snapshot_date", s.date.Format(time.DateOnly), "status", status, "users", s.counts.Users,
-		"marts_ms", s.martsTook.Milliseconds())
+		"marts_ms", s.martsTook.Milliseconds(), "fold_ms", foldTook.Milliseconds())
 	return nil
 }
 

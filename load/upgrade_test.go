@@ -83,18 +83,21 @@ func TestUpgradeFromViewLayout(t *testing.T) {
 	}
 }
 
-// TestUpgradeToMartVersions turns a warehouse whose
-// mart_user_licenses_history is a table with a copy per snapshot (layout
-// 0005) into versions, and checks that it reads exactly as before.
+// TestUpgradeToMartVersions turns a warehouse whose per-user _history
+// marts are tables with a copy per snapshot (layout 0005) into versions,
+// and checks that they read exactly as before.
 func TestUpgradeToMartVersions(t *testing.T) {
 	w, path := mustOpen(t)
 	writeFullSnapshot(t, w, "contoso", day1, "run-1", genUsers(0, 100))
 	writeFullSnapshot(t, w, "contoso", day2, "run-2", genUsers(20, 130))
 	writeFullSnapshot(t, w, "fabrikam", day1, "run-3", genUsers(500, 40))
 	before := dumpRelations(t, w)
-	for _, q := range []string{"CREATE TABLE per_night AS FROM mart_user_licenses_history", "DROP VIEW mart_user_licenses_history",
-		"DROP TABLE mart_user_licenses_history_versions", "DROP TABLE mart_user_licenses_history_nightly",
-		"ALTER TABLE per_night RENAME TO mart_user_licenses_history", "DELETE FROM schema_migrations WHERE version >= 6"} {
+	stmts := []string{"DELETE FROM schema_migrations WHERE version >= 6"}
+	for _, h := range []string{"mart_user_licenses_history", "mart_reclamation_candidates_history", "mart_reclamation_excluded_history"} {
+		stmts = append(stmts, "CREATE TABLE per_night AS FROM "+h, "DROP VIEW "+h, "DROP TABLE "+h+"_versions",
+			"DROP TABLE "+h+"_nightly", "ALTER TABLE per_night RENAME TO "+h)
+	}
+	for _, q := range stmts {
 		if _, err := w.DB().Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
@@ -135,7 +138,7 @@ func downgrade(t *testing.T, w *load.Warehouse) {
 		"DROP TABLE snapshot_facts", "DROP TABLE mart_rebuilds", "DELETE FROM schema_migrations WHERE version >= 4")
 	for _, m := range []string{"mart_license_inventory", "mart_user_licenses", "mart_reclamation_candidates",
 		"mart_reclamation_excluded", "mart_spend", "mart_renewals", "mart_findings"} {
-		if m == "mart_user_licenses" {
+		if m == "mart_user_licenses" || m == "mart_reclamation_candidates" || m == "mart_reclamation_excluded" {
 			stmts = append(stmts, "DROP TABLE "+m, "DROP VIEW "+m+"_history", "DROP TABLE "+m+"_history_versions", "DROP TABLE "+m+"_history_nightly")
 			continue
 		}

@@ -147,7 +147,12 @@ func (f folder) fold(ctx context.Context, v versioned, tenant string, date time.
 		}
 		return strings.Join(eq, " AND ")
 	}
-	numbered := "row_number() OVER (PARTITION BY " + stable + ") AS dup"
+	// Rows alike are numbered 1, 2, … so that duplicates match one to one.
+	// Numbering within a hash of the row is cheaper than within its every
+	// column, and as exact: the match still compares every column, so a
+	// hash collision can only cost a match (a version ended and begun
+	// again), never a wrong one.
+	numbered := "row_number() OVER (PARTITION BY hash(" + stable + ")) AS dup"
 	var base int64
 	if keyed {
 		if err := f.conn.QueryRowContext(ctx, "SELECT coalesce(max(row_key), 0) FROM "+V+" WHERE tenant = "+T).Scan(&base); err != nil {
@@ -164,18 +169,28 @@ func (f folder) fold(ctx context.Context, v versioned, tenant string, date time.
 	}
 	gone := "SELECT rid FROM fold_j WHERE NOT staged"
 	type step struct{ what, sql string }
+	var ended int64
+	if err := f.conn.QueryRowContext(ctx, "SELECT count(*) FROM "+V+" WHERE tenant = "+T+" AND valid_to = "+D).Scan(&ended); err != nil {
+		return fmt.Errorf("fold %s: versions that ended on the day: %w", v.name, err)
+	}
+	newCols := strings.Join(append(slices.Clone(cols.stable), cols.nightly...), ", ")
+	newRows := `CREATE OR REPLACE TEMP TABLE fold_n AS
+		SELECT NULL::BIGINT AS prev, ` + fmt.Sprint(base) + ` + row_number() OVER () AS key, ` + newCols + ` FROM fold_j WHERE rid IS NULL`
+	if ended > 0 { // a same-day re-run, a rebuild: new rows may extend them
+		newRows = `CREATE OR REPLACE TEMP TABLE fold_p AS SELECT rowid AS rid, ` + rowKey + `, ` + stable + `, ` + numbered + `
+			FROM ` + V + ` WHERE tenant = ` + T + ` AND valid_to = ` + D + `;
+		CREATE OR REPLACE TEMP TABLE fold_n AS
+			SELECT p.rid AS prev, coalesce(p.row_key, ` + fmt.Sprint(base) + ` + row_number() OVER (PARTITION BY p.rid IS NULL)) AS key, n.* EXCLUDE (rid, row_key, valid_from, staged, dup)
+			FROM (SELECT *, ` + numbered + ` FROM fold_j WHERE rid IS NULL) n LEFT JOIN fold_p p ON ` + same("p", "n") + ` AND p.dup = n.dup;
+		DROP TABLE fold_p`
+	}
 	steps := []step{
-		{"versions valid on the day", `CREATE OR REPLACE TEMP TABLE fold_a AS SELECT rowid AS rid, ` + rowKey + `, valid_from, ` + stable + `, ` + numbered + `
-			FROM ` + V + ` WHERE tenant = ` + T + ` AND valid_from <= ` + D + ` AND (valid_to IS NULL OR valid_to > ` + D + `)`},
-		{"staged rows", `CREATE OR REPLACE TEMP TABLE fold_s AS SELECT ` + sCols + `, ` + numbered + ` FROM ` + src},
 		{"match", `CREATE OR REPLACE TEMP TABLE fold_j AS
 			SELECT a.rid, a.row_key, a.valid_from, s.dup IS NOT NULL AS staged, ` + strings.Join(sNames, ", ") + `
-			FROM fold_a a FULL JOIN fold_s s ON ` + same("a", "s") + ` AND a.dup = s.dup`},
-		{"versions that ended on the day", `CREATE OR REPLACE TEMP TABLE fold_p AS SELECT rowid AS rid, ` + rowKey + `, ` + stable + `, ` + numbered + `
-			FROM ` + V + ` WHERE tenant = ` + T + ` AND valid_to = ` + D},
-		{"new rows", `CREATE OR REPLACE TEMP TABLE fold_n AS
-			SELECT p.rid AS prev, coalesce(p.row_key, ` + fmt.Sprint(base) + ` + row_number() OVER (PARTITION BY p.rid IS NULL)) AS key, n.* EXCLUDE (rid, row_key, valid_from, staged, dup)
-			FROM (SELECT *, ` + numbered + ` FROM fold_j WHERE rid IS NULL) n LEFT JOIN fold_p p ON ` + same("p", "n") + ` AND p.dup = n.dup`},
+			FROM (SELECT rowid AS rid, ` + rowKey + `, valid_from, ` + stable + `, ` + numbered + ` FROM ` + V + `
+				WHERE tenant = ` + T + ` AND valid_from <= ` + D + ` AND (valid_to IS NULL OR valid_to > ` + D + `)) a
+			FULL JOIN (SELECT ` + sCols + `, ` + numbered + ` FROM ` + src + `) s ON ` + same("a", "s") + ` AND a.dup = s.dup`},
+		{"new rows", newRows},
 	}
 	if next != nil {
 		steps = append(steps,
@@ -207,7 +222,7 @@ func (f folder) fold(ctx context.Context, v versioned, tenant string, date time.
 			return fmt.Errorf("fold %s of %s %s: %s: %w", v.name, tenant, date.Format(time.DateOnly), st.what, err)
 		}
 	}
-	for _, t := range []string{"fold_a", "fold_s", "fold_j", "fold_p", "fold_n"} {
+	for _, t := range []string{"fold_j", "fold_n"} {
 		if _, err := f.conn.ExecContext(ctx, "DROP TABLE temp.main."+t); err != nil {
 			return fmt.Errorf("fold %s: drop %s: %w", v.name, t, err)
 		}
@@ -267,7 +282,7 @@ func pruneVersions(ctx context.Context, tx *sql.Tx) error {
 }
 
 // foldLegacy upgrades a warehouse that kept a copy of every row per night
-// (migrations 0005 and 0006 renamed those tables legacy_<name>): it folds
+// (migrations 0005 to 0007 renamed those tables legacy_<name>): it folds
 // their snapshots into the versions tenant by tenant, oldest first, each in
 // its own transaction that also deletes the snapshot's legacy rows, so
 // that an interrupted upgrade goes on where it stopped; then it drops the

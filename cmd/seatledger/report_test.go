@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"encoding/xml"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -181,42 +180,32 @@ func backdatedWarehouse(t *testing.T, days int) (string, time.Time) {
 		t.Fatal(err)
 	}
 	old := latest.AddDate(0, 0, -days)
-	rows, err := db.Query(`SELECT table_name FROM information_schema.columns c JOIN information_schema.tables USING (table_schema, table_name)
-		WHERE c.column_name = 'snapshot_date' AND table_type = 'BASE TABLE' AND table_name NOT IN ('etl_runs', 'user_delta_state')`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tables []string
-	for rows.Next() {
-		var s string
-		rows.Scan(&s)
-		tables = append(tables, s)
-	}
-	rows.Close()
-	for _, tb := range tables {
-		q := fmt.Sprintf("INSERT INTO %s SELECT * REPLACE (CAST(? AS DATE) AS snapshot_date) FROM %s WHERE snapshot_date = ?", tb, tb)
-		if _, err := db.Exec(q, old, latest); err != nil {
-			t.Fatalf("backdate %s: %v", tb, err)
+	backdate := func(list, stmt string, args ...any) {
+		rows, err := db.Query(list)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tables []string
+		for rows.Next() {
+			var s string
+			rows.Scan(&s)
+			tables = append(tables, s)
+		}
+		rows.Close()
+		for _, tb := range tables {
+			if _, err := db.Exec(strings.ReplaceAll(stmt, "%t", tb), args...); err != nil {
+				t.Fatalf("backdate %s: %v", tb, err)
+			}
 		}
 	}
-	// The versions valid since the latest day become valid since the old
-	// one, but for a third of the licences, which the old day lacks.
-	rows, err = db.Query("SELECT table_name FROM duckdb_tables() WHERE ends_with(table_name, '_versions')")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var versions []string
-	for rows.Next() {
-		var s string
-		rows.Scan(&s)
-		versions = append(versions, s)
-	}
-	rows.Close()
-	for _, tb := range versions {
-		if _, err := db.Exec("UPDATE "+tb+" SET valid_from = ? WHERE valid_from = ?", old, latest); err != nil {
-			t.Fatalf("backdate %s: %v", tb, err)
-		}
-	}
+	// Every night-keyed table gets a copy of the latest night on the old
+	// day; the versions valid since the latest day become valid since the
+	// old one, but for a third of the licences, which the old day lacks.
+	backdate(`SELECT table_name FROM information_schema.columns c JOIN information_schema.tables USING (table_schema, table_name)
+		WHERE c.column_name = 'snapshot_date' AND table_type = 'BASE TABLE' AND table_name NOT IN ('etl_runs', 'user_delta_state')`,
+		"INSERT INTO %t SELECT * REPLACE (CAST(? AS DATE) AS snapshot_date) FROM %t WHERE snapshot_date = ?", old, latest)
+	backdate("SELECT table_name FROM duckdb_tables() WHERE ends_with(table_name, '_versions')",
+		"UPDATE %t SET valid_from = ? WHERE valid_from = ?", old, latest)
 	if _, err := db.Exec("UPDATE raw_user_licenses_versions SET valid_from = ? WHERE hash(user_id) % 3 = 0", latest); err != nil {
 		t.Fatal(err)
 	}
