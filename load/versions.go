@@ -184,14 +184,27 @@ func (f folder) fold(ctx context.Context, v versioned, tenant string, date time.
 			FROM (SELECT *, ` + numbered + ` FROM fold_j WHERE rid IS NULL) n LEFT JOIN fold_p p ON ` + same("p", "n") + ` AND p.dup = n.dup;
 		DROP TABLE fold_p`
 	}
-	steps := []step{
-		{"match", `CREATE OR REPLACE TEMP TABLE fold_j AS
+	// The match: every version valid on the day beside the staged row
+	// it equals, if any, and every staged row without one. A tenant's first
+	// snapshot (or one before all others) has no version to match: its
+	// staged rows are all new, which is the same thing without the join.
+	var live int64
+	if err := f.conn.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM "+V+" WHERE tenant = "+T+
+		" AND valid_from <= "+D+" AND (valid_to IS NULL OR valid_to > "+D+") LIMIT 1)").Scan(&live); err != nil {
+		return fmt.Errorf("fold %s: versions valid on the day: %w", v.name, err)
+	}
+	fresh := live == 0 && ended == 0
+	match := step{"match", `CREATE OR REPLACE TEMP TABLE fold_j AS
 			SELECT a.rid, a.row_key, a.valid_from, s.dup IS NOT NULL AS staged, ` + strings.Join(sNames, ", ") + `
 			FROM (SELECT rowid AS rid, ` + rowKey + `, valid_from, ` + stable + `, ` + numbered + ` FROM ` + V + `
 				WHERE tenant = ` + T + ` AND valid_from <= ` + D + ` AND (valid_to IS NULL OR valid_to > ` + D + `)) a
-			FULL JOIN (SELECT ` + sCols + `, ` + numbered + ` FROM ` + src + `) s ON ` + same("a", "s") + ` AND a.dup = s.dup`},
-		{"new rows", newRows},
+			FULL JOIN (SELECT ` + sCols + `, ` + numbered + ` FROM ` + src + `) s ON ` + same("a", "s") + ` AND a.dup = s.dup`}
+	if fresh {
+		match = step{"match (nothing to match)", `CREATE OR REPLACE TEMP VIEW fold_j AS
+			SELECT NULL::BIGINT AS rid, NULL::BIGINT AS row_key, NULL::DATE AS valid_from, true AS staged, ` + strings.Join(sNames, ", ") + `
+			FROM ` + src + ` s`}
 	}
+	steps := []step{match, {"new rows", newRows}}
 	if next != nil {
 		steps = append(steps,
 			step{"continue gone versions after the day", `INSERT INTO ` + V + ` SELECT * REPLACE (` + N + ` AS valid_from) FROM ` + V + `
@@ -222,9 +235,13 @@ func (f folder) fold(ctx context.Context, v versioned, tenant string, date time.
 			return fmt.Errorf("fold %s of %s %s: %s: %w", v.name, tenant, date.Format(time.DateOnly), st.what, err)
 		}
 	}
-	for _, t := range []string{"fold_j", "fold_n"} {
-		if _, err := f.conn.ExecContext(ctx, "DROP TABLE temp.main."+t); err != nil {
-			return fmt.Errorf("fold %s: drop %s: %w", v.name, t, err)
+	drops := []string{"DROP TABLE temp.main.fold_j", "DROP TABLE temp.main.fold_n"}
+	if fresh {
+		drops[0] = "DROP VIEW temp.main.fold_j"
+	}
+	for _, q := range drops {
+		if _, err := f.conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("fold %s: %s: %w", v.name, q, err)
 		}
 	}
 	return nil

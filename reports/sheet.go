@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -34,7 +35,7 @@ func (w *writer) sheet(s Sheet) error {
 	if err := st.open(); err != nil {
 		return err
 	}
-	err = s.Rows(st.add)
+	err = prefetch(w.ctx, s.Rows, st.add)
 	if errors.Is(err, errTooManyRows) {
 		return fmt.Errorf("got more than RowCount %d rows", s.RowCount)
 	}
@@ -114,4 +115,75 @@ func (st *streamState) close() error {
 		return err
 	}
 	return st.part.close(st.table, st.block)
+}
+
+// prefetchBatch is how many rows prefetch hands over at a time.
+const prefetchBatch = 512
+
+// prefetch calls rows on a goroutine of its own and yield with each row on
+// the caller's, in order, so that fetching and decoding rows (the
+// warehouse's query) overlaps writing them (the sheet's XML). Rows travel
+// in batches, copied, since a row source may reuse its slice; the batches
+// go round between the two, so the copies cost no allocation after the
+// first few. An error of either side stops both and is returned.
+func prefetch(ctx context.Context, rows func(func([]any) error) error, yield func([]any) error) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	full := make(chan [][]any, 2)
+	free := make(chan [][]any, 3)
+	done := make(chan error, 1)
+	go func() {
+		defer close(full)
+		var batch [][]any
+		send := func() error {
+			select {
+			case full <- batch:
+				batch = nil
+				return nil
+			case <-ctx.Done():
+				return context.Cause(ctx)
+			}
+		}
+		err := rows(func(vals []any) error {
+			if batch == nil {
+				select {
+				case batch = <-free:
+					batch = batch[:0]
+				default:
+					batch = make([][]any, 0, prefetchBatch)
+				}
+			}
+			n := len(batch)
+			if n < cap(batch) && cap(batch[:n+1][n]) >= len(vals) {
+				batch = batch[:n+1]
+				batch[n] = append(batch[n][:0], vals...)
+			} else {
+				batch = append(batch, append(make([]any, 0, len(vals)), vals...))
+			}
+			if len(batch) == prefetchBatch {
+				return send()
+			}
+			return nil
+		})
+		if err == nil && len(batch) > 0 {
+			err = send()
+		}
+		done <- err
+	}()
+	for batch := range full {
+		for _, vals := range batch {
+			if err := yield(vals); err != nil {
+				cancel(err)
+				for range full { // let the producer see the cancel and end
+				}
+				<-done
+				return err
+			}
+		}
+		select {
+		case free <- batch:
+		default:
+		}
+	}
+	return <-done
 }

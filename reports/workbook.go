@@ -72,7 +72,7 @@ func Write(ctx context.Context, path string, wb Workbook) error {
 	if len(wb.Sheets) == 0 && wb.Summary == nil {
 		return errors.New("write workbook: no sheets")
 	}
-	f := excelize.NewFile()
+	f := excelize.NewFile().SetZipWriter(newParallelZip)
 	defer f.Close() //nolint:errcheck // removes the stream writers' temp files
 	st, err := newStyles(f)
 	if err != nil {

@@ -67,6 +67,12 @@ SELECT tenant, snapshot_date, user_id, sku_id, min(b_part) AS redundant_with
 FROM (SELECT * FROM by_sku UNION ALL SELECT * FROM by_row)
 GROUP BY ALL;
 
+-- The rule thresholds as constants of the statement: a cross join with
+-- the one-row param_rules copied every licence row (a second a night of
+-- 100k users).
+SET VARIABLE inactivity_days = (SELECT inactivity_days FROM param_rules LIMIT 1);
+SET VARIABLE grace_days = (SELECT grace_days FROM param_rules LIMIT 1);
+
 CREATE OR REPLACE TEMP TABLE stg_license_reasons AS
 WITH base AS (
     SELECT r.*,
@@ -74,12 +80,11 @@ WITH base AS (
                   skype_last_activity_date, yammer_last_activity_date, teams_last_activity_date]) AS last_activity_date,
         -- usage signal: the SKU carries a report workload and the report is not concealed
         len(r.workloads) > 0 AND NOT r.concealed AS usage_signal,
-        coalesce(date_diff('day', utc_date(r.assigned_at), r.as_of) >= p.grace_days, false) AS past_grace,
-        p.inactivity_days, p.grace_days,
+        coalesce(date_diff('day', utc_date(r.assigned_at), r.as_of) >= getvariable('grace_days'), false) AS past_grace,
+        getvariable('inactivity_days')::INTEGER AS inactivity_days, getvariable('grace_days')::INTEGER AS grace_days,
         rd.redundant_with,
         coalesce(g.groups, []) AS user_groups
     FROM stg_license_rows r
-    CROSS JOIN (SELECT * FROM param_rules LIMIT 1) p
     LEFT JOIN stg_redundant rd USING (tenant, snapshot_date, user_id, sku_id)
     LEFT JOIN stg_user_groups g USING (tenant, snapshot_date, user_id)
 ), flags AS (
@@ -99,6 +104,20 @@ WITH base AS (
         coalesce(min(utc_date(next_lifecycle_date_time)) FILTER (WHERE status IN ('Enabled', 'Warning')),
                  min(utc_date(next_lifecycle_date_time))) AS next_lifecycle
     FROM raw_subscriptions GROUP BY ALL
+), excluded AS (
+    -- The first exclusion in force on as_of (until inclusive) that matches
+    -- a licence row. A join of the few exclusions with the rows, not a
+    -- subquery per row: that cost a night of 100k users seconds.
+    SELECT r.tenant, r.snapshot_date, r.user_id, r.sku_id,
+        first(e.reason ORDER BY e.kind, e.value) AS exclusion_reason
+    FROM stg_license_rows r
+    LEFT JOIN stg_user_groups g USING (tenant, snapshot_date, user_id)
+    JOIN param_exclusions e ON (e.until IS NULL OR r.as_of <= e.until)
+       AND ((e.kind = 'upn' AND lower(r.user_principal_name) GLOB e.value)
+         OR (e.kind = 'group_id' AND list_contains(coalesce(g.groups, []), e.value))
+         OR (e.kind = 'department' AND lower(r.department) = e.value)
+         OR (e.kind = 'sku' AND lower(r.sku_part_number) = e.value))
+    GROUP BY ALL
 )
 SELECT f.*,
     list_filter([CASE WHEN r_disabled THEN 'disabled_account' END,
@@ -106,17 +125,12 @@ SELECT f.*,
                  CASE WHEN r_redundant THEN 'redundant' END,
                  CASE WHEN r_never_used THEN 'never_used' END,
                  CASE WHEN r_inactive THEN 'inactive' END], x -> x IS NOT NULL) AS reasons,
-    -- The first exclusion in force on as_of (until inclusive) that matches.
-    (SELECT first(e.reason ORDER BY e.kind, e.value) FROM param_exclusions e
-     WHERE (e.until IS NULL OR f.as_of <= e.until)
-       AND ((e.kind = 'upn' AND lower(f.user_principal_name) GLOB e.value)
-         OR (e.kind = 'group_id' AND list_contains(f.user_groups, e.value))
-         OR (e.kind = 'department' AND lower(f.department) = e.value)
-         OR (e.kind = 'sku' AND lower(f.sku_part_number) = e.value))) AS exclusion_reason,
+    x.exclusion_reason,
     CASE WHEN f.assigned_direct OR len(f.assigned_by_groups) = 0 THEN 'remove_direct' ELSE 'remove_from_group' END AS action,
     -- Removing a direct assignment that a group also gives frees no seat.
     CASE WHEN f.assigned_direct AND len(f.assigned_by_groups) > 0 THEN CAST(0 AS DECIMAL(18,2)) ELSE f.unit_price_annual END AS annual_savings,
     -- Seats of an annual term can only be cut at renewal.
     CASE f.term WHEN 'annual' THEN rn.next_lifecycle WHEN 'monthly' THEN f.as_of END AS reducible_from
 FROM flags f
-LEFT JOIN renewals rn USING (tenant, snapshot_date, sku_id);
+LEFT JOIN renewals rn USING (tenant, snapshot_date, sku_id)
+LEFT JOIN excluded x USING (tenant, snapshot_date, user_id, sku_id);
