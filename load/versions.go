@@ -199,10 +199,16 @@ func (f folder) fold(ctx context.Context, v versioned, tenant string, date time.
 			FROM (SELECT rowid AS rid, ` + rowKey + `, valid_from, ` + stable + `, ` + numbered + ` FROM ` + V + `
 				WHERE tenant = ` + T + ` AND valid_from <= ` + D + ` AND (valid_to IS NULL OR valid_to > ` + D + `)) a
 			FULL JOIN (SELECT ` + sCols + `, ` + numbered + ` FROM ` + src + `) s ON ` + same("a", "s") + ` AND a.dup = s.dup`}
+	drops := []string{"DROP TABLE temp.main.fold_j", "DROP TABLE temp.main.fold_n"}
 	if fresh {
 		match = step{"match (nothing to match)", `CREATE OR REPLACE TEMP VIEW fold_j AS
 			SELECT NULL::BIGINT AS rid, NULL::BIGINT AS row_key, NULL::DATE AS valid_from, true AS staged, ` + strings.Join(sNames, ", ") + `
 			FROM ` + src + ` s`}
+		drops[0] = "DROP VIEW temp.main.fold_j"
+		if !keyed { // its keys are never read: no need to copy the rows
+			newRows = strings.Replace(newRows, "TEMP TABLE fold_n", "TEMP VIEW fold_n", 1)
+			drops[1] = "DROP VIEW temp.main.fold_n"
+		}
 	}
 	steps := []step{match, {"new rows", newRows}}
 	if next != nil {
@@ -234,10 +240,6 @@ func (f folder) fold(ctx context.Context, v versioned, tenant string, date time.
 		if _, err := f.conn.ExecContext(ctx, st.sql); err != nil {
 			return fmt.Errorf("fold %s of %s %s: %s: %w", v.name, tenant, date.Format(time.DateOnly), st.what, err)
 		}
-	}
-	drops := []string{"DROP TABLE temp.main.fold_j", "DROP TABLE temp.main.fold_n"}
-	if fresh {
-		drops[0] = "DROP VIEW temp.main.fold_j"
 	}
 	for _, q := range drops {
 		if _, err := f.conn.ExecContext(ctx, q); err != nil {
