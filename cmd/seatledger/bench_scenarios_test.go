@@ -170,6 +170,13 @@ func TestBenchNightly(t *testing.T) {
 	if m.PeakRSS <= 0 || nm.SDKPeakRSS <= 0 {
 		t.Errorf("peak RSS: got job %d, SDK read %d; want both > 0", m.PeakRSS, nm.SDKPeakRSS)
 	}
+	n := nm.Next
+	if n == nil || n.Job <= 0 || n.Requests <= 0 {
+		t.Fatalf("next night: got %+v, want a job and its requests", n)
+	}
+	if sum := n.ExtractLoad + n.Transform + n.Workbook + n.Parquet + n.Other; sum != n.Job {
+		t.Errorf("next night: stages add up to %s, job %s; want equal", sum, n.Job)
+	}
 }
 
 // TestBenchHistory runs three nights of a 200-user tenant through the
