@@ -52,12 +52,20 @@ func (o options) scope() string {
 	return strings.Join(conds, " AND ")
 }
 
-// connInit is the connector's per-connection setup: initConn, and the
-// AsOf and OnlyTenants scope when set.
+// connInit is the connector's per-connection setup: initConn (the time
+// zone; ConfineFiles sets it globally instead, since its locked
+// configuration refuses SET), and the AsOf and OnlyTenants scope when set.
 func (o options) connInit(readOnly bool) (func(driver.ExecerContext) error, error) {
+	if o.confined && !readOnly {
+		return nil, errors.New("file confinement: a warehouse opened for writing cannot be confined")
+	}
+	base := initConn
+	if o.confined {
+		base = func(driver.ExecerContext) error { return nil }
+	}
 	where := o.scope()
 	if where == "" {
-		return initConn, nil
+		return base, nil
 	}
 	if !readOnly {
 		return nil, errors.New("as-of/tenant scope: a warehouse opened for writing cannot be scoped")
@@ -67,7 +75,7 @@ func (o options) connInit(readOnly bool) (func(driver.ExecerContext) error, erro
 		day = "latest"
 	}
 	return func(ex driver.ExecerContext) error {
-		if err := initConn(ex); err != nil {
+		if err := base(ex); err != nil {
 			return err
 		}
 		catalog, err := currentDatabase(ex)

@@ -29,6 +29,8 @@ type options struct {
 	transforms  fs.FS
 	asOf        time.Time // AsOf: hide snapshots after this day
 	tenants     []string  // OnlyTenants: hide other tenants' snapshots
+	confined    bool      // ConfineFiles: no file but the warehouse's own
+	readDirs    []string  // ConfineFiles: directories it may still read
 }
 
 func defaultOptions() options {

@@ -62,17 +62,22 @@ func TestRunJournal(t *testing.T) {
 		t.Fatal(err)
 	}
 	status := map[string]string{}
-	w2.Stream(ctx, "SELECT run_id || '/' || tenant, status FROM etl_runs", nil, func(_ []string, v []any) error {
+	err := w2.Stream(ctx, "SELECT run_id || '/' || tenant, status FROM etl_runs", nil, func(_ []string, v []any) error {
 		status[v[0].(string)] = v[1].(string)
 		return nil
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	wantStatus := map[string]string{"run-1/contoso": "degraded", "run-2/contoso": "aborted", "run-2/fabrikam": "running",
 		"run-3/contoso": "running", "run-live/northwind": "running", "run-live-2/northwind": "running"}
 	if !reflect.DeepEqual(status, wantStatus) {
 		t.Errorf("statuses: got %v, want %v", status, wantStatus)
 	}
 	var msg string
-	w2.DB().QueryRow("SELECT error FROM etl_runs WHERE run_id = 'run-2' AND tenant = 'contoso'").Scan(&msg)
+	if err := w2.DB().QueryRow("SELECT coalesce(error, '') FROM etl_runs WHERE run_id = 'run-2' AND tenant = 'contoso'").Scan(&msg); err != nil {
+		t.Fatal(err)
+	}
 	if msg == "" {
 		t.Error("aborted run: got no error text, want one")
 	}

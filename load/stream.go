@@ -15,10 +15,15 @@ import (
 // time.Time (DATE, TIMESTAMP, TIMESTAMPTZ), []any (lists), *big.Int
 // (HUGEINT), string (UUID), []byte (BLOB), nil (NULL). An error from row stops the stream and is
 // returned wrapped.
+//
+// On a warehouse opened with ConfineFiles, query must be a single SELECT.
 func (w *Warehouse) Stream(ctx context.Context, query string, args []any, row func(cols []string, vals []any) error) error {
+	if err := w.checkSelect(ctx, query); err != nil {
+		return fmt.Errorf("stream query: %w", err)
+	}
 	rows, err := w.db.QueryContext(ctx, query, args...)
 	if err != nil {
-		return fmt.Errorf("stream query: %w", err)
+		return fmt.Errorf("stream query: %w", confined(err))
 	}
 	defer rows.Close()
 	cols, err := rows.Columns()
@@ -48,7 +53,7 @@ func (w *Warehouse) Stream(ctx context.Context, query string, args []any, row fu
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("stream after row %d: %w", n, err)
+		return fmt.Errorf("stream after row %d: %w", n, confined(err))
 	}
 	return nil
 }
@@ -56,9 +61,13 @@ func (w *Warehouse) Stream(ctx context.Context, query string, args []any, row fu
 // Columns returns the column names query would return, without reading
 // its rows (the query runs wrapped in LIMIT 0).
 func (w *Warehouse) Columns(ctx context.Context, query string) ([]string, error) {
-	rows, err := w.db.QueryContext(ctx, "SELECT * FROM ("+query+") LIMIT 0")
-	if err != nil {
+	query = "SELECT * FROM (" + query + ") LIMIT 0"
+	if err := w.checkSelect(ctx, query); err != nil {
 		return nil, fmt.Errorf("query columns: %w", err)
+	}
+	rows, err := w.db.QueryContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("query columns: %w", confined(err))
 	}
 	defer rows.Close()
 	cols, err := rows.Columns()

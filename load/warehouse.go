@@ -131,10 +131,17 @@ func open(ctx context.Context, path string, readOnly bool, opts []Option) (*Ware
 		w.Close()
 		return nil, fmt.Errorf("open warehouse %s: %w", path, busy(err))
 	}
+	if o.confined {
+		if err := w.confine(ctx); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("open warehouse %s: %w", path, err)
+		}
+	}
 	w.active = map[runKey]struct{}{}
 	w.snapshots = map[*Snapshot]struct{}{}
 	o.log.Debug("warehouse open", "path", path, "read_only", readOnly,
-		"memory_limit", o.memoryLimit, "threads", o.threads, "temp_directory", o.tempDir)
+		"memory_limit", o.memoryLimit, "threads", o.threads, "temp_directory", o.tempDir,
+		"confined", o.confined, "readable_dirs", o.readDirs)
 	return w, nil
 }
 
@@ -165,6 +172,9 @@ func buildDSN(path string, readOnly bool, o options) (string, error) {
 	}
 	// There is no network: never try to download an extension.
 	q.Set("autoinstall_known_extensions", "false")
+	if o.confined {
+		q.Set("custom_user_agent", confinedAgent)
+	}
 	return path + "?" + q.Encode(), nil
 }
 

@@ -79,7 +79,9 @@ func (p *peak) report(b *testing.B) {
 	for _, line := range strings.Split(string(status), "\n") {
 		if kb, ok := strings.CutPrefix(line, "VmHWM:"); ok {
 			var n float64
-			fmt.Sscan(strings.TrimSuffix(strings.TrimSpace(kb), " kB"), &n)
+			if _, err := fmt.Sscan(strings.TrimSuffix(strings.TrimSpace(kb), " kB"), &n); err != nil {
+				b.Fatalf("VmHWM %q: %v", kb, err)
+			}
 			b.ReportMetric(n/1024, "peak-RSS-MB")
 		}
 	}

@@ -74,36 +74,32 @@ func TestParseCatalogErrors(t *testing.T) {
 	}
 }
 
-// TestParseSharedCatalogs checks the traps in both copies of Microsoft's
-// file kept in ../shared/data (the primary copy, LF without BOM; and
-// Microsoft's verbatim download form, BOM and CRLF).
-func TestParseSharedCatalogs(t *testing.T) {
-	dir := filepath.Join("..", "..", "shared", "data")
-	tests := []struct {
-		file string
-		// tabbed is a part number that the file follows with a tab.
-		tabbed string
-	}{
-		{"m365-licensing-service-plans.csv", "RIGHTSMANAGEMENT_CE_GOV"},
-		{"m365-licensing-service-plans.ms-verbatim-2025.csv", ""},
+// TestParseCatalogForms parses the whole embedded catalogue as stored
+// (PowerShell's Export-Csv: LF, no BOM) and in the form Microsoft's own
+// download takes (UTF-8 BOM, CRLF), made from the same bytes, and checks
+// the traps in both.
+func TestParseCatalogForms(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("catalog", "m365-licensing-service-plans.csv"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tc := range tests {
-		t.Run(tc.file, func(t *testing.T) {
-			f, err := os.Open(filepath.Join(dir, tc.file))
-			if os.IsNotExist(err) {
-				t.Skipf("%s not present outside the development tree", tc.file)
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			c, err := transform.ParseCatalog(f)
+	forms := []struct {
+		name string
+		data string
+	}{
+		{"LF without BOM", string(raw)},
+		{"BOM and CRLF", "\ufeff" + strings.ReplaceAll(string(raw), "\n", "\r\n")},
+	}
+	for _, tc := range forms {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := transform.ParseCatalog(strings.NewReader(tc.data))
 			if err != nil {
 				t.Fatalf("ParseCatalog: %v", err)
 			}
 			checkCatalogTraps(t, c)
-			if tc.tabbed != "" && len(c.ByPartNumber(tc.tabbed)) != 1 {
-				t.Errorf("ByPartNumber(%s): got %d SKUs, want 1", tc.tabbed, len(c.ByPartNumber(tc.tabbed)))
+			// A part number the file follows with a tab.
+			if got := len(c.ByPartNumber("RIGHTSMANAGEMENT_CE_GOV")); got != 1 {
+				t.Errorf("ByPartNumber(RIGHTSMANAGEMENT_CE_GOV): got %d SKUs, want 1", got)
 			}
 		})
 	}

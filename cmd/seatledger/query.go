@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -46,7 +47,7 @@ func runQuery(ctx context.Context, g *globals, o queryOptions, query string) err
 	if err != nil {
 		return err
 	}
-	w, err := load.OpenReadOnly(ctx, path, g.tuning()...)
+	w, err := load.OpenReadOnly(ctx, path, g.queryOptions()...)
 	if err != nil {
 		return fmt.Errorf("open warehouse %s: %w", path, err)
 	}
@@ -59,17 +60,35 @@ func runQuery(ctx context.Context, g *globals, o queryOptions, query string) err
 		return nil
 	})
 	if err != nil {
+		if errors.Is(err, load.ErrConfined) {
+			return fmt.Errorf("query refused: seatledger query is read-only: it runs one SELECT and reads no file but the warehouse and the Parquet export directory (reports.parquet_dir): %w", err)
+		}
 		if strings.Contains(err.Error(), "read-only") {
 			return fmt.Errorf("query refused: the warehouse is opened read-only, so statements that write are not allowed: %w", err)
 		}
 		return fmt.Errorf("query: %w", err)
 	}
 	if cols == nil { // no rows: still show the columns
-		if cols, err = w.Columns(ctx, query); err != nil {
+		if cols, err = w.Columns(ctx, query); err != nil { // no refusal here: Stream ran the same query
 			return fmt.Errorf("query: %w", err)
 		}
 	}
 	return write(g.stdout, cols, rows)
+}
+
+// queryOptions are the DuckDB settings of the configuration (tuning) and
+// the file confinement of query: besides the warehouse, only the Parquet
+// export directory (reports.parquet_dir, when set) may be read.
+func (g *globals) queryOptions() []load.Option {
+	cfg, err := g.loadConfig(false)
+	if err != nil {
+		return []load.Option{load.ConfineFiles()}
+	}
+	var dirs []string
+	if cfg.Reports.ParquetDir != "" {
+		dirs = append(dirs, cfg.Reports.ParquetDir)
+	}
+	return append(tuning(cfg.Warehouse), load.ConfineFiles(dirs...))
 }
 
 // text renders a value for table and CSV output.

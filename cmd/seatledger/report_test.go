@@ -188,7 +188,9 @@ func backdatedWarehouse(t *testing.T, days int) (string, time.Time) {
 		var tables []string
 		for rows.Next() {
 			var s string
-			rows.Scan(&s)
+			if err := rows.Scan(&s); err != nil {
+				t.Fatal(err)
+			}
 			tables = append(tables, s)
 		}
 		rows.Close()

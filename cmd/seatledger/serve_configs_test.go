@@ -36,13 +36,10 @@ func TestConfigsPromtool(t *testing.T) {
 	}
 }
 
-// TestConfigsAlertmanager checks the example route with amtool when it is
-// installed (Debian package prometheus-alertmanager; CI does not install it).
+// TestConfigsAlertmanager checks the example route with amtool (Debian
+// package prometheus-alertmanager, which .ci/run installs).
 func TestConfigsAlertmanager(t *testing.T) {
-	amtool, err := exec.LookPath("amtool")
-	if err != nil {
-		t.Skip("amtool not installed (Debian package prometheus-alertmanager)")
-	}
+	amtool := toolFrom(t, "amtool", "prometheus-alertmanager")
 	out, err := exec.Command(amtool, "check-config", filepath.Join(configsDir(t), "alertmanager.yml")).CombinedOutput()
 	if err != nil {
 		t.Errorf("amtool check-config: %v\n%s", err, out)

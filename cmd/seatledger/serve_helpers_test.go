@@ -153,14 +153,22 @@ func (p *serveProc) stop() (int, string) {
 // .ci/run installs it and its absence is a failure.
 func tool(t *testing.T, name string) string {
 	t.Helper()
+	return toolFrom(t, name, "prometheus")
+}
+
+// toolFrom is the path of the command name, which the Debian package pkg
+// installs: missing, it fails the test in CI (.ci/run installs pkg) and
+// skips it elsewhere.
+func toolFrom(t *testing.T, name, pkg string) string {
+	t.Helper()
 	path, err := exec.LookPath(name)
 	if err == nil {
 		return path
 	}
 	if os.Getenv("CI") != "" {
-		t.Fatalf("%s not found in CI: .ci/run installs the Debian package prometheus", name)
+		t.Fatalf("%s not found in CI: .ci/run installs the Debian package %s", name, pkg)
 	}
-	t.Skipf("%s not installed (Debian package prometheus); CI runs this test", name)
+	t.Skipf("%s not installed (Debian package %s); CI runs this test", name, pkg)
 	return ""
 }
 

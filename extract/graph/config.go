@@ -109,7 +109,7 @@ func (cfg Config) endpoints() (cloudEndpoints, error) {
 	}
 	ep, ok := clouds[name]
 	if !ok {
-		return cloudEndpoints{}, fmt.Errorf("Cloud: unknown cloud %q, want global, usgov, usgovdod, china or custom", cfg.Cloud)
+		return cloudEndpoints{}, fmt.Errorf("Cloud: unknown cloud %q, want global, usgov, usgovdod, china or custom", cfg.Cloud) //nolint:staticcheck // ST1005: names the Config field, as the other errors here do
 	}
 	return ep, nil
 }

@@ -58,9 +58,9 @@ func (s *Server) serveOpenIDConfig(w http.ResponseWriter, r *http.Request, tenan
 }
 
 func (s *Server) serveKeys(w http.ResponseWriter, _ *http.Request) {
-	pub := s.pki.tokenKey.PublicKey
+	x, y := coordinates(&s.pki.tokenKey.PublicKey)
 	key := map[string]any{"kty": "EC", "use": "sig", "crv": "P-256", "kid": s.tokenKeyID(),
-		"x": b64.EncodeToString(pub.X.FillBytes(make([]byte, 32))), "y": b64.EncodeToString(pub.Y.FillBytes(make([]byte, 32)))}
+		"x": b64.EncodeToString(x), "y": b64.EncodeToString(y)}
 	writeJSON(w, http.StatusOK, "application/json; charset=utf-8", map[string]any{"keys": []any{key}})
 }
 

@@ -105,7 +105,9 @@ func (s *Server) writeReport(w http.ResponseWriter) error {
 		eol = "\r\n"
 	}
 	bw := bufio.NewWriterSize(w, 64*1024)
-	bw.WriteString("\ufeff" + strings.Join(extract.ActivityColumns, ",") + eol)
+	if _, err := bw.WriteString("\ufeff" + strings.Join(extract.ActivityColumns, ",") + eol); err != nil {
+		return fmt.Errorf("write report header: %w", err)
+	}
 	line := make([]byte, 0, 512)
 	n := 0
 	for row := range s.tenant.ReportRows() {

@@ -1,6 +1,7 @@
 package graphsim
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/rand"
 	"crypto/sha256"
@@ -62,9 +63,21 @@ func (s *Server) issueToken(c tokenClaims) (string, error) {
 }
 
 func (s *Server) tokenKeyID() string {
-	pub := s.pki.tokenKey.PublicKey
-	sum := sha256.Sum256(append(pub.X.Bytes(), pub.Y.Bytes()...))
+	x, y := coordinates(&s.pki.tokenKey.PublicKey)
+	// Leading zero bytes trimmed, as big.Int.Bytes gave them before.
+	sum := sha256.Sum256(append(bytes.TrimLeft(x, "\x00"), bytes.TrimLeft(y, "\x00")...))
 	return b64.EncodeToString(sum[:15])
+}
+
+// coordinates are a P-256 public key's X and Y, 32 bytes each, for its
+// JWK. PublicKey.Bytes is the uncompressed point 0x04 || X || Y; it fails
+// only for a key that ecdsa.GenerateKey did not make.
+func coordinates(pub *ecdsa.PublicKey) (x, y []byte) {
+	b, err := pub.Bytes()
+	if err != nil || len(b) != 65 {
+		panic(fmt.Sprintf("graphsim: token key is not a P-256 key: %v", err))
+	}
+	return b[1:33], b[33:]
 }
 
 // Bearer token failures, worded as Graph words them.
