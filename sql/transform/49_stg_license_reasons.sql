@@ -1,35 +1,36 @@
 -- 49_stg_license_reasons: every licence row with its last activity, idle
--- days, reclamation reasons (PRODUCT.md "Rule semantics", in priority
--- order), exclusion, action, savings and reducible_from.
+-- days, reclamation reasons, exclusion, action, savings and reducible_from.
+-- reasons lists every reason that holds, in priority order:
+-- disabled_account, guest_licensed, redundant, never_used, inactive (each
+-- decided by its own stg_reason_* model); the first is the reason shown.
 -- Grain: one row per tenant × snapshot_date × user × SKU.
--- Inputs: stg_license_rows, stg_redundant, stg_user_groups,
---         raw_subscriptions, param_rules, param_exclusions.
--- Ages are whole days up to as_of: date_diff('day', d, as_of).
+-- Inputs: stg_license_activity, stg_reason_disabled_account,
+--         stg_reason_guest_licensed, stg_reason_redundant,
+--         stg_reason_never_used, stg_reason_inactive, stg_user_groups,
+--         raw_subscriptions, param_exclusions.
 CREATE OR REPLACE TEMP TABLE stg_license_reasons AS
-WITH base AS (
-    SELECT r.*,
-        list_max([exchange_last_activity_date, onedrive_last_activity_date, sharepoint_last_activity_date,
-                  skype_last_activity_date, yammer_last_activity_date, teams_last_activity_date]) AS last_activity_date,
-        -- usage signal: the SKU carries a report workload and the report is not concealed
-        len(r.workloads) > 0 AND NOT r.concealed AS usage_signal,
-        coalesce(date_diff('day', utc_date(r.assigned_at), r.as_of) >= p.grace_days, false) AS past_grace,
-        p.inactivity_days, p.grace_days,
+WITH flags AS (
+    SELECT a.* EXCLUDE (idle_days),
         rd.redundant_with,
-        coalesce(g.groups, []) AS user_groups
-    FROM stg_license_rows r
-    CROSS JOIN (SELECT * FROM param_rules LIMIT 1) p
-    LEFT JOIN stg_redundant rd USING (tenant, snapshot_date, user_id, sku_id)
-    LEFT JOIN stg_user_groups g USING (tenant, snapshot_date, user_id)
-), flags AS (
-    SELECT b.*,
-        date_diff('day', b.last_activity_date, b.as_of) AS idle_days,
-        NOT b.account_enabled AS r_disabled,
-        lower(b.user_type) = 'guest' AND coalesce(b.unit_price_annual, 0) > 0 AS r_guest,
-        b.redundant_with IS NOT NULL AS r_redundant,
-        b.usage_signal AND b.in_report AND b.last_activity_date IS NULL AND b.past_grace AS r_never_used,
-        coalesce(b.usage_signal AND date_diff('day', b.last_activity_date, b.as_of) >= b.inactivity_days
-            AND b.past_grace, false) AS r_inactive
-    FROM base b
+        coalesce(g.groups, []) AS user_groups,
+        a.idle_days,
+        d.user_id IS NOT NULL AS r_disabled,
+        gl.user_id IS NOT NULL AS r_guest,
+        rd.user_id IS NOT NULL AS r_redundant,
+        nu.user_id IS NOT NULL AS r_never_used,
+        ia.user_id IS NOT NULL AS r_inactive
+    FROM stg_license_activity a
+    LEFT JOIN stg_reason_disabled_account d ON d.tenant = a.tenant AND d.snapshot_date = a.snapshot_date
+        AND d.user_id = a.user_id AND d.sku_id = a.sku_id
+    LEFT JOIN stg_reason_guest_licensed gl ON gl.tenant = a.tenant AND gl.snapshot_date = a.snapshot_date
+        AND gl.user_id = a.user_id AND gl.sku_id = a.sku_id
+    LEFT JOIN stg_reason_redundant rd ON rd.tenant = a.tenant AND rd.snapshot_date = a.snapshot_date
+        AND rd.user_id = a.user_id AND rd.sku_id = a.sku_id
+    LEFT JOIN stg_reason_never_used nu ON nu.tenant = a.tenant AND nu.snapshot_date = a.snapshot_date
+        AND nu.user_id = a.user_id AND nu.sku_id = a.sku_id
+    LEFT JOIN stg_reason_inactive ia ON ia.tenant = a.tenant AND ia.snapshot_date = a.snapshot_date
+        AND ia.user_id = a.user_id AND ia.sku_id = a.sku_id
+    LEFT JOIN stg_user_groups g ON g.tenant = a.tenant AND g.snapshot_date = a.snapshot_date AND g.user_id = a.user_id
 ), renewals AS (
     -- The SKU's renewal date: the earliest next lifecycle of its live
     -- subscriptions, else of any.

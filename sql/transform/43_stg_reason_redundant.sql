@@ -1,8 +1,9 @@
--- 43_stg_redundant: licence rows whose SKU another SKU of the same user
--- contains.
--- Grain: one row per tenant × snapshot_date × user × SKU that is redundant.
+-- 43_stg_reason_redundant: reason 3, redundant: licence rows whose SKU
+-- another SKU of the same user contains.
+-- Grain: one row per tenant × snapshot_date × user × SKU the reason holds for.
 -- Inputs: stg_license_rows, stg_sku_subsets, stg_sku_planset,
 --         ref_sku_contains.
+-- Boundaries pinned by sql/stg_reason_redundant_test.go.
 --
 -- Redundant: the user also holds another SKU that contains this one: its
 -- enabled plans include every enabled plan of this one (this one having at
@@ -15,7 +16,7 @@
 -- Speed: comparing plan lists is costly (suites carry 50+ plans), so the
 -- subset test runs once per pair of SKUs of a snapshot (stg_sku_subsets);
 -- only licence pairs where a row disables plans compare their own lists.
-CREATE OR REPLACE TEMP VIEW stg_redundant AS
+CREATE OR REPLACE TEMP VIEW stg_reason_redundant AS
 WITH held AS MATERIALIZED (
     -- own_plans: the row's enabled plans when it disables some, else NULL
     -- (the SKU's plans apply); lists are only carried where needed.
