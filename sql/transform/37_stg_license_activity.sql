@@ -11,8 +11,8 @@
 --   past_grace          assigned_at (as a UTC date) is at least grace_days
 --                       before as_of: a newer assignment is never idle;
 --   inactivity_days, grace_days: the thresholds (param_rules).
--- A view: the reasons and stg_license_reasons each read it in their own
--- scan of stg_license_rows, which costs less than storing a copy.
+-- A view, not a table: each reader scans stg_license_rows for the columns
+-- it needs rather than a stored copy of every row.
 CREATE OR REPLACE TEMP VIEW stg_license_activity AS
 WITH activity AS (
     SELECT r.*,
