@@ -176,7 +176,9 @@ func prefetch(ctx context.Context, rows func(func([]any) error) error, yield fun
 				cancel(err)
 				for range full { // let the producer see the cancel and end
 				}
-				<-done
+				if perr := <-done; perr != nil && !errors.Is(perr, err) {
+					return errors.Join(err, perr)
+				}
 				return err
 			}
 		}

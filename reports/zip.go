@@ -205,8 +205,9 @@ func (e *zipEntry) close() error {
 	fh := e.fh
 	fh.CRC32 = e.crc.Sum32()
 	fh.CompressedSize64, fh.UncompressedSize64 = e.comp, e.raw
-	fh.CompressedSize = uint32(min(e.comp, math.MaxUint32))
-	fh.UncompressedSize = uint32(min(e.raw, math.MaxUint32))
+	// archive/zip writes the data descriptor from the 32-bit fields.
+	fh.CompressedSize = uint32(min(e.comp, math.MaxUint32))  //nolint:staticcheck // see above
+	fh.UncompressedSize = uint32(min(e.raw, math.MaxUint32)) //nolint:staticcheck // see above
 	if e.comp >= math.MaxUint32 || e.raw >= math.MaxUint32 {
 		fh.ReaderVersion = 45 // zip64, as archive/zip marks its own entries
 	}

@@ -13,7 +13,9 @@ var Schema embed.FS
 
 // Transforms holds transform/NN_stg_*.sql and marts/NN_mart_*.sql: the
 // temporary staging relations and calc_mart_* tables that compute one
-// snapshot's marts, run on the connection that commits it.
+// snapshot's marts, run on the connection that commits it. Each file
+// creates one relation (or one macro, transform/00_utc_date.sql) named
+// after it; the number orders it after the files it reads.
 //
 //go:embed transform marts
 var Transforms embed.FS

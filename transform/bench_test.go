@@ -42,6 +42,14 @@ func benchWarehouse(b *testing.B, n int) *load.Warehouse {
 	b.Cleanup(func() { w.Close() })
 	asOf := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
 	date := asOf.AddDate(0, 0, 2)
+	// The parameters first: the snapshot's transaction would not see
+	// tables written after it began.
+	rules := transform.Rules{InactivityDays: 90, GraceDays: 30, Exclusions: []transform.Exclusion{{UPN: "user1?@*", Reason: "bench"}, {Department: "Dept 3", Reason: "bench"}}}
+	pricing := transform.Pricing{Currency: "USD", Prices: []transform.Price{
+		{SKU: "SPE_E3", UnitPrice: 39, Currency: "USD", Billing: "monthly", Term: "annual"},
+		{SKU: "SPE_E5", UnitPrice: 60, Currency: "USD", Billing: "monthly", Term: "annual"},
+	}}
+	applyParamsTB(b, w, rules, pricing)
 	if err := w.StartRun(ctx, load.Run{ID: "r1", Tenant: "bench", SnapshotDate: date, StartedAt: date, Status: load.StatusRunning}); err != nil {
 		b.Fatal(err)
 	}
@@ -49,12 +57,6 @@ func benchWarehouse(b *testing.B, n int) *load.Warehouse {
 	if err != nil {
 		b.Fatal(err)
 	}
-	rules := transform.Rules{InactivityDays: 90, GraceDays: 30, Exclusions: []transform.Exclusion{{UPN: "user1?@*", Reason: "bench"}, {Department: "Dept 3", Reason: "bench"}}}
-	pricing := transform.Pricing{Currency: "USD", Prices: []transform.Price{
-		{SKU: "SPE_E3", UnitPrice: 39, Currency: "USD", Billing: "monthly", Term: "annual"},
-		{SKU: "SPE_E5", UnitPrice: 60, Currency: "USD", Billing: "monthly", Term: "annual"},
-	}}
-	applyParamsTB(b, w, rules, pricing)
 	defer s.Rollback()
 	const e3, e5, exs = "05e9a617-0261-4cee-bb44-138d3ef5d965", "06ebc4ee-1bb5-47dd-8120-11324bc54e06", "4b9405b0-7788-4568-add1-99614e613b69"
 	must := func(err error) {

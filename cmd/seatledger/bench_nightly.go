@@ -128,7 +128,7 @@ func nightlyJob(ctx context.Context, g *globals, cfg *config.Config, srv *graphs
 	}
 	tenants := []pipeline.Tenant{{Name: "t0001", Source: src, ReportPeriod: "D7", Counter: counter.totals}}
 	quiet := *g
-	quiet.stdout = io.Discard // the job's summary is computed, not shown
+	quiet.stdout = io.Discard   // the job's summary is computed, not shown
 	quiet.clock = clock.At(now) // the night's day decides the snapshot and the delta read
 	var workbookDone time.Time
 	stage := func(name string, d time.Duration, _ bool) {

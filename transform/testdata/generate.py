@@ -71,11 +71,14 @@ def rules_snapshot():
         if report is not None:
             rows.append({"upn": rupn or upn, "last": report})
 
+    # Users 2-5 sit on either side of the inactivity and grace thresholds;
+    # each reason's boundaries are pinned by its model test in sql/
+    # (stg_reason_*_test.go), these rows only carry them to the goldens.
     user(1, "active@contoso.example", [E3], report=ALL("2026-11-18"))
-    user(2, "idle90@contoso.example", [E3], report=ALL("2026-08-22"))            # 90 idle days: inactive
-    user(3, "idle89@contoso.example", [E3], report=ALL("2026-08-23"))            # 89: not
-    user(4, "never30@contoso.example", [E3], created="2026-10-21", states=[state(E3, when="2026-10-21T08:00:00Z")], report={})  # grace 30: never_used
-    user(5, "never29@contoso.example", [E3], created="2026-10-22", states=[state(E3, when="2026-10-22T08:00:00Z")], report={})  # grace 29: not
+    user(2, "idle90@contoso.example", [E3], report=ALL("2026-08-22"))
+    user(3, "idle89@contoso.example", [E3], report=ALL("2026-08-23"))
+    user(4, "never30@contoso.example", [E3], created="2026-10-21", states=[state(E3, when="2026-10-21T08:00:00Z")], report={})
+    user(5, "never29@contoso.example", [E3], created="2026-10-22", states=[state(E3, when="2026-10-22T08:00:00Z")], report={})
     user(6, "disabled@contoso.example", [E3], enabled=False, report=ALL("2026-11-19"))
     user(7, "guest_gmail.com#EXT#@contoso.example", [E3, FLOW], utype="Guest", report=ALL("2026-11-19"))  # FLOW_FREE ignored
     user(8, "e5e3@contoso.example", [E5, E3], report=ALL("2026-11-19"))        # E3 redundant beside E5

@@ -1,8 +1,8 @@
--- 10_stg_snapshots: one row per committed tenant snapshot with its as_of
+-- 11_stg_snapshots: one row per committed tenant snapshot with its as_of
 -- date, report facts and whether the usage report is concealed.
 -- Grain: one row per tenant × snapshot_date.
--- Inputs: snapshots, raw_usage_report, raw_report_settings, raw_users,
---         raw_dataset_status.
+-- Inputs: snapshots, raw_usage_report, raw_report_settings,
+--         stg_hex_report_rows.
 -- as_of is the usage report's Report Refresh Date, else the run date (UTC).
 -- Concealed: report settings say displayConcealedNames, or report user
 -- principal names are 32 upper-case hex characters matching no roster user.
@@ -10,20 +10,6 @@
 -- that commits one snapshot (load.Snapshot.Commit): raw_ and snapshots are
 -- shadowed there by temporary views of that one snapshot, so a night costs
 -- what its own data costs, whatever the history stored.
-
--- The UTC calendar date of a TIMESTAMPTZ, whatever the session's TimeZone
--- (a plain CAST uses it: https://duckdb.org/docs/sql/data_types/timestamp).
-CREATE OR REPLACE TEMP MACRO utc_date(ts) AS CAST(timezone('UTC', ts) AS DATE);
-
-CREATE OR REPLACE TEMP VIEW stg_hex_report_rows AS
-SELECT r.tenant, r.snapshot_date, r.user_principal_name
-FROM raw_usage_report r
-WHERE regexp_full_match(r.user_principal_name, '[0-9A-F]{32}')
-  AND NOT EXISTS (
-      SELECT 1 FROM raw_users u
-      WHERE u.tenant = r.tenant AND u.snapshot_date = r.snapshot_date
-        AND lower(u.user_principal_name) = lower(r.user_principal_name));
-
 CREATE OR REPLACE TEMP TABLE stg_snapshots AS
 WITH report AS (
     SELECT tenant, snapshot_date, max(report_refresh_date) AS report_refresh_date, count(*) AS report_rows
@@ -46,20 +32,3 @@ FROM snapshots s
 LEFT JOIN report r USING (tenant, snapshot_date)
 LEFT JOIN hex h USING (tenant, snapshot_date)
 LEFT JOIN settings st USING (tenant, snapshot_date);
-
--- Usage rows that may be joined to users: not concealed, not deleted; one
--- per lower-cased user principal name (the latest activity per workload).
-CREATE OR REPLACE TEMP TABLE stg_usage AS
-SELECT r.tenant, r.snapshot_date, lower(r.user_principal_name) AS upn_key,
-    max(exchange_last_activity_date)   AS exchange_last_activity_date,
-    max(onedrive_last_activity_date)   AS onedrive_last_activity_date,
-    max(sharepoint_last_activity_date) AS sharepoint_last_activity_date,
-    max(skype_last_activity_date)      AS skype_last_activity_date,
-    max(yammer_last_activity_date)     AS yammer_last_activity_date,
-    max(teams_last_activity_date)      AS teams_last_activity_date
-FROM raw_usage_report r
-JOIN stg_snapshots s USING (tenant, snapshot_date)
-WHERE NOT s.concealed
-  AND NOT coalesce(r.is_deleted, false)
-  AND r.user_principal_name IS NOT NULL
-GROUP BY ALL;

@@ -1,0 +1,80 @@
+package sql_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+)
+
+// TestReasonInactive pins transform/45_stg_reason_inactive.sql: a usage
+// signal, idle_days >= inactivity_days and past the grace period, with
+// inactivity_days 90 and grace_days 30.
+func TestReasonInactive(t *testing.T) {
+	idle := func(days int) func(r *licenceRow) {
+		return func(r *licenceRow) { r.lastActivity = map[string]time.Time{"Exchange": daysBefore(days)} }
+	}
+	tests := []struct {
+		name   string
+		change func(r *licenceRow)
+		want   []string // idle_days of the row, if inactive
+	}{
+		{"idle 90 days: inactive", idle(90), []string{"90"}},
+		{"idle 89 days: not yet", idle(89), nil},
+		{"idle 200 days", idle(200), []string{"200"}},
+		{"active yesterday", nil, nil},
+		{"the latest workload counts", func(r *licenceRow) {
+			r.workloads = []string{"Exchange", "Teams"}
+			r.lastActivity = map[string]time.Time{"Exchange": daysBefore(200), "Teams": daysBefore(89)}
+		}, nil},
+		{"every workload idle: the latest of them", func(r *licenceRow) {
+			r.workloads = []string{"Exchange", "Teams"}
+			r.lastActivity = map[string]time.Time{"Exchange": daysBefore(200), "Teams": daysBefore(90)}
+		}, []string{"90"}},
+		{"assigned 30 days before as_of: past grace", func(r *licenceRow) {
+			idle(120)(r)
+			r.assignedAt = daysBefore(30).Add(8 * time.Hour)
+		}, []string{"120"}},
+		{"assigned 29 days before as_of: in grace", func(r *licenceRow) {
+			idle(120)(r)
+			r.assignedAt = daysBefore(29).Add(8 * time.Hour)
+		}, nil},
+		{"assigned 30 days before in New York but 29 in UTC: in grace", func(r *licenceRow) {
+			// 23:30 on 21 October in New York is 03:30 on 22 October UTC;
+			// the session's TimeZone is New York (see below).
+			idle(120)(r)
+			r.assignedAt = time.Date(2026, 10, 22, 3, 30, 0, 0, time.UTC)
+		}, nil},
+		{"no assignment date: never past grace", func(r *licenceRow) {
+			idle(120)(r)
+			r.assignedAt = time.Time{}
+		}, nil},
+		{"concealed report: no activity reason", func(r *licenceRow) {
+			idle(200)(r)
+			r.concealed = true
+		}, nil},
+		{"SKU without a report workload: no usage signal", func(r *licenceRow) {
+			idle(200)(r)
+			r.workloads = []string{}
+		}, nil},
+		{"user missing from the report: no activity reason", func(r *licenceRow) {
+			r.inReport = false
+			r.lastActivity = nil
+		}, nil},
+		{"in the report without any activity: never_used, not inactive", func(r *licenceRow) {
+			r.lastActivity = nil
+		}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			db := mustOpenDB(t)
+			mustExec(t, db, "SET TimeZone = 'America/New_York'")
+			createRules(t, db, 90, 30)
+			createLicenceRows(t, db, withDefaults(tc.change))
+			runModels(t, db, "utc_date", "stg_license_activity", "stg_reason_inactive")
+			got := strs(t, db, "SELECT CAST(idle_days AS VARCHAR) FROM stg_reason_inactive")
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("inactive rows (idle_days): got %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,69 @@
+package sql_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+)
+
+// TestReasonNeverUsed pins transform/44_stg_reason_never_used.sql: a usage
+// signal, the user in the report, no activity date on any of the SKU's
+// workloads, and past the grace period (grace_days 30).
+func TestReasonNeverUsed(t *testing.T) {
+	never := func(r *licenceRow) { r.lastActivity = nil }
+	assigned := func(days int) func(r *licenceRow) {
+		return func(r *licenceRow) {
+			never(r)
+			r.assignedAt = daysBefore(days).Add(8 * time.Hour)
+		}
+	}
+	tests := []struct {
+		name   string
+		change func(r *licenceRow)
+		want   bool
+	}{
+		{"in the report, no activity, assigned a year ago", never, true},
+		{"assigned 30 days before as_of: past grace", assigned(30), true},
+		{"assigned 29 days before as_of: in grace", assigned(29), false},
+		{"no assignment date: never past grace", func(r *licenceRow) {
+			never(r)
+			r.assignedAt = time.Time{}
+		}, false},
+		{"active yesterday", nil, false},
+		{"active long ago: inactive, not never_used", func(r *licenceRow) {
+			r.lastActivity = map[string]time.Time{"Exchange": daysBefore(365)}
+		}, false},
+		{"activity on one of the SKU's workloads", func(r *licenceRow) {
+			r.workloads = []string{"Exchange", "Teams"}
+			r.lastActivity = map[string]time.Time{"Teams": daysBefore(200)}
+		}, false},
+		{"user missing from the report: no activity reason", func(r *licenceRow) {
+			never(r)
+			r.inReport = false
+		}, false},
+		{"concealed report: no activity reason", func(r *licenceRow) {
+			never(r)
+			r.concealed = true
+		}, false},
+		{"SKU without a report workload: no usage signal", func(r *licenceRow) {
+			never(r)
+			r.workloads = []string{}
+		}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			db := mustOpenDB(t)
+			createRules(t, db, 90, 30)
+			createLicenceRows(t, db, withDefaults(tc.change))
+			runModels(t, db, "utc_date", "stg_license_activity", "stg_reason_never_used")
+			got := keys(t, db, "stg_reason_never_used")
+			var want []string
+			if tc.want {
+				want = []string{"u1/sku-e3"}
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("never_used rows: got %v, want %v", got, want)
+			}
+		})
+	}
+}

@@ -1,0 +1,28 @@
+-- 50_stg_candidates: licence rows with at least one reason, not an
+-- ignored SKU, as the reclamation marts show them: first reason, all
+-- reasons, action, savings, the evidence as JSON and the exclusion in force
+-- (NULL when none).
+-- Grain: one row per tenant × snapshot_date × user × SKU with a reason.
+-- Inputs: stg_license_reasons.
+CREATE OR REPLACE TEMP VIEW stg_candidates AS
+SELECT tenant, snapshot_date, as_of, user_id, user_principal_name, sku_id, sku_part_number,
+    reasons[1] AS reason, reasons, idle_days, last_activity_date, assigned_by_groups, action,
+    currency, annual_savings, reducible_from,
+    CAST(json_object(
+        'rule', reasons[1],
+        'threshold', CASE reasons[1] WHEN 'inactive' THEN inactivity_days WHEN 'never_used' THEN grace_days END,
+        'inactivity_days', inactivity_days, 'grace_days', grace_days,
+        'last_activity', json_object(
+            'Exchange', exchange_last_activity_date, 'OneDrive', onedrive_last_activity_date,
+            'SharePoint', sharepoint_last_activity_date, 'Skype', skype_last_activity_date,
+            'Yammer', yammer_last_activity_date, 'Teams', teams_last_activity_date),
+        'workloads', workloads,
+        'report_date', report_refresh_date,
+        'in_report', in_report,
+        'assigned_at', strftime(timezone('UTC', assigned_at), '%Y-%m-%dT%H:%M:%SZ'),
+        'redundant_with', redundant_with,
+        'account_enabled', account_enabled,
+        'user_type', user_type) AS VARCHAR) AS evidence,
+    display_name, department, cost_center, assigned_direct, exclusion_reason
+FROM stg_license_reasons
+WHERE len(reasons) > 0 AND NOT ignored;
