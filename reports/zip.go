@@ -13,7 +13,6 @@ import (
 	"math"
 	"runtime"
 	"sync"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -66,8 +65,9 @@ func (z *parallelZip) Create(name string) (io.Writer, error) {
 	if err := z.finish(); err != nil {
 		return nil, err
 	}
-	fh := &zip.FileHeader{Name: name, Method: zip.Deflate, Flags: 0x8} // sizes and CRC follow the data
-	fh.Modified = time.Now()
+	// Sizes and CRC follow the data (flag 0x8); no modification time, as
+	// archive/zip's Create writes none: the same workbook, the same bytes.
+	fh := &zip.FileHeader{Name: name, Method: zip.Deflate, Flags: 0x8}
 	out, err := z.zw.CreateRaw(fh)
 	if err != nil {
 		return nil, fmt.Errorf("zip entry %s: %w", name, err)
