@@ -46,7 +46,7 @@ var requiredParams = []string{"param_rules", "param_settings", "param_prices", "
 	"param_ignore_skus", "ref_sku_catalog", "ref_sku_catalog_plans", "ref_plan_workloads", "ref_sku_contains"}
 
 // Health is what the transforms found about a snapshot that makes it
-// degraded (PRODUCT.md): its usage report conceals user names, or there
+// degraded: its usage report conceals user names, or there
 // was no usable report. Reclamation candidates of such a snapshot call
 // nobody idle.
 type Health struct {

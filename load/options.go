@@ -15,7 +15,7 @@ import (
 // to <path>.tmp/ and pages the uncommitted snapshot's blocks, already
 // written ahead to the database file, out. Peak RSS of seatledger bench
 // load-1m (one snapshot of 1M users, appenders flushed every 10k rows):
-// 627 MB at 1GB, 480 MB at 384MB, 419 MB at 256MB (issue 7 P3: <= 500 MB).
+// 627 MB at 1GB, 480 MB at 384MB, 419 MB at 256MB (the bench's P3 target: <= 500 MB).
 const DefaultMemoryLimit = "256MB"
 
 // Option configures Open and OpenReadOnly.

@@ -74,7 +74,7 @@ const (
 	SeverityInfo     = "info" // reserved: no finding uses it yet
 )
 
-// Thresholds fixed by the product contract (PRODUCT.md), used by the SQL.
+// Thresholds fixed by the product's rules (README), used by the SQL.
 const (
 	// StaleReportDays: a report refreshed more than this many days before
 	// the snapshot date is stale.

@@ -41,7 +41,7 @@ func TestContainmentsConsistent(t *testing.T) {
 		{Container: "EXCHANGEENTERPRISE", Contained: "EXCHANGESTANDARD"},
 	} {
 		if !pairs[want] {
-			t.Errorf("PRODUCT.md's example %s in %s: missing", want.Contained, want.Container)
+			t.Errorf("the documented example %s in %s: missing", want.Contained, want.Container)
 		}
 	}
 }

@@ -35,8 +35,8 @@ const (
 	scenarioHistory = "history"
 )
 
-// benchScenarios are the workloads of issue 2 (load-100k, load-1m),
-// issue 7 (P1, P2 and P3 from load-1m, P6), the whole nightly job against
+// benchScenarios are the workloads of extract + load (load-100k, load-1m),
+// the scale targets (P1, P2 and P3 from load-1m, P6), the whole nightly job against
 // the SDK's own read, and the growth of a warehouse night after night.
 var benchScenarios = []benchScenario{
 	{Name: "load-100k", Title: "extract + load, 100k users, 0 ms", Tenants: 1, Users: 100_000},

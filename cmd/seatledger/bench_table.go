@@ -6,7 +6,7 @@ import (
 	"text/tabwriter"
 )
 
-// Targets of issue 7.
+// The scale targets (README, Performance).
 const (
 	targetP1Ratio     = 1.10      // wall / latency floor, 100k users at 200 ms
 	targetP2UsersPerS = 50_000    // users/s end to end, 1M users, 2 cores

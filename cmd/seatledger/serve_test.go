@@ -92,7 +92,7 @@ func TestServeMetrics(t *testing.T) {
 }
 
 // TestServePromtoolCheckMetrics lints a real scrape with promtool. The
-// only finding allowed is the one PRODUCT.md's contract imposes: the
+// only finding allowed is the one the metric contract imposes: the
 // usage report's age is in days, not seconds.
 func TestServePromtoolCheckMetrics(t *testing.T) {
 	promtool := tool(t, "promtool")

@@ -1,5 +1,5 @@
 // Package config loads, defaults and validates the seatledger YAML
-// configuration described in PRODUCT.md ("Configuration").
+// configuration described in the README ("Configuration reference").
 //
 // Loading is strict: unknown keys are an error naming the line and key, and
 // secrets are never inline (they come from an environment variable or a

@@ -1,5 +1,5 @@
 // Package metrics holds seatledger's Prometheus metrics: the licence
-// series of PRODUCT.md, read from the latest snapshot of each tenant and
+// series of the README's metrics table, read from the latest snapshot of each tenant and
 // served from memory between runs (Warehouse), and the job's own metrics:
 // runs, stages, Graph requests (Job).
 //

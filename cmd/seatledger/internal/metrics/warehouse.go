@@ -8,7 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// Warehouse is a prometheus.Collector of the licence series of PRODUCT.md
+// Warehouse is a prometheus.Collector of the licence series of the README's metrics table
 // ("Metrics"). It serves the State last set, so a scrape never touches the
 // warehouse: the file stays free for readers and for the next run. A SKU or
 // tenant gone from the latest snapshot disappears from the output.
@@ -127,7 +127,7 @@ func (w *Warehouse) collectTenant(gauge func(*prometheus.Desc, float64, ...strin
 // datasets are the rows_loaded dataset labels, as in Run.Rows.
 var datasets = []string{"users", "licenses", "skus", "subscriptions", "groups", "usage_report"}
 
-// ageDays counts whole UTC calendar days from date to now, as PRODUCT.md
+// ageDays counts whole UTC calendar days from date to now, as the README's metrics table
 // counts every age.
 func ageDays(date, now time.Time) float64 {
 	y, m, d := date.UTC().Date()

@@ -15,7 +15,7 @@ const (
 // healthProblems names what the transforms found wrong with a committed
 // snapshot (load.Snapshot.Health), which then counts as degraded:
 // reclamation candidates of a snapshot whose usage report is concealed or
-// missing cannot be trusted (PRODUCT.md). A report that failed to load is
+// missing cannot be trusted. A report that failed to load is
 // already among degraded and is not named twice.
 func healthProblems(h load.Health, degraded []string) []string {
 	var why []string

@@ -3,7 +3,7 @@
 // warehouse, then rebuilds the transforms. It owns the order of work and the
 // failure policy; the stages themselves know nothing of each other.
 //
-// Failure policy (STYLE.md): required datasets (subscribedSkus, users) that
+// Failure policy: required datasets (subscribedSkus, users) that
 // fail abort the tenant before anything is written; optional ones (report
 // settings, subscriptions, groups, the usage report) degrade the snapshot,
 // are recorded in raw_dataset_status and the run goes on.
