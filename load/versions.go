@@ -169,9 +169,12 @@ func (f folder) fold(ctx context.Context, v versioned, tenant string, date time.
 	}
 	gone := "SELECT rid FROM fold_j WHERE NOT staged"
 	type step struct{ what, sql string }
-	var ended int64
-	if err := f.conn.QueryRowContext(ctx, "SELECT count(*) FROM "+V+" WHERE tenant = "+T+" AND valid_to = "+D).Scan(&ended); err != nil {
-		return fmt.Errorf("fold %s: versions that ended on the day: %w", v.name, err)
+	// One scan of the tenant's versions: those that ended on the day (a
+	// re-run or a rebuild may extend them) and those valid on it.
+	var ended, live int64
+	if err := f.conn.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE valid_to = "+D+"), count(*) FILTER (WHERE valid_from <= "+D+
+		" AND (valid_to IS NULL OR valid_to > "+D+")) FROM "+V+" WHERE tenant = "+T).Scan(&ended, &live); err != nil {
+		return fmt.Errorf("fold %s: versions ended and valid on the day: %w", v.name, err)
 	}
 	newCols := strings.Join(append(slices.Clone(cols.stable), cols.nightly...), ", ")
 	newRows := `CREATE OR REPLACE TEMP TABLE fold_n AS
@@ -188,11 +191,6 @@ func (f folder) fold(ctx context.Context, v versioned, tenant string, date time.
 	// it equals, if any, and every staged row without one. A tenant's first
 	// snapshot (or one before all others) has no version to match: its
 	// staged rows are all new, which is the same thing without the join.
-	var live int64
-	if err := f.conn.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM "+V+" WHERE tenant = "+T+
-		" AND valid_from <= "+D+" AND (valid_to IS NULL OR valid_to > "+D+") LIMIT 1)").Scan(&live); err != nil {
-		return fmt.Errorf("fold %s: versions valid on the day: %w", v.name, err)
-	}
 	fresh := live == 0 && ended == 0
 	match := step{"match", `CREATE OR REPLACE TEMP TABLE fold_j AS
 			SELECT a.rid, a.row_key, a.valid_from, s.dup IS NOT NULL AS staged, ` + strings.Join(sNames, ", ") + `
