@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -72,7 +73,7 @@ func Write(ctx context.Context, path string, wb Workbook) error {
 	if len(wb.Sheets) == 0 && wb.Summary == nil {
 		return errors.New("write workbook: no sheets")
 	}
-	f := excelize.NewFile().SetZipWriter(newParallelZip)
+	f := excelize.NewFile()
 	defer f.Close() //nolint:errcheck // removes the stream writers' temp files
 	st, err := newStyles(f)
 	if err != nil {
@@ -107,6 +108,10 @@ func save(f *excelize.File, path string) error {
 		tmp.Close()
 		return fmt.Errorf("restrict workbook file: %w", err)
 	}
+	// The zip goes straight into the file: excelize's WriteTo would gather
+	// the whole workbook in memory first and hand the zip writer that
+	// buffer, which stays empty here.
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newParallelZip(tmp) })
 	if _, err := f.WriteTo(tmp); err != nil {
 		tmp.Close()
 		return fmt.Errorf("write workbook %s: %w", path, err)

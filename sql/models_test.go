@@ -50,13 +50,25 @@ func mustExec(t *testing.T, db *sql.DB, q string, args ...any) {
 }
 
 // runModels runs the transform files that create the named relations (or
-// macro), in the order given: transform/NN_<name>.sql.
+// macros), in the order given: transform/NN_<name>.sql.
 func runModels(t *testing.T, db *sql.DB, names ...string) {
 	t.Helper()
+	runFiles(t, db, "transform", names)
+}
+
+// runMarts runs the mart files named, in the order given:
+// marts/NN_<name>.sql.
+func runMarts(t *testing.T, db *sql.DB, names ...string) {
+	t.Helper()
+	runFiles(t, db, "marts", names)
+}
+
+func runFiles(t *testing.T, db *sql.DB, dir string, names []string) {
+	t.Helper()
 	for _, n := range names {
-		files, err := fs.Glob(seatsql.Transforms, "transform/[0-9][0-9]_"+n+".sql")
+		files, err := fs.Glob(seatsql.Transforms, dir+"/[0-9][0-9]_"+n+".sql")
 		if err != nil || len(files) != 1 {
-			t.Fatalf("model %s: want one file transform/NN_%s.sql, got %v (%v)", n, n, files, err)
+			t.Fatalf("model %s: want one file %s/NN_%s.sql, got %v (%v)", n, dir, n, files, err)
 		}
 		body, err := fs.ReadFile(seatsql.Transforms, files[0])
 		if err != nil {

@@ -73,13 +73,3 @@ const (
 	SeverityWarning  = "warning"
 	SeverityInfo     = "info" // reserved: no finding uses it yet
 )
-
-// Thresholds fixed by the product's rules (README), used by the SQL.
-const (
-	// StaleReportDays: a report refreshed more than this many days before
-	// the snapshot date is stale.
-	StaleReportDays = 7
-	// ExpiringWithinDays: a subscription whose next lifecycle date is at
-	// most this many days after as_of is expiring.
-	ExpiringWithinDays = 30
-)

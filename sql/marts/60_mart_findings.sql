@@ -51,10 +51,10 @@ UNION ALL
 SELECT tenant, snapshot_date, as_of, 'warning', 'stale_usage_report', tenant,
     format('usage report refreshed {} is {} days older than the run', report_refresh_date,
         date_diff('day', report_refresh_date, snapshot_date))
-FROM stg_snapshots WHERE date_diff('day', report_refresh_date, snapshot_date) > 7
+FROM stg_snapshots WHERE date_diff('day', report_refresh_date, snapshot_date) > stale_report_days()
 UNION ALL
 SELECT tenant, snapshot_date, as_of, 'warning', 'subscription_expiring', subscription_id,
     format('{}{} ({} licences) reaches its next lifecycle date {} in {} days',
         CASE WHEN is_trial THEN 'trial ' ELSE '' END, sku_part_number, total_licenses,
         utc_date(next_lifecycle_at), days_to_renewal)
-FROM calc_mart_renewals WHERE days_to_renewal BETWEEN 0 AND 30;
+FROM calc_mart_renewals WHERE days_to_renewal BETWEEN 0 AND expiring_within_days();

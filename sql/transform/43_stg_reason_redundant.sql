@@ -20,9 +20,12 @@ CREATE OR REPLACE TEMP VIEW stg_reason_redundant AS
 WITH held AS MATERIALIZED (
     -- own_plans: the row's enabled plans when it disables some, else NULL
     -- (the SKU's plans apply); lists are only carried where needed.
-    -- Users with one licence make no pair.
+    -- Users with one licence make no pair: only the others' rows are
+    -- held, which halves the self-join below.
     SELECT tenant, snapshot_date, user_id, sku_id, sku_part_number, enabled_plans AS own_plans
     FROM stg_license_rows
+    WHERE (tenant, snapshot_date, user_id) IN (
+        SELECT (tenant, snapshot_date, user_id) FROM stg_license_rows GROUP BY ALL HAVING count(*) > 1)
 ), pairs AS (
     SELECT a.tenant, a.snapshot_date, a.user_id, a.sku_id, a.sku_part_number AS part, a.own_plans,
         b.sku_id AS b_sku, b.sku_part_number AS b_part, b.own_plans AS b_own_plans,

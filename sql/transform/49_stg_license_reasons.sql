@@ -9,27 +9,38 @@
 --         stg_reason_never_used, stg_reason_inactive, stg_license_rows, stg_user_groups,
 --         raw_subscriptions, param_exclusions.
 CREATE OR REPLACE TEMP TABLE stg_license_reasons AS
-WITH flags AS (
+WITH reasons AS (
+    -- The reasons that hold, per licence row that has any: the few rows
+    -- of the reason models, gathered by key, so that the wide licence rows
+    -- pass through one join rather than one per reason.
+    SELECT tenant, snapshot_date, user_id, sku_id,
+        bool_or(reason = 'disabled_account') AS r_disabled,
+        bool_or(reason = 'guest_licensed') AS r_guest,
+        bool_or(reason = 'redundant') AS r_redundant,
+        bool_or(reason = 'never_used') AS r_never_used,
+        bool_or(reason = 'inactive') AS r_inactive,
+        min(redundant_with) AS redundant_with
+    FROM (
+        SELECT tenant, snapshot_date, user_id, sku_id, 'disabled_account' AS reason, NULL AS redundant_with FROM stg_reason_disabled_account
+        UNION ALL SELECT tenant, snapshot_date, user_id, sku_id, 'guest_licensed', NULL FROM stg_reason_guest_licensed
+        UNION ALL SELECT tenant, snapshot_date, user_id, sku_id, 'redundant', redundant_with FROM stg_reason_redundant
+        UNION ALL SELECT tenant, snapshot_date, user_id, sku_id, 'never_used', NULL FROM stg_reason_never_used
+        UNION ALL SELECT tenant, snapshot_date, user_id, sku_id, 'inactive', NULL FROM stg_reason_inactive
+    )
+    GROUP BY tenant, snapshot_date, user_id, sku_id
+), flags AS (
     SELECT a.* EXCLUDE (idle_days),
-        rd.redundant_with,
+        r.redundant_with,
         coalesce(g.groups, []) AS user_groups,
         a.idle_days,
-        d.user_id IS NOT NULL AS r_disabled,
-        gl.user_id IS NOT NULL AS r_guest,
-        rd.user_id IS NOT NULL AS r_redundant,
-        nu.user_id IS NOT NULL AS r_never_used,
-        ia.user_id IS NOT NULL AS r_inactive
+        coalesce(r.r_disabled, false) AS r_disabled,
+        coalesce(r.r_guest, false) AS r_guest,
+        coalesce(r.r_redundant, false) AS r_redundant,
+        coalesce(r.r_never_used, false) AS r_never_used,
+        coalesce(r.r_inactive, false) AS r_inactive
     FROM stg_license_activity a
-    LEFT JOIN stg_reason_disabled_account d ON d.tenant = a.tenant AND d.snapshot_date = a.snapshot_date
-        AND d.user_id = a.user_id AND d.sku_id = a.sku_id
-    LEFT JOIN stg_reason_guest_licensed gl ON gl.tenant = a.tenant AND gl.snapshot_date = a.snapshot_date
-        AND gl.user_id = a.user_id AND gl.sku_id = a.sku_id
-    LEFT JOIN stg_reason_redundant rd ON rd.tenant = a.tenant AND rd.snapshot_date = a.snapshot_date
-        AND rd.user_id = a.user_id AND rd.sku_id = a.sku_id
-    LEFT JOIN stg_reason_never_used nu ON nu.tenant = a.tenant AND nu.snapshot_date = a.snapshot_date
-        AND nu.user_id = a.user_id AND nu.sku_id = a.sku_id
-    LEFT JOIN stg_reason_inactive ia ON ia.tenant = a.tenant AND ia.snapshot_date = a.snapshot_date
-        AND ia.user_id = a.user_id AND ia.sku_id = a.sku_id
+    LEFT JOIN reasons r ON r.tenant = a.tenant AND r.snapshot_date = a.snapshot_date
+        AND r.user_id = a.user_id AND r.sku_id = a.sku_id
     LEFT JOIN stg_user_groups g ON g.tenant = a.tenant AND g.snapshot_date = a.snapshot_date AND g.user_id = a.user_id
 ), renewals AS (
     -- The SKU's renewal date: the earliest next lifecycle of its live

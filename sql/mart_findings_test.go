@@ -1,0 +1,53 @@
+package sql_test
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestFindingThresholds pins the boundaries of the two findings with a
+// threshold (transform/01_thresholds.sql, read by
+// marts/60_mart_findings.sql): a usage report 7 days older than the
+// snapshot is fresh and 8 days is stale; a subscription renewing 30 days
+// after as_of is expiring, 31 days or a date already past is not.
+func TestFindingThresholds(t *testing.T) {
+	tests := []struct {
+		name      string
+		reportAge int // days between report refresh and snapshot date
+		renewalIn int // days_to_renewal
+		wantCodes []string
+	}{
+		{"report 7 days old, renewal in 31 days: nothing", 7, 31, nil},
+		{"report 8 days old: stale", 8, 31, []string{"stale_usage_report"}},
+		{"renewal in 30 days: expiring", 7, 30, []string{"subscription_expiring"}},
+		{"renewal today: expiring", 0, 0, []string{"subscription_expiring"}},
+		{"renewal a day past: not expiring", 0, -1, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			db := mustOpenDB(t)
+			snapshot := asOf.AddDate(0, 0, 2)
+			mustExec(t, db, `CREATE TEMP TABLE stg_snapshots AS SELECT 't' AS tenant, ?::DATE AS snapshot_date,
+				?::DATE AS as_of, ?::DATE AS report_refresh_date, false AS concealed, true AS has_report,
+				false AS settings_concealed, 0 AS hex_rows`, snapshot, asOf, snapshot.AddDate(0, 0, -tc.reportAge))
+			createLicenceRows(t, db)
+			mustExec(t, db, `CREATE TEMP TABLE stg_skus (tenant VARCHAR, snapshot_date DATE, as_of DATE, sku_id VARCHAR,
+				sku_part_number VARCHAR, consumed_units INTEGER, active_units INTEGER, unit_price_annual DECIMAL(18,2),
+				ignored BOOLEAN, missing_fx BOOLEAN, price_currency VARCHAR, currency VARCHAR)`)
+			mustExec(t, db, `CREATE TEMP TABLE raw_dataset_status (tenant VARCHAR, snapshot_date DATE, dataset VARCHAR,
+				ok BOOLEAN, error VARCHAR)`)
+			mustExec(t, db, `CREATE TEMP TABLE raw_license_assignment_states (tenant VARCHAR, snapshot_date DATE,
+				user_id VARCHAR, sku_id VARCHAR, assigned_by_group VARCHAR, state VARCHAR, error VARCHAR)`)
+			mustExec(t, db, `CREATE TEMP TABLE calc_mart_renewals AS SELECT 't' AS tenant, ?::DATE AS snapshot_date,
+				?::DATE AS as_of, 'sub-1' AS subscription_id, false AS is_trial, 'SPE_E3' AS sku_part_number,
+				100 AS total_licenses, (?::DATE)::TIMESTAMPTZ AS next_lifecycle_at, ? AS days_to_renewal`,
+				snapshot, asOf, asOf.AddDate(0, 0, tc.renewalIn), tc.renewalIn)
+			runModels(t, db, "utc_date", "thresholds")
+			runMarts(t, db, "mart_findings")
+			got := strs(t, db, "SELECT code FROM calc_mart_findings ORDER BY code")
+			if !slices.Equal(got, tc.wantCodes) {
+				t.Errorf("findings: got %v, want %v", got, tc.wantCodes)
+			}
+		})
+	}
+}
