@@ -21,6 +21,9 @@ type sheetPart struct {
 	next   int // next row number to write (1-based)
 	cells  []excelize.Cell
 	buf    []any
+	enc    *rowEncoder
+	spool  *rowSpool // the data rows' XML
+	line   []byte    // one row's XML
 }
 
 // partSpec is what newPart needs to know beyond the sheet itself.
@@ -48,10 +51,16 @@ func (w *writer) newPart(s Sheet, l *layout, p partSpec) (*sheetPart, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sheet %s: stream: %w", p.name, err)
 	}
+	enc, err := newRowEncoder(len(l.cols))
+	if err != nil {
+		return nil, fmt.Errorf("sheet %s: %w", p.name, err)
+	}
 	sp := &sheetPart{
 		name: p.name, sw: sw, st: w.st, l: l, rows: p.rows, next: 1,
 		hidden: make([]bool, len(l.cols)), cells: make([]excelize.Cell, len(l.cols)), buf: make([]any, len(l.cols)),
+		enc: enc, spool: &rowSpool{sheet: p.name},
 	}
+	w.spools = append(w.spools, sp.spool)
 	for i, c := range l.cols {
 		sp.hidden[i] = c.Hidden || (w.oneTenant && c.Name == "tenant" && c.Field == "")
 	}
@@ -98,7 +107,9 @@ func (p *sheetPart) write(vals []any) error {
 }
 
 // row writes one data row, each value converted and styled by its
-// column's format. n is the row's number in the whole sheet, for errors.
+// column's format, into the part's spool (the header and subtotal rows go
+// through excelize's stream writer, these not). n is the row's number in
+// the whole sheet, for errors.
 func (p *sheetPart) row(n int, vals []any) error {
 	l := p.l
 	if len(vals) != l.sources() {
@@ -116,7 +127,13 @@ func (p *sheetPart) row(n int, vals []any) error {
 		}
 		p.buf[i] = p.cell(i, c.Format, coerce(c.Format, plain(v)), currency)
 	}
-	return p.write(p.buf)
+	line, err := p.enc.row(p.line[:0], p.next, p.buf)
+	if err != nil {
+		return fmt.Errorf("row %d: %w", n, err)
+	}
+	p.line = line
+	p.next++
+	return p.spool.add(line)
 }
 
 // cell styles value v of output column i. It reuses one excelize.Cell per

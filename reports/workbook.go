@@ -64,6 +64,7 @@ type writer struct {
 	sheets    map[string]bool // lower-case sheet names used
 	tables    map[string]bool // lower-case table names used
 	oneTenant bool
+	spools    []*rowSpool // data rows of every sheet part, spliced in at save
 }
 
 // Write writes wb to path atomically (a temporary file in the same
@@ -80,6 +81,11 @@ func Write(ctx context.Context, path string, wb Workbook) error {
 		return fmt.Errorf("write workbook: create styles: %w", err)
 	}
 	w := &writer{ctx: ctx, f: f, st: st, sheets: map[string]bool{}, tables: map[string]bool{}}
+	defer func() {
+		for _, sp := range w.spools {
+			_ = sp.close() // temporary files; the workbook is written or failed already
+		}
+	}()
 	if wb.Summary != nil {
 		w.oneTenant = len(wb.Summary.Tenants) == 1
 		if err := w.summary(wb.Summary); err != nil {
@@ -95,10 +101,20 @@ func Write(ctx context.Context, path string, wb Workbook) error {
 		}
 	}
 	f.SetActiveSheet(0)
-	return save(f, path)
+	return save(f, path, w.spools)
 }
 
-func save(f *excelize.File, path string) error {
+// save writes the workbook, its parts' spooled rows spliced in.
+func save(f *excelize.File, path string, spools []*rowSpool) error {
+	ids := f.GetSheetMap()
+	splices := make(map[string]*rowSpool, len(spools))
+	for _, sp := range spools {
+		name, err := sheetPath(ids, sp.sheet)
+		if err != nil {
+			return fmt.Errorf("write workbook %s: %w", path, err)
+		}
+		splices[name] = sp
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".seatledger-*.xlsx")
 	if err != nil {
 		return fmt.Errorf("create workbook file: %w", err)
@@ -111,10 +127,20 @@ func save(f *excelize.File, path string) error {
 	// The zip goes straight into the file: excelize's WriteTo would gather
 	// the whole workbook in memory first and hand the zip writer that
 	// buffer, which stays empty here.
-	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newParallelZip(tmp) })
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
+		z := newParallelZip(tmp)
+		z.splices = splices
+		return z
+	})
 	if _, err := f.WriteTo(tmp); err != nil {
 		tmp.Close()
 		return fmt.Errorf("write workbook %s: %w", path, err)
+	}
+	for _, sp := range spools {
+		if !sp.used {
+			tmp.Close()
+			return fmt.Errorf("write workbook %s: sheet %s: its rows found no place in the zip", path, sp.sheet)
+		}
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()

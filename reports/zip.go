@@ -54,9 +54,13 @@ type parallelZip struct {
 	zw       *zip.Writer
 	inFlight int
 	cur      *zipEntry
+	// splices are the spooled data rows of worksheet entries, by name.
+	splices map[string]*rowSpool
 }
 
-func newParallelZip(w io.Writer) excelize.ZipWriter {
+var _ excelize.ZipWriter = (*parallelZip)(nil)
+
+func newParallelZip(w io.Writer) *parallelZip {
 	return &parallelZip{zw: zip.NewWriter(w), inFlight: runtime.GOMAXPROCS(0) + 1}
 }
 
@@ -73,6 +77,9 @@ func (z *parallelZip) Create(name string) (io.Writer, error) {
 		return nil, fmt.Errorf("zip entry %s: %w", name, err)
 	}
 	z.cur = &zipEntry{fh: fh, out: out, crc: crc32.NewIEEE(), limit: z.inFlight}
+	if sp := z.splices[name]; sp != nil {
+		return &splicer{out: z.cur, spool: sp}, nil
+	}
 	return z.cur, nil
 }
 
