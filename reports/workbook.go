@@ -2,9 +2,11 @@
 // Excel workbook for software asset managers. It is the only importer of
 // excelize and imports nothing of seatledger's: rows arrive as []any.
 //
-// Big sheets are streamed (excelize's StreamWriter), so memory stays flat
-// in the number of rows; a sheet beyond Excel's 1,048,575 data rows
-// continues on "Name (2)", "Name (3)", each part a table of its own.
+// Big sheets are streamed, so memory stays flat in the number of rows: each
+// part's header and layout through excelize's StreamWriter, its data rows
+// through rowEncoder into a spool that is spliced into the part when the
+// workbook is zipped (splice.go). A sheet beyond Excel's 1,048,575 data
+// rows continues on "Name (2)", "Name (3)", each part a table of its own.
 package reports
 
 import (
