@@ -333,34 +333,6 @@ func TestReport(t *testing.T) {
 	}
 }
 
-func TestKeepFor(t *testing.T) {
-	dir := t.TempDir()
-	for _, d := range []string{"2026-11-01", "2026-11-02", "2026-11-03"} {
-		writeFile(t, filepath.Join(dir, "seatledger-"+d+".xlsx"), "x")
-	}
-	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
-	for _, tc := range []struct {
-		name     string
-		day      string
-		keep     int
-		wantKeep int
-		wantKept bool
-	}{
-		{"newest", "2026-11-04", 2, 2, false},
-		{"rewrites one of the newest", "2026-11-02", 2, 2, false},
-		{"older than the newest keep", "2026-11-01", 2, 0, true},
-		{"older than all", "2026-10-01", 3, 0, true},
-		{"keep all", "2026-10-01", 0, 0, false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			keep, kept := keepFor(dir, day(tc.day), tc.keep)
-			if keep != tc.wantKeep || kept != tc.wantKept {
-				t.Errorf("keepFor(%s, %d): got %d, %v; want %d, %v", tc.day, tc.keep, keep, kept, tc.wantKeep, tc.wantKept)
-			}
-		})
-	}
-}
-
 // TestReportTenant: --tenant writes a workbook of that tenant into its own
 // directory; an unknown tenant is a usage error naming those there are.
 // (That every mart follows the filter is load's TestOnlyTenantsScopesEveryView.)

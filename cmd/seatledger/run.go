@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/job"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/pipeline"
 	"github.com/seatledger/seatledger/extract/graph"
 )
@@ -78,7 +79,41 @@ func runRun(ctx context.Context, g *globals, o runOptions) error {
 		}
 		tenants = append(tenants, pt)
 	}
-	return runPipeline(ctx, g, cfg, tenants, g.now().UTC(), o.timeout)
+	_, err = runPipelineObserved(ctx, g, cfg, tenants, g.now().UTC(), o.timeout, nil)
+	return err
+}
+
+// stageFunc and stageWorkbook are job's, for serve and bench.
+type stageFunc = job.StageFunc
+
+const stageWorkbook = job.StageWorkbook
+
+// runPipelineObserved is the job as demo, run, serve and bench run it:
+// job.Run with the configuration's parameter tables, pseudonymizer and
+// DuckDB settings, the progress display on stderr and the Parquet export.
+// It returns the tenants' results and tells stage, when set, about each
+// stage.
+func runPipelineObserved(ctx context.Context, g *globals, cfg *config.Config, tenants []pipeline.Tenant, now time.Time, timeout time.Duration, stage stageFunc) ([]pipeline.Result, error) {
+	log, err := g.logger()
+	if err != nil {
+		return nil, err
+	}
+	params, err := paramTables(cfg)
+	if err != nil {
+		return nil, usageErr(err)
+	}
+	pseudo, err := g.pseudonymizer(cfg.Reports)
+	if err != nil {
+		return nil, usageErr(err)
+	}
+	return job.Run(ctx, cfg, tenants, now, timeout, job.Options{
+		Logger: log, Stdout: g.stdout, Now: g.now, Params: params, Pseudo: pseudo, Tuning: tuning(cfg.Warehouse),
+		Progress: func() (func(string, int64), func()) {
+			p := newProgress(g.stderr)
+			return p.users, p.done
+		},
+		Parquet: exportParquet, Stage: stage,
+	})
 }
 
 // selectTenants returns the tenants named in names, all when names is
