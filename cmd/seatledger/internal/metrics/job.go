@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"net/http"
 	"strconv"
 	"time"
 
@@ -82,7 +83,7 @@ func Register(reg prometheus.Registerer, w *Warehouse) (*Job, error) {
 // signature and is safe for concurrent use.
 func (j *Job) ObserveGraph(endpoint string, status int) {
 	j.graphRequests.WithLabelValues(endpoint, strconv.Itoa(status)).Inc()
-	if status == 429 {
+	if status == http.StatusTooManyRequests {
 		j.graphThrottled.WithLabelValues(endpoint).Inc()
 	} else {
 		j.graphThrottled.WithLabelValues(endpoint).Add(0) // the series exists before the first 429

@@ -2,41 +2,16 @@ package metrics
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
 	"time"
-)
 
-// The queries Read runs: marts are views over each tenant's latest
-// snapshot; run facts come from the journal, etl_runs. Sums are cast to
-// DOUBLE (a DuckDB sum of BIGINT is a HUGEINT).
-const (
-	skuQuery = `SELECT tenant, coalesce(sku_part_number, sku_id),
-    sum(enabled_units)::DOUBLE, sum(warning_units)::DOUBLE, sum(suspended_units)::DOUBLE,
-    sum(locked_out_units)::DOUBLE, sum(consumed_units)::DOUBLE, sum(unused_units)::DOUBLE
-FROM mart_license_inventory WHERE NOT ignored GROUP BY ALL ORDER BY ALL`
-	idleQuery = `SELECT tenant, coalesce(sku_part_number, sku_id), reason, count(*)::DOUBLE
-FROM mart_reclamation_candidates GROUP BY ALL ORDER BY ALL`
-	reclaimQuery = `SELECT tenant, currency, sum(annual_savings)::DOUBLE
-FROM mart_reclamation_candidates WHERE currency IS NOT NULL AND annual_savings IS NOT NULL
-GROUP BY ALL ORDER BY ALL`
-	lifecycleQuery = `SELECT tenant, coalesce(sku_part_number, sku_id), min(next_lifecycle_at)
-FROM mart_renewals WHERE next_lifecycle_at IS NOT NULL AND coalesce(status, '') <> 'Deleted'
-GROUP BY ALL ORDER BY ALL`
-	snapshotQuery = `SELECT tenant, bool_or(concealed AND is_latest), max(report_refresh_date)
-FROM stg_snapshots GROUP BY ALL`
-	successQuery = `SELECT tenant, max(finished_at) FROM etl_runs
-WHERE status IN ('ok', 'degraded') GROUP BY ALL`
-	lastRunQuery = `SELECT tenant, status, finished_at, coalesce(users, 0)::DOUBLE, coalesce(licenses, 0)::DOUBLE,
-    coalesce(skus, 0)::DOUBLE, coalesce(subscriptions, 0)::DOUBLE, coalesce(groups, 0)::DOUBLE,
-    coalesce(report_rows, 0)::DOUBLE
-FROM etl_runs QUALIFY row_number() OVER (PARTITION BY tenant ORDER BY started_at DESC, run_id DESC) = 1`
+	"github.com/seatledger/seatledger/load"
 )
 
 // Read reads the latest snapshot of each tenant in tenants (the
 // configured ones, in order: tenants in the warehouse but no longer
-// configured are left out) from db, a read-only warehouse.
-func Read(ctx context.Context, db *sql.DB, tenants []string, now time.Time) (*State, error) {
+// configured are left out) from w, a read-only warehouse. A nil w (no
+// warehouse file yet) gives every tenant without a snapshot or run.
+func Read(ctx context.Context, w *load.Warehouse, tenants []string, now time.Time) (*State, error) {
 	st := &State{ReadAt: now}
 	idx := map[string]*Tenant{}
 	st.Tenants = make([]Tenant, len(tenants))
@@ -44,129 +19,78 @@ func Read(ctx context.Context, db *sql.DB, tenants []string, now time.Time) (*St
 		st.Tenants[i] = Tenant{Name: name, Reclaimable: map[string]float64{}, NextLifecycle: map[string]time.Time{}}
 		idx[name] = &st.Tenants[i]
 	}
-	if db == nil {
+	if w == nil {
 		return st, nil
 	}
-	for _, r := range readers(func(name string) *Tenant { return idx[name] }) {
-		if err := each(ctx, db, r.query, r.row); err != nil {
-			return nil, fmt.Errorf("read %s: %w", r.what, err)
+	for _, read := range []func() error{
+		func() error {
+			return fill(ctx, idx, w.LatestSeats, func(r load.SKUSeats) string { return r.Tenant }, func(t *Tenant, r load.SKUSeats) {
+				t.SKUs = append(t.SKUs, SKU{
+					PartNumber: r.PartNumber,
+					Enabled:    float64(r.Enabled), Warning: float64(r.Warning), Suspended: float64(r.Suspended), LockedOut: float64(r.LockedOut),
+					Consumed: float64(r.Consumed), Unused: float64(r.Unused),
+				})
+			})
+		},
+		func() error {
+			return fill(ctx, idx, w.LatestIdle, func(r load.IdleCount) string { return r.Tenant }, func(t *Tenant, r load.IdleCount) {
+				t.Idle = append(t.Idle, Idle{SKU: r.SKU, Reason: r.Reason, Count: float64(r.Count)})
+			})
+		},
+		func() error {
+			return fill(ctx, idx, w.LatestReclaimable, func(r load.ReclaimableCost) string { return r.Tenant }, func(t *Tenant, r load.ReclaimableCost) {
+				t.Reclaimable[r.Currency] = r.AnnualSavings
+			})
+		},
+		func() error {
+			return fill(ctx, idx, w.LatestNextLifecycles, func(r load.NextLifecycle) string { return r.Tenant }, func(t *Tenant, r load.NextLifecycle) {
+				t.NextLifecycle[r.SKU] = r.At
+			})
+		},
+		func() error {
+			return fill(ctx, idx, w.ReportStates, func(r load.ReportState) string { return r.Tenant }, func(t *Tenant, r load.ReportState) {
+				t.HasSnapshot, t.Concealed, t.ReportRefreshDate = true, r.Concealed, r.RefreshDate
+			})
+		},
+		func() error {
+			return fill(ctx, idx, w.LastSuccesses, func(r load.LastSuccess) string { return r.Tenant }, func(t *Tenant, r load.LastSuccess) {
+				t.LastSuccess = r.FinishedAt
+			})
+		},
+		func() error {
+			return fill(ctx, idx, w.LatestRuns, func(r load.Run) string { return r.Tenant }, func(t *Tenant, r load.Run) {
+				t.LastRun = lastRun(r)
+			})
+		},
+	} {
+		if err := read(); err != nil {
+			return nil, err
 		}
 	}
 	return st, nil
 }
 
-// each runs query and calls row for every result row.
-func each(ctx context.Context, db *sql.DB, query string, row func(*sql.Rows) error) error {
-	rows, err := db.QueryContext(ctx, query)
+// fill reads rows with read and hands each row of a configured tenant
+// (named by tenant) to add; rows of other tenants are skipped.
+func fill[R any](ctx context.Context, idx map[string]*Tenant, read func(context.Context) ([]R, error),
+	tenant func(R) string, add func(*Tenant, R)) error {
+	rows, err := read(ctx)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := row(rows); err != nil {
-			return err
+	for _, r := range rows {
+		if t := idx[tenant(r)]; t != nil {
+			add(t, r)
 		}
 	}
-	return rows.Err()
+	return nil
 }
 
-// readers are Read's queries, each with its row: the first column is the
-// tenant; rows of tenants not configured are skipped.
-func readers(tenant func(string) *Tenant) []reader {
-	return []reader{
-		{"seats", skuQuery, func(r *sql.Rows) error {
-			var name string
-			var k SKU
-			if err := r.Scan(&name, &k.PartNumber, &k.Enabled, &k.Warning, &k.Suspended, &k.LockedOut, &k.Consumed, &k.Unused); err != nil {
-				return err
-			}
-			if t := tenant(name); t != nil {
-				t.SKUs = append(t.SKUs, k)
-			}
-			return nil
-		}},
-		{"idle licences", idleQuery, func(r *sql.Rows) error {
-			var name string
-			var i Idle
-			if err := r.Scan(&name, &i.SKU, &i.Reason, &i.Count); err != nil {
-				return err
-			}
-			if t := tenant(name); t != nil {
-				t.Idle = append(t.Idle, i)
-			}
-			return nil
-		}},
-		{"reclaimable cost", reclaimQuery, func(r *sql.Rows) error {
-			var name, currency string
-			var v float64
-			if err := r.Scan(&name, &currency, &v); err != nil {
-				return err
-			}
-			if t := tenant(name); t != nil {
-				t.Reclaimable[currency] = v
-			}
-			return nil
-		}},
-		{"renewals", lifecycleQuery, func(r *sql.Rows) error {
-			var name, sku string
-			var at time.Time
-			if err := r.Scan(&name, &sku, &at); err != nil {
-				return err
-			}
-			if t := tenant(name); t != nil {
-				t.NextLifecycle[sku] = at
-			}
-			return nil
-		}},
-		{"snapshots", snapshotQuery, func(r *sql.Rows) error {
-			var name string
-			var concealed sql.NullBool
-			var refresh sql.NullTime
-			if err := r.Scan(&name, &concealed, &refresh); err != nil {
-				return err
-			}
-			if t := tenant(name); t != nil {
-				t.HasSnapshot, t.Concealed, t.ReportRefreshDate = true, concealed.Bool, refresh.Time
-			}
-			return nil
-		}},
-		{"last success", successQuery, func(r *sql.Rows) error {
-			var name string
-			var at sql.NullTime
-			if err := r.Scan(&name, &at); err != nil {
-				return err
-			}
-			if t := tenant(name); t != nil {
-				t.LastSuccess = at.Time
-			}
-			return nil
-		}},
-		{"last run", lastRunQuery, scanLastRun(tenant)},
+// lastRun is a journal row reduced to what the metrics show.
+func lastRun(r load.Run) Run {
+	run := Run{Status: r.Status, FinishedAt: r.FinishedAt, Rows: make(map[string]float64, len(datasets))}
+	for _, ds := range datasets {
+		run.Rows[ds.label] = float64(ds.rows(r))
 	}
-}
-
-func scanLastRun(tenant func(string) *Tenant) func(*sql.Rows) error {
-	return func(r *sql.Rows) error {
-		var name string
-		var run Run
-		var finished sql.NullTime
-		var users, licenses, skus, subs, groups, report float64
-		if err := r.Scan(&name, &run.Status, &finished, &users, &licenses, &skus, &subs, &groups, &report); err != nil {
-			return err
-		}
-		run.FinishedAt = finished.Time
-		run.Rows = map[string]float64{
-			"users": users, "licenses": licenses, "skus": skus,
-			"subscriptions": subs, "groups": groups, "usage_report": report,
-		}
-		if t := tenant(name); t != nil {
-			t.LastRun = run
-		}
-		return nil
-	}
-}
-
-type reader struct {
-	what, query string
-	row         func(*sql.Rows) error
+	return run
 }

@@ -3,13 +3,17 @@
 // served from memory between runs (Warehouse), and the job's own metrics:
 // runs, stages, Graph requests (Job).
 //
-// Nothing here registers itself globally: cmd builds the registry and
-// passes it in. Labels carry tenant names, SKU part numbers, reasons,
-// currencies, Graph endpoint names and status codes: never a user name
-// or id.
+// Nothing here registers itself globally: package serve builds the
+// registry and passes it in. Labels carry tenant names, SKU part numbers,
+// reasons, currencies, Graph endpoint names and status codes: never a user
+// name or id.
 package metrics
 
-import "time"
+import (
+	"time"
+
+	"github.com/seatledger/seatledger/load"
+)
 
 // State is what the warehouse said at the last refresh: one entry per
 // configured tenant, in configuration order.
@@ -75,4 +79,4 @@ type Run struct {
 
 // RunStatuses are the values of seatledger_last_run_status's status
 // label, every one emitted (1 for the current status, 0 for the others).
-var RunStatuses = []string{"running", "ok", "degraded", "failed", "aborted"}
+var RunStatuses = []string{load.StatusRunning, load.StatusOK, load.StatusDegraded, load.StatusFailed, load.StatusAborted}

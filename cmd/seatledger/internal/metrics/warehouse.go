@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/seatledger/seatledger/load"
 )
 
 // Warehouse is a prometheus.Collector of the licence series of the README's metrics table
@@ -93,7 +95,7 @@ func (w *Warehouse) collectTenant(gauge func(*prometheus.Desc, float64, ...strin
 			gauge(d.lastRunStatus, b2f(st == t.LastRun.Status), t.Name, st)
 		}
 		for _, ds := range datasets {
-			gauge(d.rows, t.LastRun.Rows[ds], t.Name, ds)
+			gauge(d.rows, t.LastRun.Rows[ds.label], t.Name, ds.label)
 		}
 	}
 	if !t.HasSnapshot {
@@ -124,8 +126,19 @@ func (w *Warehouse) collectTenant(gauge func(*prometheus.Desc, float64, ...strin
 	}
 }
 
-// datasets are the rows_loaded dataset labels, as in Run.Rows.
-var datasets = []string{"users", "licenses", "skus", "subscriptions", "groups", "usage_report"}
+// datasets are the rows_loaded dataset labels, the keys of Run.Rows, each
+// with the journal's count of rows it shows.
+var datasets = []struct {
+	label string
+	rows  func(load.Run) int64
+}{
+	{"users", func(r load.Run) int64 { return r.Users }},
+	{"licenses", func(r load.Run) int64 { return r.Licenses }},
+	{"skus", func(r load.Run) int64 { return r.SKUs }},
+	{"subscriptions", func(r load.Run) int64 { return r.Subscriptions }},
+	{"groups", func(r load.Run) int64 { return r.Groups }},
+	{"usage_report", func(r load.Run) int64 { return r.ReportRows }},
+}
 
 // ageDays counts whole UTC calendar days from date to now, as the README's metrics table
 // counts every age.

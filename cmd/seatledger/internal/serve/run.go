@@ -1,4 +1,4 @@
-package main
+package serve
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 // startCron schedules the job and, when due, starts a run at once through
 // the same wrapped job, so that it too is skipped while another runs and
 // recovered from a panic.
-func (s *server) startCron() *cron.Cron {
+func (s *Server) startCron() *cron.Cron {
 	c, job := s.newCron()
 	c.Start()
 	now := s.now()
@@ -37,11 +37,11 @@ func (s *server) startCron() *cron.Cron {
 // schedule, and that job as cron wrapped it: behind SkipIfStillRunning and
 // Recover (a panic is logged, the daemon goes on).
 //
-// The order matters: SkipIfStillRunning hands its token back only when the
-// job returns normally (no defer, robfig/cron v3.0.1 chain.go), so with
+// The order matters: robfig/cron v3.0.1's SkipIfStillRunning hands its
+// token back only when the job returns normally (no defer), so with
 // Recover outside it one panic would skip every later run. Recover goes
 // inside, and the token always comes back.
-func (s *server) newCron() (*cron.Cron, cron.Job) {
+func (s *Server) newCron() (*cron.Cron, cron.Job) {
 	cl := cronLogger{s}
 	c := cron.New(cron.WithParser(config.CronParser), cron.WithLocation(time.UTC), cron.WithLogger(cl),
 		cron.WithChain(cron.SkipIfStillRunning(cl), cron.Recover(cl)))
@@ -50,11 +50,11 @@ func (s *server) newCron() (*cron.Cron, cron.Job) {
 }
 
 // startupRun says why a run is due at start, or "" when none is.
-func (s *server) startupRun(now time.Time) string {
-	switch s.opts.runAtStart {
-	case runAtStartAlways:
+func (s *Server) startupRun(now time.Time) string {
+	switch s.opts.RunAtStart {
+	case RunAtStartAlways:
 		return "--run-at-start=always"
-	case runAtStartNever:
+	case RunAtStartNever:
 		return ""
 	}
 	s.mu.Lock()
@@ -96,7 +96,7 @@ func period(sched cron.Schedule, now time.Time) time.Duration {
 
 // runJob is the scheduled job (behind cron's Recover and
 // SkipIfStillRunning): wait the jitter, when asked, then run once.
-func (s *server) runJob(jitter bool) {
+func (s *Server) runJob(jitter bool) {
 	s.mu.Lock()
 	if s.stopped {
 		s.mu.Unlock()
@@ -117,10 +117,10 @@ func (s *server) runJob(jitter bool) {
 	s.runOnce()
 }
 
-// runOnce runs the pipeline, records its stages and outcome, and
-// refreshes the metrics from the warehouse. A panic is recorded as a
-// failed run and passed on to cron.Recover.
-func (s *server) runOnce() {
+// runOnce runs the job, records its stages and outcome, and refreshes the
+// metrics from the warehouse. A panic is recorded as a failed run and
+// passed on to cron.Recover.
+func (s *Server) runOnce() {
 	start := time.Now()
 	s.setRunning(true)
 	s.job.RunStarted()
@@ -148,7 +148,7 @@ func (s *server) runOnce() {
 	ok = err == nil && refreshed
 }
 
-func (s *server) finishRun(start time.Time, ok bool) {
+func (s *Server) finishRun(start time.Time, ok bool) {
 	end := s.now()
 	s.setRunning(false)
 	s.job.RunDone(end, time.Since(start), ok)
@@ -158,7 +158,7 @@ func (s *server) finishRun(start time.Time, ok bool) {
 	s.log.Info("run done", "ok", ok, "seconds", time.Since(start).Round(time.Millisecond).Seconds())
 }
 
-func (s *server) setRunning(v bool) {
+func (s *Server) setRunning(v bool) {
 	s.mu.Lock()
 	s.running = v
 	s.mu.Unlock()
@@ -167,7 +167,7 @@ func (s *server) setRunning(v bool) {
 // refresh reads the latest snapshots read-only into the metrics. A
 // missing warehouse is no error (the first run has not happened yet); a
 // busy one (another process writes it) keeps the metrics as they were.
-func (s *server) refresh(ctx context.Context) bool {
+func (s *Server) refresh(ctx context.Context) bool {
 	start := time.Now()
 	err := s.read(ctx)
 	s.job.StageDone(metrics.StageRefresh, time.Since(start), err == nil)
@@ -185,7 +185,7 @@ func (s *server) refresh(ctx context.Context) bool {
 	return err == nil
 }
 
-func (s *server) read(ctx context.Context) error {
+func (s *Server) read(ctx context.Context) error {
 	names := make([]string, len(s.cfg.Tenants))
 	for i, t := range s.cfg.Tenants {
 		names[i] = t.Name
@@ -196,12 +196,12 @@ func (s *server) read(ctx context.Context) error {
 		s.wh.Set(st)
 		return nil
 	}
-	w, err := load.OpenReadOnly(ctx, path, tuning(s.cfg.Warehouse)...)
+	w, err := load.OpenReadOnly(ctx, path, s.opts.Warehouse...)
 	if err != nil {
 		return fmt.Errorf("read metrics: %w", err)
 	}
 	defer w.Close()
-	st, err := metrics.Read(ctx, w.DB(), names, s.now())
+	st, err := metrics.Read(ctx, w, names, s.now())
 	if err != nil {
 		return fmt.Errorf("read metrics from %s: %w", path, err)
 	}
@@ -211,7 +211,7 @@ func (s *server) read(ctx context.Context) error {
 
 // cronLogger passes robfig/cron's logs to slog: its routine messages at
 // debug, a skipped run as a warning (and a metric), a panic as an error.
-type cronLogger struct{ s *server }
+type cronLogger struct{ s *Server }
 
 func (l cronLogger) Info(msg string, kv ...any) {
 	if msg == "skip" {

@@ -1,4 +1,4 @@
-package main
+package serve
 
 import (
 	"errors"
@@ -16,7 +16,7 @@ import (
 )
 
 // handler serves /metrics, /healthz, /readyz and a small index.
-func (s *server) handler() http.Handler {
+func (s *Server) handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{
 		Registry: s.reg, ErrorLog: slogPrinter{s}, Timeout: 30 * time.Second,
@@ -51,7 +51,7 @@ func (s *server) handler() http.Handler {
 //
 // The checks never open the warehouse: a probe must not take the file's
 // lock from the next run.
-func (s *server) readiness(now time.Time) (string, bool) {
+func (s *Server) readiness(now time.Time) (string, bool) {
 	s.mu.Lock()
 	loaded, readErr, running, lastRun, lastOK := s.loaded, s.readErr, s.running, s.lastRun, s.lastRunOK
 	s.mu.Unlock()
@@ -83,7 +83,7 @@ func (s *server) readiness(now time.Time) (string, bool) {
 	return b.String(), ready
 }
 
-func (s *server) warehouseReachable(running bool, readErr error) (bool, string) {
+func (s *Server) warehouseReachable(running bool, readErr error) (bool, string) {
 	path := s.cfg.Warehouse.Path
 	if running {
 		return true, "a run is writing " + path
@@ -107,6 +107,6 @@ func (s *server) warehouseReachable(running bool, readErr error) (bool, string) 
 }
 
 // slogPrinter is promhttp's error log.
-type slogPrinter struct{ s *server }
+type slogPrinter struct{ s *Server }
 
 func (p slogPrinter) Println(v ...any) { p.s.log.Error("metrics: " + fmt.Sprint(v...)) }
