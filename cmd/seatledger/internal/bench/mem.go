@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"bufio"
@@ -92,7 +92,7 @@ func startHeapSampler(every time.Duration) *heapSampler {
 	return h
 }
 
-// Stop ends the sampling and returns the peak in bytes.
+// Stop Ends the sampling and returns the peak in bytes.
 func (h *heapSampler) Stop() uint64 {
 	close(h.stop)
 	h.done.Wait()
