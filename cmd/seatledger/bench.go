@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"strings"
 	"time"
 
@@ -16,6 +15,8 @@ import (
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/pipeline"
 )
 
+// benchCmd is seatledger bench: its flags and its wiring; the bench itself
+// is internal/bench.
 func benchCmd(g *globals) *cobra.Command {
 	o := bench.Options{}
 	c := &cobra.Command{
@@ -70,7 +71,7 @@ every command of every night in a child process of its own.`,
 func benchDeps(g *globals) bench.Deps {
 	return bench.Deps{
 		Stdout: g.stdout, Stderr: g.stderr,
-		Logger:   func() (*slog.Logger, error) { return g.logger() },
+		Logger:   g.logger,
 		LogLevel: g.logLevel, ConfigPath: g.configPath,
 		Now:        g.now,
 		LoadConfig: func() (*config.Config, error) { return g.loadConfig(false) },

@@ -197,7 +197,7 @@ func (h *historyRun) child(ctx context.Context, env []string, f *ChildFigure, ar
 		f.PeakRSS, f.Exit = childPeakRSS(cmd.ProcessState), cmd.ProcessState.ExitCode()
 	}
 	if err != nil {
-		return out.String(), fmt.Errorf("seatledger %s: %w; stderr Ends:\n%s", args[0], err, tail(errOut.String(), 2000))
+		return out.String(), fmt.Errorf("seatledger %s: %w; stderr ends:\n%s", args[0], err, tail(errOut.String(), 2000))
 	}
 	return out.String(), nil
 }

@@ -195,7 +195,7 @@ func storageOf(ctx context.Context, path string) (WarehouseUsage, error) {
 	return u, nil
 }
 
-// historyCSV writes one row per night as each night Ends, so that a
+// historyCSV writes one row per night as each night ends, so that a
 // failed night leaves the nights before it (and its own exit codes).
 type historyCSV struct {
 	f *os.File

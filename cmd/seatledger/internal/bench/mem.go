@@ -92,7 +92,7 @@ func startHeapSampler(every time.Duration) *heapSampler {
 	return h
 }
 
-// Stop Ends the sampling and returns the peak in bytes.
+// Stop ends the sampling and returns the peak in bytes.
 func (h *heapSampler) Stop() uint64 {
 	close(h.stop)
 	h.done.Wait()

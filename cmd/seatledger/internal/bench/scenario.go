@@ -84,7 +84,7 @@ type Measure struct {
 	Users       int           `json:"users_per_tenant"`
 	Latency     time.Duration `json:"latency_ns"`
 	Concurrency int           `json:"concurrency"`
-	// Wall is pipeline.Run: extract, load and transforms; Extract Ends
+	// Wall is pipeline.Run: extract, load and transforms; Extract ends
 	// when the last tenant's snapshot is committed.
 	Wall      time.Duration `json:"wall_ns"`
 	Extract   time.Duration `json:"extract_ns"`
