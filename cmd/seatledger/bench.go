@@ -1,40 +1,24 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"os"
-	"os/exec"
-	"runtime"
-	"slices"
-	"strconv"
+	"io"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/bench"
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/clock"
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/pipeline"
 )
 
-// benchOptions are the flags of seatledger bench.
-type benchOptions struct {
-	scenarios   []string
-	dir         string
-	scale       float64
-	concurrency int
-	memoryLimit string
-	threads     int
-	inProcess   bool
-	jsonOut     bool
-	cpuProfile  string
-	nights      int
-	nightsSet   bool // --nights given: only with the history scenario
-}
-
+// benchCmd is seatledger bench: its flags and its wiring; the bench itself
+// is internal/bench.
 func benchCmd(g *globals) *cobra.Command {
-	o := benchOptions{}
+	o := bench.Options{}
 	c := &cobra.Command{
 		Use:   "bench",
 		Short: "Measure extract + load and the whole nightly job against the tenant simulator and print each figure beside its floor and target",
@@ -60,159 +44,53 @@ RSS is its own; --in-process runs them in this process instead. history runs
 every command of every night in a child process of its own.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			o.nightsSet = cmd.Flags().Changed("nights")
-			return runBench(cmd.Context(), g, o, cmd.Flags().Changed("log-level"))
+			o.NightsSet = cmd.Flags().Changed("nights")
+			if !cmd.Flags().Changed("log-level") {
+				g.logLevel = "warn" // a thousand "tenant done" lines would drown the table
+			}
+			return benchErr(bench.Run(cmd.Context(), benchDeps(g), o))
 		},
 	}
 	f := c.Flags()
-	f.StringSliceVar(&o.scenarios, "scenario", nil, "scenarios to run (default all but history): "+strings.Join(scenarioNames(), ", "))
-	f.StringVar(&o.dir, "dir", "", "directory for the warehouses and CA files (default a temporary directory, removed)")
-	f.Float64Var(&o.scale, "scale", 1, "multiply user and tenant counts by this factor (quick runs)")
-	f.IntVar(&o.concurrency, "concurrency", 0, "tenants extracted at once (default the pipeline's)")
-	f.StringVar(&o.memoryLimit, "memory-limit", "", "DuckDB memory_limit (default the warehouse's)")
-	f.IntVar(&o.threads, "threads", 0, "DuckDB threads (default the warehouse's)")
-	f.BoolVar(&o.inProcess, "in-process", false, "run the scenarios in this process, not one child each")
-	f.BoolVar(&o.jsonOut, "json", false, "print one JSON measurement per scenario instead of the table")
-	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the in-process scenarios to this file")
-	f.IntVar(&o.nights, "nights", defaultNights, "nights of the history scenario (history only)")
+	f.StringSliceVar(&o.Scenarios, "scenario", nil, "scenarios to run (default all but history): "+strings.Join(bench.ScenarioNames(), ", "))
+	f.StringVar(&o.Dir, "dir", "", "directory for the warehouses and CA files (default a temporary directory, removed)")
+	f.Float64Var(&o.Scale, "scale", 1, "multiply user and tenant counts by this factor (quick runs)")
+	f.IntVar(&o.Concurrency, "concurrency", 0, "tenants extracted at once (default the pipeline's)")
+	f.StringVar(&o.MemoryLimit, "memory-limit", "", "DuckDB memory_limit (default the warehouse's)")
+	f.IntVar(&o.Threads, "threads", 0, "DuckDB threads (default the warehouse's)")
+	f.BoolVar(&o.InProcess, "in-process", false, "run the scenarios in this process, not one child each")
+	f.BoolVar(&o.JSON, "json", false, "print one JSON measurement per scenario instead of the table")
+	f.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the in-process scenarios to this file")
+	f.IntVar(&o.Nights, "nights", bench.DefaultNights, "nights of the history scenario (history only)")
 	return c
 }
 
-func runBench(ctx context.Context, g *globals, o benchOptions, logLevelSet bool) error {
-	if !logLevelSet {
-		g.logLevel = "warn" // a thousand "tenant done" lines would drown the table
+// benchDeps are what internal/bench takes from the rest of the program.
+// Job is the whole nightly job as run runs it, with its summary discarded
+// and the business time the night's.
+func benchDeps(g *globals) bench.Deps {
+	return bench.Deps{
+		Stdout: g.stdout, Stderr: g.stderr,
+		Logger:   g.logger,
+		LogLevel: g.logLevel, ConfigPath: g.configPath,
+		Now:        g.now,
+		LoadConfig: func() (*config.Config, error) { return g.loadConfig(false) },
+		Params:     paramTables,
+		Job: func(ctx context.Context, cfg *config.Config, tenants []pipeline.Tenant, now time.Time,
+			stage func(string, time.Duration, bool)) ([]pipeline.Result, error) {
+			quiet := *g
+			quiet.stdout = io.Discard   // the job's summary is computed, not shown
+			quiet.clock = clock.At(now) // the night's day decides the snapshot and the delta read
+			return runPipelineObserved(ctx, &quiet, cfg, tenants, now, 0, stage)
+		},
 	}
-	if o.scale <= 0 || o.concurrency < 0 || o.threads < 0 || o.nights < 1 {
-		return usageErr(errors.New("--scale and --nights must be positive, --concurrency and --threads not negative"))
-	}
-	if len(o.scenarios) == 0 {
-		o.scenarios = defaultScenarios()
-	}
-	if o.nightsSet && !slices.Contains(o.scenarios, scenarioHistory) {
-		return usageErr(errors.New("--nights: applies only to --scenario history"))
-	}
-	var plan []benchScenario
-	for _, name := range o.scenarios {
-		s, ok := scenarioByName(name)
-		if !ok {
-			return usageErr(fmt.Errorf("--scenario: unknown %q, want one of %s", name, strings.Join(scenarioNames(), ", ")))
-		}
-		plan = append(plan, s.scaled(o.scale))
-	}
-	child := len(plan) > 1 && !o.inProcess
-	if o.cpuProfile != "" && !child {
-		stop, err := startCPUProfile(o.cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer stop()
-	}
-	var results []benchMeasure
-	for _, s := range plan {
-		var m benchMeasure
-		var err error
-		if child {
-			m, err = benchChild(ctx, g, o, s.Name)
-		} else {
-			m, err = measure(ctx, g, o, s)
-		}
-		if err != nil {
-			return fmt.Errorf("bench %s: %w", s.Name, err)
-		}
-		if o.jsonOut {
-			if err := json.NewEncoder(g.stdout).Encode(m); err != nil {
-				return fmt.Errorf("write measurement: %w", err)
-			}
-		}
-		results = append(results, m)
-	}
-	if o.jsonOut {
-		return nil
-	}
-	return printBenchTable(g.stdout, results)
 }
 
-// benchChild re-executes this binary for one scenario and reads its JSON
-// measurement from stdout; stderr goes through.
-func benchChild(ctx context.Context, g *globals, o benchOptions, name string) (benchMeasure, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return benchMeasure{}, fmt.Errorf("find own executable: %w", err)
+// benchErr gives the bench's usage errors their exit code.
+func benchErr(err error) error {
+	var ue bench.UsageError
+	if errors.As(err, &ue) {
+		return usageErr(err)
 	}
-	args := []string{"bench", "--scenario", name, "--json", "--log-level", g.logLevel,
-		"--scale", strconv.FormatFloat(o.scale, 'g', -1, 64), "--concurrency", strconv.Itoa(o.concurrency),
-		"--threads", strconv.Itoa(o.threads)}
-	if o.dir != "" {
-		args = append(args, "--dir", o.dir)
-	}
-	if o.memoryLimit != "" {
-		args = append(args, "--memory-limit", o.memoryLimit)
-	}
-	if g.configPath != "" {
-		args = append(args, "--config", g.configPath)
-	}
-	if name == scenarioHistory {
-		args = append(args, "--nights", strconv.Itoa(o.nights))
-	}
-	cmd := exec.CommandContext(ctx, exe, args...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, g.stderr
-	if err := cmd.Run(); err != nil {
-		return benchMeasure{}, fmt.Errorf("child process: %w", err)
-	}
-	var m benchMeasure
-	sc := bufio.NewScanner(&out)
-	for sc.Scan() {
-		if err := json.Unmarshal(sc.Bytes(), &m); err == nil && m.Scenario == name {
-			return m, nil
-		}
-	}
-	return benchMeasure{}, fmt.Errorf("child process printed no measurement for %s", name)
+	return err
 }
-
-// cores is what the table says the figures were measured on.
-func cores() string {
-	return fmt.Sprintf("%d CPUs, GOMAXPROCS %d, %s/%s", runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH)
-}
-
-// measure runs scenario s in this process.
-func measure(ctx context.Context, g *globals, o benchOptions, s benchScenario) (benchMeasure, error) {
-	switch s.Name {
-	case scenarioNightly:
-		return runNightly(ctx, g, o, s)
-	case scenarioHistory:
-		return runHistory(ctx, g, o, s)
-	}
-	return runScenario(ctx, g, o, s)
-}
-
-// defaultScenarios are those that run without --scenario: all but the
-// explicit ones (history, which takes minutes per ten nights).
-func defaultScenarios() []string {
-	var names []string
-	for _, s := range benchScenarios {
-		if !s.Explicit {
-			names = append(names, s.Name)
-		}
-	}
-	return names
-}
-
-func scenarioNames() []string {
-	names := make([]string, len(benchScenarios))
-	for i, s := range benchScenarios {
-		names[i] = s.Name
-	}
-	return names
-}
-
-func scenarioByName(name string) (benchScenario, bool) {
-	i := slices.IndexFunc(benchScenarios, func(s benchScenario) bool { return s.Name == name })
-	if i < 0 {
-		return benchScenario{}, false
-	}
-	return benchScenarios[i], true
-}
-
-// seconds formats a duration in seconds with two decimals.
-func seconds(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + " s" }

@@ -1,58 +1,22 @@
 package main
 
+// The bench through the CLI: the flags, the wiring of internal/bench to
+// the nightly job, the child processes of the built binary. The bench's
+// own logic is tested in internal/bench.
+
 import (
+	"encoding/csv"
 	"encoding/json"
+	"errors"
+	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/bench"
 )
-
-// TestBenchFloor pins the floors the bench prints beside its figures.
-func TestBenchFloor(t *testing.T) {
-	cases := []struct {
-		name        string
-		s           benchScenario
-		concurrency int
-		chain       int
-		want        time.Duration
-	}{
-		{"P1 100k users", benchScenarios[2], 4, 101, 101 * 200 * time.Millisecond},
-		{"P6 1000 tenants, 4 at once", benchScenarios[3], 4, 1, 250 * 200 * time.Millisecond},
-		{"P6 1000 tenants, 3 at once", benchScenarios[3], 3, 1, 334 * 200 * time.Millisecond},
-		{"one page exactly", benchScenario{Tenants: 1, Users: 999, Latency: time.Second}, 1, 1, time.Second},
-		{"one user more", benchScenario{Tenants: 1, Users: 1000, Latency: time.Second}, 1, 2, 2 * time.Second},
-		{"zero latency", benchScenarios[1], 4, 1002, 0},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := tc.s.chain(); got != tc.chain {
-				t.Errorf("chain: got %d, want %d", got, tc.chain)
-			}
-			if got := tc.s.floor(tc.concurrency); got != tc.want {
-				t.Errorf("floor: got %s, want %s", got, tc.want)
-			}
-		})
-	}
-}
-
-func TestVmHWM(t *testing.T) {
-	cases := []struct {
-		name, status string
-		want         int64
-	}{
-		{"present", "Name:\tseatledger\nVmPeak:\t  999 kB\nVmHWM:\t   123456 kB\nVmRSS:\t 1 kB\n", 123456 << 10},
-		{"absent", "Name:\tseatledger\n", 0},
-		{"garbled", "VmHWM:\tlots kB\n", 0},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := vmHWM([]byte(tc.status)); got != tc.want {
-				t.Errorf("got %d, want %d", got, tc.want)
-			}
-		})
-	}
-}
 
 // TestBenchInProcess runs a shrunken P6 (3 tenants of 1 user at 200 ms)
 // in-process through the real credential and SDK client, and reads the
@@ -63,7 +27,7 @@ func TestBenchInProcess(t *testing.T) {
 	if err != nil {
 		t.Fatalf("bench: %v", err)
 	}
-	var m benchMeasure
+	var m bench.Measure
 	if err := json.Unmarshal([]byte(out), &m); err != nil {
 		t.Fatalf("decode %q: %v", out, err)
 	}
@@ -100,9 +64,124 @@ func TestBenchTable(t *testing.T) {
 	}
 }
 
+// TestBenchUnknownScenario: the bench's usage errors exit 2.
 func TestBenchUnknownScenario(t *testing.T) {
 	_, _, err := runMain(t, nil, "bench", "--scenario", "p9")
 	if err == nil || !strings.Contains(err.Error(), `unknown "p9"`) {
 		t.Errorf("got %v, want an unknown-scenario error", err)
+	}
+	var ec exitCoder
+	if !errors.As(err, &ec) || ec.ExitCode() != 2 {
+		t.Errorf("got %v, want exit code 2", err)
+	}
+}
+
+// benchJSON runs the built binary's bench with args and --json and
+// decodes its one measurement.
+func benchJSON(t *testing.T, args ...string) bench.Measure {
+	t.Helper()
+	out, errOut, code := runBinary(t, nil, append([]string{"bench", "--json"}, args...)...)
+	if code != 0 {
+		t.Fatalf("bench %v: exit %d, stderr:\n%s", args, code, errOut)
+	}
+	var m bench.Measure
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatalf("decode %q: %v", out, err)
+	}
+	return m
+}
+
+// TestBenchNightly runs nightly-100k at 1,000 users: both walls, the
+// stages that add up to the job, and the ratio of the two walls.
+func TestBenchNightly(t *testing.T) {
+	m := benchJSON(t, "--scenario", "nightly-100k", "--scale", "0.01")
+	nm := m.Nightly
+	if nm == nil {
+		t.Fatalf("no nightly figures in %+v", m)
+	}
+	if m.Users != 1000 || m.Loaded != 1000 || nm.SDKUsers != 1000 {
+		t.Errorf("users: got %d, loaded %d, SDK read %d; want 1000 each", m.Users, m.Loaded, nm.SDKUsers)
+	}
+	for name, d := range map[string]time.Duration{"SDK read": nm.SDKRead, "job": nm.Job, "extract+load": nm.ExtractLoad,
+		"transform": nm.Transform, "workbook": nm.Workbook, "parquet": nm.Parquet} {
+		if d <= 0 {
+			t.Errorf("%s wall: got %s, want > 0", name, d)
+		}
+	}
+	if sum := nm.ExtractLoad + nm.Transform + nm.Workbook + nm.Parquet + nm.Other; sum != nm.Job || nm.Job != m.Wall {
+		t.Errorf("stages add up to %s, job %s, wall %s; want all equal", sum, nm.Job, m.Wall)
+	}
+	if want := nm.Job.Seconds() / nm.SDKRead.Seconds(); math.Abs(nm.Ratio-want) > 1e-9 {
+		t.Errorf("ratio: got %g, want job / SDK read = %g", nm.Ratio, want)
+	}
+	if m.PeakRSS <= 0 || nm.SDKPeakRSS <= 0 {
+		t.Errorf("peak RSS: got job %d, SDK read %d; want both > 0", m.PeakRSS, nm.SDKPeakRSS)
+	}
+	n := nm.Next
+	if n == nil || n.Job <= 0 || n.Requests <= 0 {
+		t.Fatalf("next night: got %+v, want a job and its requests", n)
+	}
+	if sum := n.ExtractLoad + n.Transform + n.Workbook + n.Parquet + n.Other; sum != n.Job {
+		t.Errorf("next night: stages add up to %s, job %s; want equal", sum, n.Job)
+	}
+}
+
+// TestBenchHistory runs three nights of a 200-user tenant through the
+// CLI: every command's figures, one CSV row per night, a warehouse that
+// does not shrink, spend by day over every night on the sampled ones,
+// and the storage per table.
+func TestBenchHistory(t *testing.T) {
+	dir := t.TempDir()
+	m := benchJSON(t, "--scenario", "history", "--scale", "0.01", "--nights", "3", "--dir", dir)
+	h := m.History
+	if h == nil || len(h.Night) != 3 {
+		t.Fatalf("history: got %+v, want 3 nights", h)
+	}
+	for i, n := range h.Night {
+		for name, f := range map[string]bench.ChildFigure{"run": n.Run, "report": n.Report, "export": n.Export, "query": n.Query} {
+			if f.Wall <= 0 || f.PeakRSS <= 0 || f.Exit != 0 {
+				t.Errorf("night %d %s: got %+v, want a wall, a peak RSS and exit 0", n.Night, name, f)
+			}
+		}
+		if want := i != 1; (n.SpendByDay.Wall > 0) != want || (want && n.Days != n.Night) {
+			t.Errorf("night %d spend by day: got %s over %d days, want sampled %v", n.Night, n.SpendByDay.Wall, n.Days, want)
+		}
+		if n.Bytes <= 0 || n.Spend == "" || n.Users < 190 {
+			t.Errorf("night %d: got %d bytes, spend %q, %d users; want all set", n.Night, n.Bytes, n.Spend, n.Users)
+		}
+	}
+	if first, last := h.Night[0].Bytes, h.Night[2].Bytes; last < first {
+		t.Errorf("warehouse size: got %d on night 3 after %d on night 1, want it not to shrink", last, first)
+	}
+	if h.Summary.Run.Ratio <= 0 || h.Summary.Growth <= 0 || len(h.Storage.Tables) == 0 || h.Storage.BlockSize <= 0 {
+		t.Errorf("summary: got %+v and %d tables of storage, want ratios and tables", h.Summary, len(h.Storage.Tables))
+	}
+	f, err := os.Open(filepath.Join(dir, "history", "history.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	records, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(records) != 4 || records[0][0] != "night" || records[3][0] != "3" {
+		t.Errorf("history.csv: got %d records (%v ...), want a header and 3 nights", len(records), records[0])
+	}
+}
+
+// TestBenchNightlyHistoryTable runs both scenarios in child processes
+// (--nights passed on to history's) and checks the table.
+func TestBenchNightlyHistoryTable(t *testing.T) {
+	out, errOut, code := runBinary(t, nil, "bench", "--scenario", "nightly-100k,history", "--scale", "0.01", "--nights", "2")
+	if code != 0 {
+		t.Fatalf("exit code %d, stderr:\n%s", code, errOut)
+	}
+	for _, want := range []string{"SDK read: Users().Get + PageIterator", "job / SDK read", "<= 1.00",
+		"run wall night N / night 1", "<= 1.30", "<= 1.50", "< 1024 MB", "spend by day over 2 nights", "< 2.00 s",
+		"2 nights of 200 users", "walls are the mean of nights 1-2 and 1-2", "main.raw_users", "measured on"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -18,8 +18,8 @@ import (
 	"github.com/seatledger/seatledger/load"
 )
 
-// benchScenario is one bench workload against the simulator.
-type benchScenario struct {
+// scenario is one bench workload against the simulator.
+type scenario struct {
 	Name    string
 	Title   string
 	Tenants int
@@ -35,10 +35,10 @@ const (
 	scenarioHistory = "history"
 )
 
-// benchScenarios are the workloads of extract + load (load-100k, load-1m),
+// scenarios are the workloads of extract + load (load-100k, load-1m),
 // the scale targets (P1, P2 and P3 from load-1m, P6), the whole nightly job against
 // the SDK's own read, and the growth of a warehouse night after night.
-var benchScenarios = []benchScenario{
+var scenarios = []scenario{
 	{Name: "load-100k", Title: "extract + load, 100k users, 0 ms", Tenants: 1, Users: 100_000},
 	{Name: "load-1m", Title: "P2/P3 extract + load, 1M users, 0 ms", Tenants: 1, Users: 1_000_000},
 	{Name: "p1", Title: "P1 100k users, 200 ms per response", Tenants: 1, Users: 100_000, Latency: 200 * time.Millisecond},
@@ -47,7 +47,7 @@ var benchScenarios = []benchScenario{
 	{Name: scenarioHistory, Title: "nights of a tenant with 1 % daily churn through the CLI", Tenants: 1, Users: 20_000, Explicit: true},
 }
 
-func (s benchScenario) scaled(f float64) benchScenario {
+func (s scenario) scaled(f float64) scenario {
 	if f > 0 && f != 1 {
 		s.Users = max(1, int(float64(s.Users)*f))
 		s.Tenants = max(1, int(float64(s.Tenants)*f))
@@ -65,19 +65,19 @@ const usersPageSize = graph.DefaultPageSize
 // subscriptions, reportSettings, groups (one page: the simulated tenants
 // have far fewer than 999 licence groups) and the report's 302; the
 // simulator serves the report download and the token without latency.
-func (s benchScenario) chain() int {
+func (s scenario) chain() int {
 	return max(1, (s.Users+usersPageSize-1)/usersPageSize)
 }
 
 // floor is the wall time Graph's latency alone sets: ceil(tenants /
 // concurrency) rounds of one tenant's chain.
-func (s benchScenario) floor(concurrency int) time.Duration {
+func (s scenario) floor(concurrency int) time.Duration {
 	rounds := (s.Tenants + concurrency - 1) / concurrency
 	return time.Duration(rounds*s.chain()) * s.Latency
 }
 
-// benchMeasure is one scenario's measurement (the JSON a child prints).
-type benchMeasure struct {
+// Measure is one scenario's measurement (the JSON a child prints).
+type Measure struct {
 	Scenario    string        `json:"scenario"`
 	Title       string        `json:"title"`
 	Tenants     int           `json:"tenants"`
@@ -99,62 +99,62 @@ type benchMeasure struct {
 	GoPeak    uint64        `json:"peak_go_runtime_bytes"`
 	Cores     string        `json:"cores"`
 	// Nightly and History carry what only those scenarios measure.
-	Nightly *nightlyMeasure `json:"nightly,omitempty"`
-	History *historyMeasure `json:"history,omitempty"`
+	Nightly *NightlyMeasure `json:"nightly,omitempty"`
+	History *HistoryMeasure `json:"history,omitempty"`
 }
 
 // usersPerSecond is users loaded per second of the whole run.
-func (m benchMeasure) usersPerSecond() float64 {
+func (m Measure) usersPerSecond() float64 {
 	return float64(m.Loaded) / math.Max(m.Wall.Seconds(), 1e-9)
 }
 
 // runScenario runs s in this process: simulators, clients, warehouse,
 // pipeline.Run.
-func runScenario(ctx context.Context, g *globals, o benchOptions, s benchScenario) (benchMeasure, error) {
-	log, err := g.logger()
+func runScenario(ctx context.Context, d Deps, o Options, s scenario) (Measure, error) {
+	log, err := d.Logger()
 	if err != nil {
-		return benchMeasure{}, err
+		return Measure{}, err
 	}
-	dir, cleanup, err := benchDir(o.dir, s.Name)
+	dir, cleanup, err := workDir(o.Dir, s.Name)
 	if err != nil {
-		return benchMeasure{}, err
+		return Measure{}, err
 	}
 	defer cleanup()
-	cfg, err := g.loadConfig(false)
+	cfg, err := d.LoadConfig()
 	if err != nil {
-		return benchMeasure{}, err
+		return Measure{}, err
 	}
-	params, err := paramTables(cfg)
+	params, err := d.Params(cfg)
 	if err != nil {
-		return benchMeasure{}, usageErr(err)
+		return Measure{}, usageErr(err)
 	}
-	tenants, counters, stop, err := startBenchTenants(ctx, s, dir, log)
+	tenants, counters, stop, err := startTenants(ctx, s, dir, log)
 	if err != nil {
-		return benchMeasure{}, err
+		return Measure{}, err
 	}
 	defer stop()
 	var lopts []load.Option
-	if o.memoryLimit != "" {
-		lopts = append(lopts, load.WithMemoryLimit(o.memoryLimit))
+	if o.MemoryLimit != "" {
+		lopts = append(lopts, load.WithMemoryLimit(o.MemoryLimit))
 	}
-	if o.threads > 0 {
-		lopts = append(lopts, load.WithThreads(o.threads))
+	if o.Threads > 0 {
+		lopts = append(lopts, load.WithThreads(o.Threads))
 	}
 	w, err := load.Open(ctx, filepath.Join(dir, "seatledger.duckdb"), append(lopts, load.WithLogger(log))...)
 	if err != nil {
-		return benchMeasure{}, fmt.Errorf("open warehouse: %w", err)
+		return Measure{}, fmt.Errorf("open warehouse: %w", err)
 	}
 	defer w.Close()
 
-	m := benchMeasure{Scenario: s.Name, Title: s.Title, Tenants: s.Tenants, Users: s.Users,
+	m := Measure{Scenario: s.Name, Title: s.Title, Tenants: s.Tenants, Users: s.Users,
 		Latency: s.Latency, Chain: s.chain(), Cores: cores()}
-	opts := pipeline.Options{Logger: log, Params: params, Concurrency: o.concurrency,
-		StageDone: func(stage string, d time.Duration) {
+	opts := pipeline.Options{Logger: log, Params: params, Concurrency: o.Concurrency,
+		StageDone: func(stage string, elapsed time.Duration) {
 			switch stage {
 			case pipeline.StageExtract:
-				m.Extract = d
+				m.Extract = elapsed
 			case pipeline.StageTransform:
-				m.Transform = d
+				m.Transform = elapsed
 			}
 		}}
 	m.Concurrency = opts.WithDefaults().Concurrency
@@ -182,10 +182,10 @@ func runScenario(ctx context.Context, g *globals, o benchOptions, s benchScenari
 	return m, runErr
 }
 
-// startBenchTenants starts one simulator per tenant (each its own CA,
+// startTenants starts one simulator per tenant (each its own CA,
 // port and seed) and builds a Graph client for each through the real
-// credential, as demo does.
-func startBenchTenants(ctx context.Context, s benchScenario, dir string, log *slog.Logger) ([]pipeline.Tenant, []*requestCounter, func(), error) {
+// credential, as seatledger demo does.
+func startTenants(ctx context.Context, s scenario, dir string, log *slog.Logger) ([]pipeline.Tenant, []*requestCounter, func(), error) {
 	var servers []*graphsim.Server
 	stop := func() { // in parallel: each Close waits for its connections to go idle
 		var wg sync.WaitGroup
@@ -199,7 +199,7 @@ func startBenchTenants(ctx context.Context, s benchScenario, dir string, log *sl
 	counters := make([]*requestCounter, 0, s.Tenants)
 	for i := range s.Tenants {
 		name := fmt.Sprintf("t%04d", i+1)
-		srv, err := startBenchSim(graphsim.GenOptions{Users: s.Users, Seed: int64(i + 1), Now: now},
+		srv, err := startSim(graphsim.GenOptions{Users: s.Users, Seed: int64(i + 1), Now: now},
 			graphsim.ServerOptions{Dir: filepath.Join(dir, "ca", name), Latency: s.Latency, Seed: int64(i + 1)})
 		if err != nil {
 			stop()
@@ -207,7 +207,7 @@ func startBenchTenants(ctx context.Context, s benchScenario, dir string, log *sl
 		}
 		servers = append(servers, srv)
 		counter := newRequestCounter()
-		src, err := benchClient(ctx, srv, counter.observe, log.With("tenant", name))
+		src, err := graphClient(ctx, srv, counter.observe, log.With("tenant", name))
 		if err != nil {
 			stop()
 			return nil, nil, nil, fmt.Errorf("tenant %s: %w", name, err)
@@ -218,8 +218,8 @@ func startBenchTenants(ctx context.Context, s benchScenario, dir string, log *sl
 	return tenants, counters, stop, nil
 }
 
-// startBenchSim generates a tenant and starts a simulator for it.
-func startBenchSim(gen graphsim.GenOptions, opts graphsim.ServerOptions) (*graphsim.Server, error) {
+// startSim generates a tenant and starts a simulator for it.
+func startSim(gen graphsim.GenOptions, opts graphsim.ServerOptions) (*graphsim.Server, error) {
 	srv, err := graphsim.NewServer(graphsim.Generate(gen), opts)
 	if err == nil {
 		err = srv.Start()
@@ -230,9 +230,9 @@ func startBenchSim(gen graphsim.GenOptions, opts graphsim.ServerOptions) (*graph
 	return srv, nil
 }
 
-// benchClient builds a Graph client for srv through the real credential,
-// as demo does; observe may be nil.
-func benchClient(ctx context.Context, srv *graphsim.Server, observe func(string, int), log *slog.Logger) (*graph.Client, error) {
+// graphClient builds a Graph client for srv through the real credential,
+// as seatledger demo does; observe may be nil.
+func graphClient(ctx context.Context, srv *graphsim.Server, observe func(string, int), log *slog.Logger) (*graph.Client, error) {
 	c, err := graph.New(ctx, graph.Config{
 		TenantID: srv.TenantID(), ClientID: srv.ClientID(),
 		Cloud: "custom", AuthorityHost: srv.URL(), GraphEndpoint: srv.URL(),
@@ -245,8 +245,8 @@ func benchClient(ctx context.Context, srv *graphsim.Server, observe func(string,
 	return c, nil
 }
 
-// benchDir is dir/name (kept) or a temporary directory (removed).
-func benchDir(dir, name string) (string, func(), error) {
+// workDir is dir/name (kept) or a temporary directory (removed).
+func workDir(dir, name string) (string, func(), error) {
 	if dir == "" {
 		d, err := os.MkdirTemp("", "seatledger-bench-")
 		if err != nil {

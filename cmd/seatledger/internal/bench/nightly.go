@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -10,7 +10,6 @@ import (
 	"runtime/debug"
 	"time"
 
-	"github.com/seatledger/seatledger/cmd/seatledger/internal/clock"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/pipeline"
 	"github.com/seatledger/seatledger/extract/graphsim"
@@ -21,19 +20,19 @@ import (
 // users with msgraph-sdk-go as documented.
 const targetNightlyRatio = 1.00
 
-// nightlyMeasure is what nightly-100k measures besides benchMeasure's
+// NightlyMeasure is what nightly-100k measures besides Measure's
 // Wall (the whole job), Extract and Transform.
-type nightlyMeasure struct {
+type NightlyMeasure struct {
 	// SDKRead is graph.Client.SDKReadUsers against the same simulator,
 	// measured before the job; SDKUsers the users it saw.
 	SDKRead    time.Duration `json:"sdk_read_ns"`
 	SDKUsers   int           `json:"sdk_users"`
 	SDKPeakRSS int64         `json:"sdk_peak_rss_bytes"`
-	// Job is the whole nightly job (runPipelineObserved with the workbook
-	// and Parquet on), the same as benchMeasure.Wall.
+	// Job is the whole nightly job (Deps.Job with the workbook and Parquet
+	// on), the same as Measure.Wall.
 	Job time.Duration `json:"job_ns"`
 	// ExtractLoad and Transform split the pipeline's extract stage
-	// (benchMeasure.Extract), which includes computing the marts.
+	// (Measure.Extract), which includes computing the marts.
 	ExtractLoad time.Duration `json:"extract_load_ns"`
 	Transform   time.Duration `json:"transform_ns"`
 	Workbook    time.Duration `json:"workbook_ns"`
@@ -47,17 +46,17 @@ type nightlyMeasure struct {
 	// Ratio is Job / SDKRead, the figure the target applies to.
 	Ratio float64 `json:"ratio"`
 	// RSSReset says whether the peak RSS was reset after the SDK read
-	// (/proc/self/clear_refs), so that benchMeasure.PeakRSS is the job's
+	// (/proc/self/clear_refs), so that Measure.PeakRSS is the job's
 	// own; otherwise it is the peak of both.
 	RSSReset bool `json:"rss_reset"`
 	// Next is the following night of the same tenant into the same
 	// warehouse, a day later with nightlyChurn of the users changed:
 	// the steady state (a delta read, a fold that matches every row).
-	Next *nightlyStages `json:"next_night,omitempty"`
+	Next *NightlyStages `json:"next_night,omitempty"`
 }
 
-// nightlyStages are one night's job and its stages.
-type nightlyStages struct {
+// NightlyStages are one night's job and its stages.
+type NightlyStages struct {
 	Job, ExtractLoad, Transform, Workbook, Parquet, Other time.Duration
 	Ratio                                                 float64
 	Requests                                              int64
@@ -68,35 +67,35 @@ const nightlyChurn = 0.01
 
 // runNightly measures the SDK's read of every user, then the whole nightly
 // job, against one simulated tenant in this process.
-func runNightly(ctx context.Context, g *globals, o benchOptions, s benchScenario) (benchMeasure, error) {
-	log, err := g.logger()
+func runNightly(ctx context.Context, d Deps, o Options, s scenario) (Measure, error) {
+	log, err := d.Logger()
 	if err != nil {
-		return benchMeasure{}, err
+		return Measure{}, err
 	}
-	dir, cleanup, err := benchDir(o.dir, s.Name)
+	dir, cleanup, err := workDir(o.Dir, s.Name)
 	if err != nil {
-		return benchMeasure{}, err
+		return Measure{}, err
 	}
 	defer cleanup()
-	cfg, err := nightlyConfig(g, o, dir)
+	cfg, err := nightlyConfig(d, o, dir)
 	if err != nil {
-		return benchMeasure{}, err
+		return Measure{}, err
 	}
-	now := g.now().UTC()
-	srv, err := startBenchSim(graphsim.GenOptions{Users: s.Users, Seed: 1, Now: now},
+	now := d.Now().UTC()
+	srv, err := startSim(graphsim.GenOptions{Users: s.Users, Seed: 1, Now: now},
 		graphsim.ServerOptions{Dir: filepath.Join(dir, "ca"), Seed: 1})
 	if err != nil {
-		return benchMeasure{}, err
+		return Measure{}, err
 	}
 	defer srv.Close()
-	m := benchMeasure{Scenario: s.Name, Title: s.Title, Tenants: 1, Users: s.Users, Chain: s.chain(), Cores: cores(),
+	m := Measure{Scenario: s.Name, Title: s.Title, Tenants: 1, Users: s.Users, Chain: s.chain(), Cores: cores(),
 		Concurrency: pipeline.Options{Concurrency: cfg.Run.Concurrency}.WithDefaults().Concurrency}
-	nm := &nightlyMeasure{}
+	nm := &NightlyMeasure{}
 	m.Nightly = nm
 	if err := sdkRead(ctx, srv, log, nm); err != nil {
 		return m, err
 	}
-	if err := nightlyJob(ctx, g, cfg, srv, log, now, &m); err != nil {
+	if err := nightlyJob(ctx, d, cfg, srv, log, now, &m); err != nil {
 		return m, err
 	}
 	if m.Loaded != int64(s.Users) || nm.SDKUsers != s.Users {
@@ -104,46 +103,43 @@ func runNightly(ctx context.Context, g *globals, o benchOptions, s benchScenario
 	}
 	// The next night: no request is in flight, so the tenant may churn.
 	srv.Tenant().Churn(nightlyChurn, 2)
-	next := benchMeasure{Nightly: &nightlyMeasure{SDKRead: nm.SDKRead}}
-	if err := nightlyJob(ctx, g, cfg, srv, log, now.Add(24*time.Hour), &next); err != nil {
+	next := Measure{Nightly: &NightlyMeasure{SDKRead: nm.SDKRead}}
+	if err := nightlyJob(ctx, d, cfg, srv, log, now.Add(24*time.Hour), &next); err != nil {
 		return m, fmt.Errorf("next night: %w", err)
 	}
 	n := next.Nightly
-	nm.Next = &nightlyStages{Job: n.Job, ExtractLoad: n.ExtractLoad, Transform: n.Transform, Workbook: n.Workbook,
+	nm.Next = &NightlyStages{Job: n.Job, ExtractLoad: n.ExtractLoad, Transform: n.Transform, Workbook: n.Workbook,
 		Parquet: n.Parquet, Other: n.Other, Ratio: n.Ratio, Requests: next.Requests}
 	return m, nil
 }
 
-// nightlyJob times the whole nightly job (runPipelineObserved, as run
-// does) against srv through a client of its own, and its stages: the
+// nightlyJob times the whole nightly job (Deps.Job, as run does) on the
+// day of now against srv through a client of its own, and its stages: the
 // pipeline's, the workbook's (the Parquet export runs beside it), and from
 // the workbook's end to the job's end the rest of the export and the
 // summary.
-func nightlyJob(ctx context.Context, g *globals, cfg *config.Config, srv *graphsim.Server, log *slog.Logger, now time.Time, m *benchMeasure) error {
+func nightlyJob(ctx context.Context, d Deps, cfg *config.Config, srv *graphsim.Server, log *slog.Logger, now time.Time, m *Measure) error {
 	nm := m.Nightly
 	counter := newRequestCounter()
-	src, err := benchClient(ctx, srv, counter.observe, log.With("tenant", "t0001"))
+	src, err := graphClient(ctx, srv, counter.observe, log.With("tenant", "t0001"))
 	if err != nil {
 		return err
 	}
 	tenants := []pipeline.Tenant{{Name: "t0001", Source: src, ReportPeriod: "D7", Counter: counter.totals}}
-	quiet := *g
-	quiet.stdout = io.Discard   // the job's summary is computed, not shown
-	quiet.clock = clock.At(now) // the night's day decides the snapshot and the delta read
 	var workbookDone time.Time
-	stage := func(name string, d time.Duration, _ bool) {
+	stage := func(name string, elapsed time.Duration, _ bool) {
 		switch name {
 		case pipeline.StageExtract:
-			m.Extract = d
+			m.Extract = elapsed
 		case pipeline.StageTransform:
-			m.Transform = d
-		case stageWorkbook:
-			nm.Workbook, workbookDone = d, time.Now()
+			m.Transform = elapsed
+		case StageWorkbook:
+			nm.Workbook, workbookDone = elapsed, time.Now()
 		}
 	}
 	heap := startHeapSampler(20 * time.Millisecond)
 	start := time.Now()
-	results, runErr := runPipelineObserved(ctx, &quiet, cfg, tenants, now, 0, stage)
+	results, runErr := d.Job(ctx, cfg, tenants, now, stage)
 	end := time.Now()
 	m.PeakHeap, m.PeakRSS, m.GoPeak = heap.Stop(), peakRSS(), heap.goPeak
 	m.Wall, nm.Job = end.Sub(start), end.Sub(start)
@@ -169,8 +165,8 @@ func nightlyJob(ctx context.Context, g *globals, cfg *config.Config, srv *graphs
 // nightlyConfig is the configuration of the bench (--config, else the
 // defaults and the demo's prices) with the warehouse, the workbook and
 // the Parquet export in dir and the bench's tuning flags.
-func nightlyConfig(g *globals, o benchOptions, dir string) (*config.Config, error) {
-	cfg, err := g.loadConfig(false)
+func nightlyConfig(d Deps, o Options, dir string) (*config.Config, error) {
+	cfg, err := d.LoadConfig()
 	if err != nil {
 		return nil, err
 	}
@@ -178,14 +174,14 @@ func nightlyConfig(g *globals, o benchOptions, dir string) (*config.Config, erro
 	cfg.Reports.Excel = true
 	cfg.Reports.Dir = filepath.Join(dir, "reports")
 	cfg.Reports.ParquetDir = filepath.Join(dir, "parquet")
-	if o.memoryLimit != "" {
-		cfg.Warehouse.MemoryLimit = o.memoryLimit
+	if o.MemoryLimit != "" {
+		cfg.Warehouse.MemoryLimit = o.MemoryLimit
 	}
-	if o.threads > 0 {
-		cfg.Warehouse.Threads = o.threads
+	if o.Threads > 0 {
+		cfg.Warehouse.Threads = o.Threads
 	}
-	if o.concurrency > 0 {
-		cfg.Run.Concurrency = o.concurrency
+	if o.Concurrency > 0 {
+		cfg.Run.Concurrency = o.Concurrency
 	}
 	return cfg, nil
 }
@@ -194,8 +190,8 @@ func nightlyConfig(g *globals, o benchOptions, dir string) (*config.Config, erro
 // (its own credential: the token is part of the read), then frees what it
 // held and resets the peak RSS where Linux allows, so that the job's peak
 // is its own.
-func sdkRead(ctx context.Context, srv *graphsim.Server, log *slog.Logger, nm *nightlyMeasure) error {
-	c, err := benchClient(ctx, srv, nil, log.With("tenant", "sdk-read"))
+func sdkRead(ctx context.Context, srv *graphsim.Server, log *slog.Logger, nm *NightlyMeasure) error {
+	c, err := graphClient(ctx, srv, nil, log.With("tenant", "sdk-read"))
 	if err != nil {
 		return err
 	}
@@ -223,13 +219,13 @@ func ratio(num, den time.Duration) float64 {
 
 // nightlyRows are the table lines of nightly-100k: the SDK read, the job
 // and its stages, and their ratio against its target.
-func nightlyRows(m benchMeasure) []benchRow {
+func nightlyRows(m Measure) []row {
 	nm, name := m.Nightly, m.Scenario
 	rssNote := "job"
 	if !nm.RSSReset {
 		rssNote = "SDK read and job: no reset"
 	}
-	rows := []benchRow{
+	rows := []row{
 		{name, "SDK read: Users().Get + PageIterator", seconds(nm.SDKRead), "-", "-", ""},
 		{name, "whole job", seconds(nm.Job), "-", "-", ""},
 		{name, "  extract+load", seconds(nm.ExtractLoad), "-", "-", ""},
@@ -243,17 +239,17 @@ func nightlyRows(m benchMeasure) []benchRow {
 	}
 	if n := nm.Next; n != nil {
 		rows = append(rows,
-			benchRow{name, "next night (1 % churn): whole job", seconds(n.Job), "-", "-", ""},
-			benchRow{name, "  extract+load", seconds(n.ExtractLoad), "-", "-", ""},
-			benchRow{name, "  transform (marts)", seconds(n.Transform), "-", "-", ""},
-			benchRow{name, "  workbook", seconds(n.Workbook), "-", "-", ""},
-			benchRow{name, "next night job / SDK read", fmt.Sprintf("%.2f", n.Ratio), "-", fmt.Sprintf("<= %.2f", targetNightlyRatio), atMost(n.Ratio, targetNightlyRatio)})
+			row{name, "next night (1 % churn): whole job", seconds(n.Job), "-", "-", ""},
+			row{name, "  extract+load", seconds(n.ExtractLoad), "-", "-", ""},
+			row{name, "  transform (marts)", seconds(n.Transform), "-", "-", ""},
+			row{name, "  workbook", seconds(n.Workbook), "-", "-", ""},
+			row{name, "next night job / SDK read", fmt.Sprintf("%.2f", n.Ratio), "-", fmt.Sprintf("<= %.2f", targetNightlyRatio), atMost(n.Ratio, targetNightlyRatio)})
 	}
 	return rows
 }
 
 // printNightlyNotes is the footer line of nightly-100k.
-func printNightlyNotes(w io.Writer, m benchMeasure) {
+func printNightlyNotes(w io.Writer, m Measure) {
 	nm := m.Nightly
 	fmt.Fprintf(w, "%-10s %s: %d users, concurrency %d; SDK read %s of %d users, then job %s = extract+load %s + transform %s + workbook %s + parquet and summary %s + other %s; %d Graph requests, %d tenant(s) failed\n",
 		m.Scenario, m.Title, m.Users, m.Concurrency, seconds(nm.SDKRead), nm.SDKUsers, seconds(nm.Job), seconds(nm.ExtractLoad),

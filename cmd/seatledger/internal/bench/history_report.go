@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"cmp"
@@ -9,7 +9,6 @@ import (
 	"os"
 	"slices"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -30,13 +29,13 @@ const (
 	historyWindow = 3
 )
 
-// historySummary is night N against night 1.
-type historySummary struct {
+// HistorySummary is night N against night 1.
+type HistorySummary struct {
 	Window         int           `json:"window_nights"`
-	Run            ends          `json:"run"`
-	Report         ends          `json:"report"`
-	Export         ends          `json:"export"`
-	Query          ends          `json:"query"`
+	Run            Ends          `json:"run"`
+	Report         Ends          `json:"report"`
+	Export         Ends          `json:"export"`
+	Query          Ends          `json:"query"`
 	ReportPeakRSS  int64         `json:"report_peak_rss_bytes"` // the highest of all nights
 	BytesFirst     int64         `json:"warehouse_bytes_first"`
 	BytesLast      int64         `json:"warehouse_bytes_last"`
@@ -45,31 +44,31 @@ type historySummary struct {
 	SpendByDayMost time.Duration `json:"spend_by_day_max_ns"`  // the slowest sampled night
 }
 
-// ends is a wall at the start and at the end of the history.
-type ends struct {
+// Ends is a wall at the start and at the end of the history.
+type Ends struct {
 	First time.Duration `json:"first_ns"`
 	Last  time.Duration `json:"last_ns"`
 	Ratio float64       `json:"ratio"`
 }
 
 // summarize compares the last nights with the first.
-func summarize(nights []historyNight) historySummary {
-	s := historySummary{Window: min(historyWindow, len(nights))}
+func summarize(nights []HistoryNight) HistorySummary {
+	s := HistorySummary{Window: min(historyWindow, len(nights))}
 	if len(nights) == 0 {
 		return s
 	}
-	endsOf := func(wall func(historyNight) time.Duration) ends {
+	endsOf := func(wall func(HistoryNight) time.Duration) Ends {
 		walls := make([]time.Duration, len(nights))
 		for i, n := range nights {
 			walls[i] = wall(n)
 		}
 		first, last := meanEnds(walls, historyWindow)
-		return ends{First: first, Last: last, Ratio: ratio(last, first)}
+		return Ends{First: first, Last: last, Ratio: ratio(last, first)}
 	}
-	s.Run = endsOf(func(n historyNight) time.Duration { return n.Run.Wall })
-	s.Report = endsOf(func(n historyNight) time.Duration { return n.Report.Wall })
-	s.Export = endsOf(func(n historyNight) time.Duration { return n.Export.Wall })
-	s.Query = endsOf(func(n historyNight) time.Duration { return n.Query.Wall })
+	s.Run = endsOf(func(n HistoryNight) time.Duration { return n.Run.Wall })
+	s.Report = endsOf(func(n HistoryNight) time.Duration { return n.Report.Wall })
+	s.Export = endsOf(func(n HistoryNight) time.Duration { return n.Export.Wall })
+	s.Query = endsOf(func(n HistoryNight) time.Duration { return n.Query.Wall })
 	for _, n := range nights {
 		s.ReportPeakRSS = max(s.ReportPeakRSS, n.Report.PeakRSS)
 		s.SpendByDayMost = max(s.SpendByDayMost, n.SpendByDay.Wall)
@@ -96,15 +95,15 @@ func meanEnds(vals []time.Duration, k int) (first, last time.Duration) {
 }
 
 // historyRows are the table lines of the history scenario.
-func historyRows(h *historyMeasure) []benchRow {
+func historyRows(h *HistoryMeasure) []row {
 	s := h.Summary
 	name := "history"
-	wall := func(metric string, e ends, target float64) benchRow {
-		return benchRow{name, metric + " night N / night 1",
+	wall := func(metric string, e Ends, target float64) row {
+		return row{name, metric + " night N / night 1",
 			fmt.Sprintf("%.2f (%s -> %s)", e.Ratio, seconds(e.First), seconds(e.Last)), "-",
 			fmt.Sprintf("<= %.2f", target), atMost(e.Ratio, target)}
 	}
-	return []benchRow{
+	return []row{
 		wall("run wall", s.Run, targetHistoryRun),
 		wall("report wall", s.Report, targetHistoryReport),
 		wall("export wall", s.Export, targetHistoryExport),
@@ -130,7 +129,7 @@ func atMost(r, target float64) string {
 
 // printHistoryNotes prints how the history figures were taken and the
 // warehouse's storage per table.
-func printHistoryNotes(w io.Writer, m benchMeasure) error {
+func printHistoryNotes(w io.Writer, m Measure) error {
 	h := m.History
 	k := h.Summary.Window
 	fmt.Fprintf(w, "%-10s %d nights of %d users, %.0f %% daily churn, through the CLI (run, report, export, query); walls are the mean of nights 1-%d and %d-%d; per night: %s\n",
@@ -155,66 +154,44 @@ func printHistoryNotes(w io.Writer, m benchMeasure) error {
 	return nil
 }
 
-// warehouseUsage is the warehouse's storage, from DuckDB.
-type warehouseUsage struct {
+// WarehouseUsage is the warehouse's storage, from DuckDB.
+type WarehouseUsage struct {
 	DatabaseSize string       `json:"database_size"`
 	WALSize      string       `json:"wal_size"`
 	BlockSize    int64        `json:"block_size"`
 	TotalBlocks  int64        `json:"total_blocks"`
 	UsedBlocks   int64        `json:"used_blocks"`
 	FreeBlocks   int64        `json:"free_blocks"`
-	Tables       []tableUsage `json:"tables"` // most blocks first
+	Tables       []TableUsage `json:"tables"` // most blocks first
 }
 
-// tableUsage is one table's share: its estimated rows and the distinct
+// TableUsage is one table's share: its estimated rows and the distinct
 // persistent blocks its column segments sit in.
-type tableUsage struct {
+type TableUsage struct {
 	Name   string `json:"table"`
 	Rows   int64  `json:"estimated_rows"`
 	Blocks int64  `json:"blocks"`
 }
 
-// storageOf opens the warehouse read-only and reads pragma_database_size
-// and, per table, pragma_storage_info
-// (https://duckdb.org/docs/stable/configuration/pragmas#storage-information).
-func storageOf(ctx context.Context, path string) (warehouseUsage, error) {
-	var u warehouseUsage
+// storageOf opens the warehouse read-only and reads its storage, the
+// tables with the most blocks first.
+func storageOf(ctx context.Context, path string) (WarehouseUsage, error) {
+	var u WarehouseUsage
 	w, err := load.OpenReadOnly(ctx, path)
 	if err != nil {
 		return u, fmt.Errorf("open warehouse for its storage: %w", err)
 	}
 	defer w.Close()
-	db := w.DB()
-	err = db.QueryRowContext(ctx, `SELECT database_size, wal_size, block_size, total_blocks, used_blocks, free_blocks
-		FROM pragma_database_size() WHERE database_name = current_database()`).
-		Scan(&u.DatabaseSize, &u.WALSize, &u.BlockSize, &u.TotalBlocks, &u.UsedBlocks, &u.FreeBlocks)
+	st, err := w.Storage(ctx)
 	if err != nil {
-		return u, fmt.Errorf("database size: %w", err)
+		return u, err
 	}
-	rows, err := db.QueryContext(ctx, `SELECT schema_name || '.' || table_name, estimated_size FROM duckdb_tables()
-		WHERE database_name = current_database() AND NOT internal ORDER BY 1`)
-	if err != nil {
-		return u, fmt.Errorf("list tables: %w", err)
+	u = WarehouseUsage{DatabaseSize: st.DatabaseSize, WALSize: st.WALSize, BlockSize: st.BlockSize,
+		TotalBlocks: st.TotalBlocks, UsedBlocks: st.UsedBlocks, FreeBlocks: st.FreeBlocks}
+	for _, t := range st.Tables {
+		u.Tables = append(u.Tables, TableUsage{Name: t.Name, Rows: t.Rows, Blocks: t.Blocks})
 	}
-	for rows.Next() {
-		var t tableUsage
-		if err := rows.Scan(&t.Name, &t.Rows); err != nil {
-			rows.Close()
-			return u, fmt.Errorf("list tables: %w", err)
-		}
-		u.Tables = append(u.Tables, t)
-	}
-	if err := rows.Close(); err != nil {
-		return u, fmt.Errorf("list tables: %w", err)
-	}
-	for i, t := range u.Tables {
-		q := fmt.Sprintf(`SELECT count(DISTINCT block_id) FILTER (WHERE persistent AND block_id >= 0)
-			FROM pragma_storage_info('%s')`, strings.ReplaceAll(t.Name, "'", "''"))
-		if err := db.QueryRowContext(ctx, q).Scan(&u.Tables[i].Blocks); err != nil {
-			return u, fmt.Errorf("storage of %s: %w", t.Name, err)
-		}
-	}
-	slices.SortStableFunc(u.Tables, func(a, b tableUsage) int { return cmp.Compare(b.Blocks, a.Blocks) })
+	slices.SortStableFunc(u.Tables, func(a, b TableUsage) int { return cmp.Compare(b.Blocks, a.Blocks) })
 	return u, nil
 }
 
@@ -246,9 +223,9 @@ func newHistoryCSV(path string) (*historyCSV, error) {
 	return c, nil
 }
 
-func (c *historyCSV) write(n historyNight) error {
+func (c *historyCSV) write(n HistoryNight) error {
 	row := []string{strconv.Itoa(n.Night), n.Date, strconv.Itoa(n.Users)}
-	for _, f := range []childFigure{n.Run, n.Report, n.Export, n.Query, n.SpendByDay} {
+	for _, f := range []ChildFigure{n.Run, n.Report, n.Export, n.Query, n.SpendByDay} {
 		if f.Wall == 0 { // not run that night
 			row = append(row, "", "", "")
 			continue

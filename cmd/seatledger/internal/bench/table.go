@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"fmt"
@@ -14,16 +14,16 @@ const (
 	targetP6Ratio     = 1.2       // wall / concurrency floor, 1,000 tenants
 )
 
-// benchRow is one line of the table: a metric beside its floor and target.
-type benchRow struct {
+// row is one line of the table: a metric beside its floor and target.
+type row struct {
 	scenario, metric, measured, floor, target, verdict string
 }
 
-func printBenchTable(w io.Writer, ms []benchMeasure) error {
+func printTable(w io.Writer, ms []Measure) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SCENARIO\tMETRIC\tMEASURED\tFLOOR\tTARGET\tVERDICT")
 	for _, m := range ms {
-		for _, r := range benchRows(m) {
+		for _, r := range tableRows(m) {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.scenario, r.metric, r.measured, r.floor, r.target, r.verdict)
 		}
 	}
@@ -50,9 +50,9 @@ func printBenchTable(w io.Writer, ms []benchMeasure) error {
 	return nil
 }
 
-// benchRows turns one measurement into table lines; which metrics carry a
+// tableRows turns one measurement into table lines; which metrics carry a
 // target depends on the scenario.
-func benchRows(m benchMeasure) []benchRow {
+func tableRows(m Measure) []row {
 	ups := fmt.Sprintf("%.0f", m.usersPerSecond())
 	upsExtract := fmt.Sprintf("%.0f", float64(m.Loaded)/max(m.Extract.Seconds(), 1e-9))
 	switch {
@@ -63,7 +63,7 @@ func benchRows(m benchMeasure) []benchRow {
 	}
 	switch m.Scenario {
 	case "load-1m":
-		return []benchRow{
+		return []row{
 			{"P2 " + m.Scenario, "users/s end to end", ups, "-", fmt.Sprintf(">= %d", targetP2UsersPerS), verdict(m.usersPerSecond() >= targetP2UsersPerS)},
 			{"P2 " + m.Scenario, "users/s extract+load", upsExtract, "-", "-", ""},
 			{"P3 " + m.Scenario, "peak RSS", mb(m.PeakRSS), "-", "<= " + mb(targetP3PeakRSS), verdict(m.PeakRSS <= targetP3PeakRSS)},
@@ -82,13 +82,13 @@ func benchRows(m benchMeasure) []benchRow {
 		if m.Scenario == "p6" {
 			name = "P6 " + m.Scenario
 		}
-		return []benchRow{
+		return []row{
 			{name, "wall (run)", seconds(m.Wall), floor, "", ""},
 			{name, "wall / floor", fmt.Sprintf("%.3f", ratio), "1", fmt.Sprintf("<= %.2f", target), verdict(ratio <= target)},
 			{name, "extract+load / floor", fmt.Sprintf("%.3f", extractRatio), "1", "-", ""},
 		}
 	default:
-		return []benchRow{
+		return []row{
 			{m.Scenario, "users/s end to end", ups, "-", "-", ""},
 			{m.Scenario, "users/s extract+load", upsExtract, "-", "-", ""},
 			{m.Scenario, "peak RSS", mb(m.PeakRSS), "-", "-", ""},

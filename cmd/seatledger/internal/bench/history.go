@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"bytes"
@@ -22,7 +22,7 @@ import (
 // The history scenario: one tenant night after night, as an operator's
 // nightly script runs seatledger against it.
 const (
-	defaultNights    = 90
+	DefaultNights    = 90
 	historyChurn     = 0.01 // of the users, each day
 	historySeed      = 7
 	historyNightTime = 3 * time.Hour // SEATLEDGER_NOW is each night at 03:00Z
@@ -37,34 +37,34 @@ const (
 	querySpendByDay  = "SELECT snapshot_date, sum(annual_cost) FROM mart_spend_history GROUP BY ALL ORDER BY 1"
 )
 
-// historyMeasure is what the history scenario measures.
-type historyMeasure struct {
+// HistoryMeasure is what the history scenario measures.
+type HistoryMeasure struct {
 	Nights  int            `json:"nights"`
 	Churn   float64        `json:"daily_churn"`
-	Night   []historyNight `json:"per_night"`
-	Summary historySummary `json:"summary"`
-	Storage warehouseUsage `json:"storage"`
+	Night   []HistoryNight `json:"per_night"`
+	Summary HistorySummary `json:"summary"`
+	Storage WarehouseUsage `json:"storage"`
 	CSV     string         `json:"csv"` // kept when --dir is given
 }
 
-// historyNight is one night: each command's figures and the warehouse's
+// HistoryNight is one night: each command's figures and the warehouse's
 // size once they are done.
-type historyNight struct {
+type HistoryNight struct {
 	Night      int         `json:"night"`
 	Date       string      `json:"date"`
 	Users      int         `json:"users"` // live users of the simulated directory that night
-	Run        childFigure `json:"run"`
-	Report     childFigure `json:"report"`
-	Export     childFigure `json:"export"`
-	Query      childFigure `json:"query"`
-	SpendByDay childFigure `json:"spend_by_day"` // zero on nights not sampled
+	Run        ChildFigure `json:"run"`
+	Report     ChildFigure `json:"report"`
+	Export     ChildFigure `json:"export"`
+	Query      ChildFigure `json:"query"`
+	SpendByDay ChildFigure `json:"spend_by_day"` // zero on nights not sampled
 	Bytes      int64       `json:"warehouse_bytes"`
 	Spend      string      `json:"spend"` // what the latest-mart query printed
 	Days       int         `json:"spend_days"`
 }
 
-// childFigure is one command run as a child process.
-type childFigure struct {
+// ChildFigure is one command run as a child process.
+type ChildFigure struct {
 	Wall    time.Duration `json:"wall_ns"`
 	PeakRSS int64         `json:"peak_rss_bytes"`
 	Exit    int           `json:"exit_code"`
@@ -76,20 +76,20 @@ func sampled(n, nights int) bool { return n == 1 || n == nights || n%10 == 0 }
 
 // historyRun is the state kept across nights.
 type historyRun struct {
-	g      *globals
-	exe    string // this binary
-	dir    string
-	users  int
-	nights int
-	origin time.Time // midnight UTC of the tenant's first day
-	addr   string    // fixed after the first night
-	cfg    string    // written on the first night
+	logLevel string // of every command
+	exe      string // this binary
+	dir      string
+	users    int
+	nights   int
+	origin   time.Time // midnight UTC of the tenant's first day
+	addr     string    // fixed after the first night
+	cfg      string    // written on the first night
 }
 
-// runHistory runs o.nights nights and summarises them.
-func runHistory(ctx context.Context, g *globals, o benchOptions, s benchScenario) (benchMeasure, error) {
-	m := benchMeasure{Scenario: s.Name, Title: s.Title, Tenants: 1, Users: s.Users, Cores: cores()}
-	dir, cleanup, err := benchDir(o.dir, s.Name)
+// runHistory runs o.Nights nights and summarises them.
+func runHistory(ctx context.Context, d Deps, o Options, s scenario) (Measure, error) {
+	m := Measure{Scenario: s.Name, Title: s.Title, Tenants: 1, Users: s.Users, Cores: cores()}
+	dir, cleanup, err := workDir(o.Dir, s.Name)
 	if err != nil {
 		return m, err
 	}
@@ -98,17 +98,17 @@ func runHistory(ctx context.Context, g *globals, o benchOptions, s benchScenario
 	if err != nil {
 		return m, fmt.Errorf("find own executable: %w", err)
 	}
-	today := g.now().UTC().Truncate(24 * time.Hour)
-	h := &historyRun{g: g, exe: exe, dir: dir, users: s.Users, nights: o.nights,
-		origin: today.AddDate(0, 0, -o.nights), addr: "127.0.0.1:0"}
-	hm := &historyMeasure{Nights: o.nights, Churn: historyChurn, CSV: filepath.Join(dir, "history.csv")}
+	today := d.Now().UTC().Truncate(24 * time.Hour)
+	h := &historyRun{logLevel: d.LogLevel, exe: exe, dir: dir, users: s.Users, nights: o.Nights,
+		origin: today.AddDate(0, 0, -o.Nights), addr: "127.0.0.1:0"}
+	hm := &HistoryMeasure{Nights: o.Nights, Churn: historyChurn, CSV: filepath.Join(dir, "history.csv")}
 	m.History = hm
 	csv, err := newHistoryCSV(hm.CSV)
 	if err != nil {
 		return m, err
 	}
 	defer csv.Close()
-	for n := 1; n <= o.nights; n++ {
+	for n := 1; n <= o.Nights; n++ {
 		night, err := h.night(ctx, n, o)
 		hm.Night = append(hm.Night, night)
 		if werr := csv.write(night); werr != nil && err == nil {
@@ -133,10 +133,10 @@ func (h *historyRun) warehouse() string { return filepath.Join(h.dir, "seatledge
 
 // night serves the tenant as it stands on night n on the fixed address and
 // runs the night's commands against it.
-func (h *historyRun) night(ctx context.Context, n int, o benchOptions) (historyNight, error) {
+func (h *historyRun) night(ctx context.Context, n int, o Options) (HistoryNight, error) {
 	now := h.origin.AddDate(0, 0, n).Add(historyNightTime)
-	night := historyNight{Night: n, Date: now.Format(time.DateOnly)}
-	srv, err := startBenchSim(
+	night := HistoryNight{Night: n, Date: now.Format(time.DateOnly)}
+	srv, err := startSim(
 		graphsim.GenOptions{Users: h.users, Seed: historySeed, Now: now, Day: n, DailyChurn: historyChurn},
 		graphsim.ServerOptions{Addr: h.addr, CADir: filepath.Join(h.dir, "ca"), Seed: historySeed})
 	if err != nil {
@@ -151,7 +151,7 @@ func (h *historyRun) night(ctx context.Context, n int, o benchOptions) (historyN
 	}
 	env := append(os.Environ(), clock.Env+"="+now.Format(time.RFC3339),
 		"SSL_CERT_FILE="+srv.CAFile(), historySecretEnv+"="+srv.ClientSecret())
-	run := func(f *childFigure, args ...string) (string, error) {
+	run := func(f *ChildFigure, args ...string) (string, error) {
 		return h.child(ctx, env, f, args...)
 	}
 	if _, err := run(&night.Run, "run"); err != nil {
@@ -184,8 +184,8 @@ func (h *historyRun) night(ctx context.Context, n int, o benchOptions) (historyN
 // child runs this binary with args (and --config, --log-level) and records
 // its wall time, peak RSS and exit code in f; a non-zero exit is an error
 // quoting the tail of its stderr.
-func (h *historyRun) child(ctx context.Context, env []string, f *childFigure, args ...string) (string, error) {
-	args = append([]string{args[0], "--config", h.cfg, "--log-level", h.g.logLevel}, args[1:]...)
+func (h *historyRun) child(ctx context.Context, env []string, f *ChildFigure, args ...string) (string, error) {
+	args = append([]string{args[0], "--config", h.cfg, "--log-level", h.logLevel}, args[1:]...)
 	cmd := exec.CommandContext(ctx, h.exe, args...)
 	cmd.Env, cmd.Dir = env, h.dir
 	var out, errOut bytes.Buffer
@@ -205,7 +205,7 @@ func (h *historyRun) child(ctx context.Context, env []string, f *childFigure, ar
 // writeConfig writes the configuration every night uses: the simulator on
 // its fixed address (cloud custom), the secret from the environment, the
 // warehouse, workbook and Parquet in the bench directory, the demo's prices.
-func (h *historyRun) writeConfig(srv *graphsim.Server, o benchOptions) error {
+func (h *historyRun) writeConfig(srv *graphsim.Server, o Options) error {
 	u, err := url.Parse(srv.URL())
 	if err != nil {
 		return fmt.Errorf("simulator URL: %w", err)
@@ -216,11 +216,11 @@ func (h *historyRun) writeConfig(srv *graphsim.Server, o benchOptions) error {
 		return fmt.Errorf("write bench configuration: %w", err)
 	}
 	tuning := ""
-	if o.memoryLimit != "" {
-		tuning += fmt.Sprintf("\n  memory_limit: %q", o.memoryLimit)
+	if o.MemoryLimit != "" {
+		tuning += fmt.Sprintf("\n  memory_limit: %q", o.MemoryLimit)
 	}
-	if o.threads > 0 {
-		tuning += fmt.Sprintf("\n  threads: %d", o.threads)
+	if o.Threads > 0 {
+		tuning += fmt.Sprintf("\n  threads: %d", o.Threads)
 	}
 	text := fmt.Sprintf(`warehouse:
   path: %q%s
