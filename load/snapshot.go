@@ -137,9 +137,11 @@ func (s *Snapshot) Commit(status string) error {
 			(tenant, snapshot_date, run_id, status, committed_at) VALUES (?, ?, ?, ?, ?)`,
 			s.tenant, s.date, s.runID, status, time.Now().UTC())
 	}
+	commitStart := time.Now()
 	if err == nil {
 		_, err = s.conn.ExecContext(s.ctx, "COMMIT")
 	}
+	commitTook := time.Since(commitStart)
 	if err != nil {
 		return errors.Join(fmt.Errorf("commit snapshot of tenant %s: %w", s.tenant, err), s.Rollback())
 	}
@@ -149,7 +151,7 @@ func (s *Snapshot) Commit(status string) error {
 	discard(s.conn)
 	s.w.opts.log.Info("snapshot committed", "tenant", s.tenant, "run_id", s.runID,
 		"snapshot_date", s.date.Format(time.DateOnly), "status", status, "users", s.counts.Users,
-		"marts_ms", s.martsTook.Milliseconds(), "fold_ms", foldTook.Milliseconds())
+		"marts_ms", s.martsTook.Milliseconds(), "fold_ms", foldTook.Milliseconds(), "commit_ms", commitTook.Milliseconds())
 	return nil
 }
 
