@@ -115,8 +115,8 @@ func TestConfineFiles(t *testing.T) {
 		"SET allowed_directories = ['/']",
 		"SET lock_configuration = false",
 	} {
-		if _, err := w.DB().ExecContext(ctx, q); err == nil {
-			t.Errorf("DB().Exec(%q): got no error, want DuckDB to refuse", q)
+		if _, err := w.SQLForTests().ExecContext(ctx, q); err == nil {
+			t.Errorf("SQLForTests().Exec(%q): got no error, want DuckDB to refuse", q)
 		}
 	}
 }
@@ -137,7 +137,7 @@ func TestConfineFilesSpills(t *testing.T) {
 				t.Fatalf("OpenReadOnly: %v", err)
 			}
 			defer w.Close()
-			conn, err := w.DB().Conn(ctx)
+			conn, err := w.SQLForTests().Conn(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -148,7 +148,7 @@ func TestKilledRunLeavesPreviousSnapshot(t *testing.T) {
 		t.Fatalf("StartRun: %v", err)
 	}
 	var status string
-	if err := w2.DB().QueryRow("SELECT status FROM etl_runs WHERE run_id = 'run-killed'").Scan(&status); err != nil {
+	if err := w2.SQLForTests().QueryRow("SELECT status FROM etl_runs WHERE run_id = 'run-killed'").Scan(&status); err != nil {
 		t.Fatal(err)
 	}
 	if status != "aborted" {

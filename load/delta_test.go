@@ -22,7 +22,7 @@ func dumpUsers(t *testing.T, w *load.Warehouse, tenant string, date time.Time) m
 		"raw_user_licenses":             "user_id, sku_id, disabled_plans",
 		"raw_license_assignment_states": "user_id, sku_id, assigned_by_group, state, error, disabled_plans, last_updated_date_time",
 	} {
-		rows, err := w.DB().Query("SELECT concat_ws('|', "+cols+") AS r FROM "+table+
+		rows, err := w.SQLForTests().Query("SELECT concat_ws('|', "+cols+") AS r FROM "+table+
 			" WHERE tenant = ? AND snapshot_date = ? ORDER BY r", tenant, date)
 		if err != nil {
 			t.Fatalf("dump %s: %v", table, err)
@@ -107,7 +107,7 @@ func TestCarryUsersEqualsFullSnapshot(t *testing.T) {
 				t.Errorf("day 1 snapshot after the carry: got %d users, want 3000 untouched", n)
 			}
 			var runs int
-			if err := w.DB().QueryRow("SELECT count(DISTINCT run_id) FROM raw_users WHERE tenant = 'delta' AND snapshot_date = ?", day2).Scan(&runs); err != nil || runs != 1 {
+			if err := w.SQLForTests().QueryRow("SELECT count(DISTINCT run_id) FROM raw_users WHERE tenant = 'delta' AND snapshot_date = ?", day2).Scan(&runs); err != nil || runs != 1 {
 				t.Errorf("day 2 run ids: got %d distinct (%v), want 1 (carried rows belong to run-2)", runs, err)
 			}
 		})

@@ -204,7 +204,7 @@ func readWithDuckDB(t *testing.T, w *load.Warehouse, dir, relation, key, amount,
 	t.Helper()
 	q := fmt.Sprintf("SELECT tenant, strftime(snapshot_date, '%%Y-%%m-%%d'), %s, CAST(%s AS DOUBLE), strftime(%s, '%%Y-%%m-%%d') FROM (%s)",
 		key, amount, date, lakeRead(dir, relation))
-	rows, err := w.DB().Query(q)
+	rows, err := w.SQLForTests().Query(q)
 	if err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}

@@ -79,7 +79,7 @@ func copyNight(b *testing.B, w *load.Warehouse, n int) {
 		}
 	}
 	for _, q := range qs {
-		if _, err := w.DB().Exec(q.sql, q.args...); err != nil {
+		if _, err := w.SQLForTests().Exec(q.sql, q.args...); err != nil {
 			b.Fatalf("%s: %v", q.sql, err)
 		}
 	}

@@ -122,7 +122,7 @@ func diffOnce(t *testing.T, w *load.Warehouse, a, b string) (missing, extra int6
 	list := `"` + strings.Join(cols, `", "`) + `"`
 	q := "WITH a AS MATERIALIZED (SELECT " + list + " FROM (" + a + ")), b AS MATERIALIZED (SELECT " + list + " FROM (" + b + ")) " +
 		"SELECT (SELECT count(*) FROM (FROM a EXCEPT ALL FROM b)), (SELECT count(*) FROM (FROM b EXCEPT ALL FROM a))"
-	if err := w.DB().QueryRow(q).Scan(&missing, &extra); err != nil {
+	if err := w.SQLForTests().QueryRow(q).Scan(&missing, &extra); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
 	return missing, extra

@@ -72,7 +72,7 @@ func mustOpenReadOnly(t *testing.T, path string, opts ...load.Option) *load.Ware
 func scalar(t *testing.T, w *load.Warehouse, query string) any {
 	t.Helper()
 	var v any
-	if err := w.DB().QueryRow(query).Scan(&v); err != nil {
+	if err := w.SQLForTests().QueryRow(query).Scan(&v); err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
 	return v

@@ -49,7 +49,7 @@ func TestFlushKeepsSnapshotAtomic(t *testing.T) {
 				t.Errorf("raw_users after %s: got %d, want %d", tc.name, got, tc.want)
 			}
 			var distinct int
-			if err := w.DB().QueryRow("SELECT count(DISTINCT id) FROM raw_users").Scan(&distinct); err != nil {
+			if err := w.SQLForTests().QueryRow("SELECT count(DISTINCT id) FROM raw_users").Scan(&distinct); err != nil {
 				t.Fatal(err)
 			}
 			if distinct != tc.want {
@@ -62,7 +62,7 @@ func TestFlushKeepsSnapshotAtomic(t *testing.T) {
 func countRows(t *testing.T, w *load.Warehouse, table string) int {
 	t.Helper()
 	var n int
-	if err := w.DB().QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil {
+	if err := w.SQLForTests().QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil {
 		t.Fatalf("count %s: %v", table, err)
 	}
 	return n

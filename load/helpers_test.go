@@ -134,7 +134,7 @@ func count(t testing.TB, w *load.Warehouse, table, tenant string, date time.Time
 	t.Helper()
 	var n int64
 	q := "SELECT count(*) FROM " + table + " WHERE tenant = ? AND snapshot_date = ?"
-	if err := w.DB().QueryRow(q, tenant, date).Scan(&n); err != nil {
+	if err := w.SQLForTests().QueryRow(q, tenant, date).Scan(&n); err != nil {
 		t.Fatalf("count %s: %v", table, err)
 	}
 	return n
@@ -144,7 +144,7 @@ func count(t testing.TB, w *load.Warehouse, table, tenant string, date time.Time
 func snapshotRun(t testing.TB, w *load.Warehouse, tenant string, date time.Time) string {
 	t.Helper()
 	var id string
-	err := w.DB().QueryRow("SELECT run_id FROM snapshots WHERE tenant = ? AND snapshot_date = ?", tenant, date).Scan(&id)
+	err := w.SQLForTests().QueryRow("SELECT run_id FROM snapshots WHERE tenant = ? AND snapshot_date = ?", tenant, date).Scan(&id)
 	if err != nil {
 		return ""
 	}

@@ -19,7 +19,7 @@ func TestOpenMigratesOnce(t *testing.T) {
 	ctx := context.Background()
 	w, path := mustOpen(t)
 	read := func(w *load.Warehouse) (versions []int, names []string, applied []time.Time) {
-		rows, err := w.DB().QueryContext(ctx, "SELECT version, name, applied_at FROM schema_migrations ORDER BY version")
+		rows, err := w.SQLForTests().QueryContext(ctx, "SELECT version, name, applied_at FROM schema_migrations ORDER BY version")
 		if err != nil {
 			t.Fatalf("read schema_migrations: %v", err)
 		}
@@ -52,7 +52,7 @@ func TestOpenMigratesOnce(t *testing.T) {
 func TestOpenRefusesNewerFile(t *testing.T) {
 	ctx := context.Background()
 	w, path := mustOpen(t)
-	if _, err := w.DB().ExecContext(ctx,
+	if _, err := w.SQLForTests().ExecContext(ctx,
 		"INSERT INTO schema_migrations VALUES (9999, '9999_future', now())"); err != nil {
 		t.Fatalf("insert future migration: %v", err)
 	}
@@ -153,7 +153,7 @@ func TestOpenReadOnly(t *testing.T) {
 		if _, err := r.BeginSnapshot(ctx, "contoso", day2, "run-2"); err == nil {
 			t.Error("BeginSnapshot on a read-only warehouse: got no error, want one")
 		}
-		if _, err := r.DB().Exec("DELETE FROM raw_users"); err == nil {
+		if _, err := r.SQLForTests().Exec("DELETE FROM raw_users"); err == nil {
 			t.Error("DELETE on a read-only warehouse: got no error, want one")
 		}
 	})
@@ -163,7 +163,7 @@ func TestSessionTimeZoneIsUTC(t *testing.T) {
 	w, _ := mustOpen(t)
 	var tz string
 	for i := 0; i < 3; i++ { // several pooled connections
-		if err := w.DB().QueryRow("SELECT current_setting('TimeZone')").Scan(&tz); err != nil {
+		if err := w.SQLForTests().QueryRow("SELECT current_setting('TimeZone')").Scan(&tz); err != nil {
 			t.Fatal(err)
 		}
 		if tz != "UTC" {

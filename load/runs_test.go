@@ -75,7 +75,7 @@ func TestRunJournal(t *testing.T) {
 		t.Errorf("statuses: got %v, want %v", status, wantStatus)
 	}
 	var msg string
-	if err := w2.DB().QueryRow("SELECT coalesce(error, '') FROM etl_runs WHERE run_id = 'run-2' AND tenant = 'contoso'").Scan(&msg); err != nil {
+	if err := w2.SQLForTests().QueryRow("SELECT coalesce(error, '') FROM etl_runs WHERE run_id = 'run-2' AND tenant = 'contoso'").Scan(&msg); err != nil {
 		t.Fatal(err)
 	}
 	if msg == "" {

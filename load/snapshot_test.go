@@ -229,7 +229,7 @@ func TestSnapshotSemantics(t *testing.T) {
 			t.Errorf("raw_subscribed_skus: got %d, want 0 (the re-run wrote none)", got)
 		}
 		var runs, status string
-		err = w.DB().QueryRow(`SELECT string_agg(DISTINCT u.run_id), any_value(s.status) FROM raw_users u
+		err = w.SQLForTests().QueryRow(`SELECT string_agg(DISTINCT u.run_id), any_value(s.status) FROM raw_users u
 			JOIN snapshots s USING (tenant, snapshot_date) WHERE tenant = 'contoso' AND snapshot_date = ?`, day2).Scan(&runs, &status)
 		if err != nil {
 			t.Fatalf("read runs: %v", err)

@@ -98,7 +98,7 @@ func TestUpgradeToMartVersions(t *testing.T) {
 			"DROP TABLE "+h+"_nightly", "ALTER TABLE per_night RENAME TO "+h)
 	}
 	for _, q := range stmts {
-		if _, err := w.DB().Exec(q); err != nil {
+		if _, err := w.SQLForTests().Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
@@ -159,7 +159,7 @@ func downgrade(t *testing.T, w *load.Warehouse) {
 		}
 	}
 	for _, q := range stmts {
-		if _, err := w.DB().ExecContext(ctx, q); err != nil {
+		if _, err := w.SQLForTests().ExecContext(ctx, q); err != nil {
 			t.Fatalf("downgrade: %.60s: %v", q, err)
 		}
 	}

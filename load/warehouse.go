@@ -202,9 +202,13 @@ func busy(err error) error {
 	return err
 }
 
-// DB is the underlying database handle, for read queries and tests. On a
-// writable warehouse, writes through it bypass the snapshot guarantees.
-func (w *Warehouse) DB() *sql.DB { return w.db }
+// SQLForTests is the underlying database handle, for tests' assertions
+// and fixtures only: production code reads through the typed methods of
+// this package (and seatledger query through QueryUser), which
+// golangci-lint's forbidigo rule in .golangci.yml enforces outside load.
+// On a writable warehouse, writes through it bypass the snapshot
+// guarantees.
+func (w *Warehouse) SQLForTests() *sql.DB { return w.db }
 
 // Path is the warehouse file's path.
 func (w *Warehouse) Path() string { return w.path }

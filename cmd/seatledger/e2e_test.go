@@ -251,7 +251,7 @@ func snapshotDigest(t *testing.T, path string) string {
 		t.Fatalf("open warehouse %s: %v", path, err)
 	}
 	defer w.Close() // the next run needs the file to itself
-	db := w.DB()
+	db := w.SQLForTests()
 	var run string
 	if err := db.QueryRow("SELECT run_id FROM snapshots").Scan(&run); err != nil {
 		t.Fatal(err)

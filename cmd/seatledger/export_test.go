@@ -41,7 +41,7 @@ func checkExport(t *testing.T, wh, dir, format string) {
 	// Sums are rounded: DuckDB adds doubles in parallel, in no fixed order.
 	one := func(q string) string {
 		var v any
-		if err := w.DB().QueryRow(q).Scan(&v); err != nil {
+		if err := w.SQLForTests().QueryRow(q).Scan(&v); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 		return fmt.Sprint(v)

@@ -270,7 +270,7 @@ func readStateOf(t *testing.T, path string, withMarts bool) warehouseState {
 		t.Fatalf("open warehouse %s: %v", path, err)
 	}
 	defer w.Close() // the next run needs the file to itself
-	db := w.DB()
+	db := w.SQLForTests()
 	st := warehouseState{counts: map[string]int64{}, marts: map[string]string{}, runs: map[string]string{}}
 	st.snapshots = queryInt(t, db, "SELECT count(*) FROM snapshots")
 	rows, err := db.Query("SELECT run_id, status FROM etl_runs")

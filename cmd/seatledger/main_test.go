@@ -74,7 +74,7 @@ func openWarehouse(t *testing.T, path string) *sql.DB {
 		t.Fatalf("open warehouse %s: %v", path, err)
 	}
 	t.Cleanup(func() { w.Close() })
-	return w.DB()
+	return w.SQLForTests()
 }
 
 func queryInt(t *testing.T, db *sql.DB, q string, args ...any) int64 {

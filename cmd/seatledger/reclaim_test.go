@@ -56,7 +56,7 @@ func (e *reclaimEnv) withDB(fn func(db *sql.DB)) {
 		e.t.Fatalf("open warehouse: %v", err)
 	}
 	defer w.Close()
-	fn(w.DB())
+	fn(w.SQLForTests())
 }
 
 // consumed is the simulator's consumed units per SKU id.

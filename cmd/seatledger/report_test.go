@@ -174,7 +174,7 @@ func backdatedWarehouse(t *testing.T, days int) (string, time.Time) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	db := w.DB()
+	db := w.SQLForTests()
 	var latest time.Time
 	if err := db.QueryRow("SELECT max(snapshot_date) FROM snapshots").Scan(&latest); err != nil {
 		t.Fatal(err)

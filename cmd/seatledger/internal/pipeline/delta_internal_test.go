@@ -137,7 +137,7 @@ func (d *deltaWorld) picture(name string, date time.Time) []string {
 		"raw_user_licenses":             "'l', user_id, sku_id, disabled_plans",
 		"raw_license_assignment_states": "'s', user_id, sku_id, assigned_by_group, state, error, last_updated_date_time",
 	} {
-		rows, err := d.w.DB().Query("SELECT concat_ws('|', "+cols+") FROM "+table+" WHERE tenant = ? AND snapshot_date = ?", name, utcDate(date))
+		rows, err := d.w.SQLForTests().Query("SELECT concat_ws('|', "+cols+") FROM "+table+" WHERE tenant = ? AND snapshot_date = ?", name, utcDate(date))
 		if err != nil {
 			d.t.Fatalf("read %s: %v", table, err)
 		}

@@ -134,7 +134,7 @@ func mustOpen(t testing.TB) *load.Warehouse {
 func count(t *testing.T, w *load.Warehouse, table, tenant string) int {
 	t.Helper()
 	var n int
-	if err := w.DB().QueryRow("SELECT count(*) FROM "+table+" WHERE tenant = ?", tenant).Scan(&n); err != nil {
+	if err := w.SQLForTests().QueryRow("SELECT count(*) FROM "+table+" WHERE tenant = ?", tenant).Scan(&n); err != nil {
 		t.Fatalf("count %s: %v", table, err)
 	}
 	return n
@@ -143,7 +143,7 @@ func count(t *testing.T, w *load.Warehouse, table, tenant string) int {
 func runStatus(t *testing.T, w *load.Warehouse, tenant string) string {
 	t.Helper()
 	var status string
-	if err := w.DB().QueryRow("SELECT status FROM etl_runs WHERE tenant = ?", tenant).Scan(&status); err != nil {
+	if err := w.SQLForTests().QueryRow("SELECT status FROM etl_runs WHERE tenant = ?", tenant).Scan(&status); err != nil {
 		t.Fatalf("etl_runs status of %s: %v", tenant, err)
 	}
 	return status
