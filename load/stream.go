@@ -58,9 +58,9 @@ func (w *Warehouse) Stream(ctx context.Context, query string, args []any, row fu
 	return nil
 }
 
-// Columns returns the column names query would return, without reading
+// columns returns the column names query would return, without reading
 // its rows (the query runs wrapped in LIMIT 0).
-func (w *Warehouse) Columns(ctx context.Context, query string) ([]string, error) {
+func (w *Warehouse) columns(ctx context.Context, query string) ([]string, error) {
 	query = "SELECT * FROM (" + query + ") LIMIT 0"
 	if err := w.checkSelect(ctx, query); err != nil {
 		return nil, fmt.Errorf("query columns: %w", err)

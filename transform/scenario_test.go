@@ -2,6 +2,7 @@ package transform_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -147,10 +148,8 @@ func activityRow(t *testing.T, refresh string, r reportRow) extract.ActivityRow 
 // dumpQuery renders a query's rows as sorted CSV-ish lines with a header.
 func dumpQuery(t *testing.T, w *load.Warehouse, q string) string {
 	t.Helper()
-	var header string
 	var lines []string
-	err := w.Stream(context.Background(), q, nil, func(cols []string, vals []any) error {
-		header = strings.Join(cols, ",")
+	cols, err := w.QueryUser(context.Background(), q, func(vals []any) error {
 		cells := make([]string, len(vals))
 		for i, v := range vals {
 			cells[i] = cell(v)
@@ -162,7 +161,7 @@ func dumpQuery(t *testing.T, w *load.Warehouse, q string) string {
 		t.Fatalf("%s: %v", q, err)
 	}
 	sort.Strings(lines)
-	return header + "\n" + strings.Join(lines, "\n") + "\n"
+	return strings.Join(cols, ",") + "\n" + strings.Join(lines, "\n") + "\n"
 }
 
 func cell(v any) string {
@@ -306,13 +305,9 @@ func TestConcealedReportNoActivityCandidates(t *testing.T) {
 
 func scalar(t *testing.T, w *load.Warehouse, q string, args ...any) string {
 	t.Helper()
-	var out string
-	err := w.Stream(context.Background(), q, args, func(_ []string, vals []any) error {
-		out = cell(vals[0])
-		return nil
-	})
-	if err != nil {
+	var out sql.NullString // "" for NULL, as cell renders it
+	if err := w.SQLForTests().QueryRow(q, args...).Scan(&out); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
-	return out
+	return out.String
 }

@@ -90,8 +90,8 @@ func TestWorkloadRulesSQLParity(t *testing.T) {
 	w := warehouseWithSKU(t, sku, load.WithTransforms(transformsWith(t,
 		"marts/99_keep.sql", "CREATE TABLE kept_plan_workloads AS SELECT * FROM stg_plan_workloads;")))
 	got := map[string]string{}
-	err = w.Stream(context.Background(), "SELECT plan_name, string_agg(workload, ' ' ORDER BY workload) FROM kept_plan_workloads GROUP BY ALL", nil,
-		func(_ []string, v []any) error {
+	_, err = w.QueryUser(context.Background(), "SELECT plan_name, string_agg(workload, ' ' ORDER BY workload) FROM kept_plan_workloads GROUP BY ALL",
+		func(v []any) error {
 			got[v[0].(string)] = v[1].(string)
 			return nil
 		})

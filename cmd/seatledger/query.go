@@ -52,11 +52,9 @@ func runQuery(ctx context.Context, g *globals, o queryOptions, query string) err
 		return fmt.Errorf("open warehouse %s: %w", path, err)
 	}
 	defer w.Close()
-	var cols []string
 	var rows [][]any
-	err = w.Stream(ctx, query, nil, func(c []string, v []any) error {
-		cols = c
-		rows = append(rows, append([]any(nil), v...))
+	cols, err := w.QueryUser(ctx, query, func(v []any) error {
+		rows = append(rows, v)
 		return nil
 	})
 	if err != nil {
@@ -67,11 +65,6 @@ func runQuery(ctx context.Context, g *globals, o queryOptions, query string) err
 			return fmt.Errorf("query refused: the warehouse is opened read-only, so statements that write are not allowed: %w", err)
 		}
 		return fmt.Errorf("query: %w", err)
-	}
-	if cols == nil { // no rows: still show the columns
-		if cols, err = w.Columns(ctx, query); err != nil { // no refusal here: Stream ran the same query
-			return fmt.Errorf("query: %w", err)
-		}
 	}
 	return write(g.stdout, cols, rows)
 }
