@@ -3,37 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
-	"slices"
-	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/check"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
 )
-
-// permissions are the application permissions a run needs, each with the
-// broader permissions that also grant it.
-var permissions = []struct {
-	name     string
-	for_     string
-	implied  []string
-	optional bool
-	missing  string // optional only: what a missing grant means
-}{
-	{"User.Read.All", "users and their licences", []string{"User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}, false, ""},
-	{"Organization.Read.All", "subscribedSkus and directory/subscriptions", []string{"Organization.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}, false, ""},
-	{"Reports.Read.All", "the usage report", nil, false, ""},
-	{"ReportSettings.Read.All", "the report concealment setting", []string{"ReportSettings.ReadWrite.All"}, false, ""},
-	{"GroupMember.Read.All", "names of licensing groups", []string{"Group.Read.All", "Group.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}, true, "names of licensing groups will be empty"},
-	{"LicenseAssignment.ReadWrite.All", "licence changes by reclaim apply, replace and undo", []string{"User.ReadWrite.All", "Directory.ReadWrite.All"}, true, "needed only for reclaim apply"},
-}
-
-// maxSkew is the clock difference from the identity platform that check
-// reports: tokens are refused beyond about five minutes.
-const maxSkew = 2 * time.Minute
 
 func checkCmd(g *globals) *cobra.Command {
 	var tenants []string
@@ -75,78 +50,11 @@ func runCheck(ctx context.Context, g *globals, names []string, offline bool) err
 	if err != nil {
 		return usageErr(err)
 	}
-	failed := 0
-	for _, t := range selected {
-		if !checkTenant(ctx, g, t, log) {
-			failed++
+	return check.Tenants(ctx, g.stdout, selected, func(ctx context.Context, t config.Tenant) (check.Client, error) {
+		c, err := g.graphClient(ctx, t, log, nil)
+		if err != nil {
+			return nil, err
 		}
-	}
-	if failed > 0 {
-		return fmt.Errorf("check: %d of %d tenants failed", failed, len(selected))
-	}
-	return nil
-}
-
-// checkTenant prints one tenant's checks and reports whether all passed.
-func checkTenant(ctx context.Context, g *globals, t config.Tenant, log *slog.Logger) bool {
-	out := g.stdout
-	fmt.Fprintf(out, "tenant %s (%s, cloud %s, auth %s):\n", t.Name, t.TenantID, t.Cloud, t.Auth.Method)
-	client, err := g.graphClient(ctx, t, log, nil)
-	if err != nil {
-		return fail(out, "credential", err)
-	}
-	tok, err := client.Token(ctx)
-	if err != nil {
-		return fail(out, "token", err)
-	}
-	fmt.Fprintf(out, "  ok    token: app %s, expires %s\n", tok.AppID, tok.ExpiresOn.Format(time.RFC3339))
-	ok := checkRoles(out, tok.Roles)
-	if !tok.IssuedAt.IsZero() {
-		skew := time.Since(tok.IssuedAt).Round(time.Second)
-		if skew > maxSkew || skew < -maxSkew {
-			ok = fail(out, "clock", fmt.Errorf("local clock differs from the identity platform by %s: sync it (NTP)", skew))
-		} else {
-			fmt.Fprintf(out, "  ok    clock: within %s of the identity platform\n", maxSkew)
-		}
-	}
-	settings, err := client.ReportSettings(ctx)
-	switch {
-	case err != nil:
-		ok = fail(out, "report settings", err)
-	case settings.DisplayConcealedNames:
-		ok = fail(out, "report concealment", fmt.Errorf("usage reports conceal user names, so no licence can be matched to its activity: "+
-			"in the Microsoft 365 admin center, Settings > Org settings > Reports, clear \"Display concealed user, group, and site names in all reports\""))
-	default:
-		fmt.Fprintln(out, "  ok    report concealment: user names are shown")
-	}
-	return ok
-}
-
-// checkRoles prints each needed permission and whether the token grants
-// it, directly or through a broader one.
-func checkRoles(out io.Writer, roles []string) bool {
-	ok := true
-	for _, p := range permissions {
-		granted := slices.Contains(roles, p.name)
-		for _, alt := range p.implied {
-			granted = granted || slices.Contains(roles, alt)
-		}
-		switch {
-		case granted:
-			fmt.Fprintf(out, "  ok    permission %s (%s)\n", p.name, p.for_)
-		case p.optional:
-			fmt.Fprintf(out, "  warn  permission %s missing: %s\n", p.name, p.missing)
-		default:
-			ok = fail(out, "permission "+p.name, fmt.Errorf("missing (needed for %s): grant the application permission and admin consent", p.for_))
-		}
-	}
-	if len(roles) > 0 {
-		fmt.Fprintf(out, "        granted: %s\n", strings.Join(roles, ", "))
-	}
-	return ok
-}
-
-func fail(out io.Writer, what string, err error) bool {
-	fmt.Fprintf(out, "  FAIL  %s: %v\n", what, err)
-	return false
+		return c, nil
+	})
 }

@@ -3,21 +3,12 @@ package main
 import (
 	"cmp"
 	"context"
-	"fmt"
-	"path/filepath"
-	"slices"
-	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/export"
 	"github.com/seatledger/seatledger/load"
-	"github.com/seatledger/seatledger/transform"
 )
-
-// defaultExportDir is where export writes without --dir and without
-// reports.parquet_dir.
-const defaultExportDir = "export"
 
 type exportOptions struct {
 	dir       string
@@ -50,7 +41,7 @@ workbook. The warehouse is opened read-only.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runExport(cmd.Context(), g, o) },
 	}
 	f := c.Flags()
-	f.StringVar(&o.dir, "dir", "", "output directory (default: reports.parquet_dir for Parquet, else ./"+defaultExportDir+")")
+	f.StringVar(&o.dir, "dir", "", "output directory (default: reports.parquet_dir for Parquet, else ./"+export.DefaultDir+")")
 	f.StringVar(&o.format, "format", "parquet", "file format: parquet or csv")
 	f.StringVar(&o.tenant, "tenant", "", "export only this tenant")
 	f.BoolVar(&o.full, "full", false, "rewrite every partition of the exported tenants, changed or not")
@@ -63,63 +54,23 @@ func runExport(ctx context.Context, g *globals, o exportOptions) error {
 	if err != nil {
 		return err
 	}
-	if !slices.Contains(load.ExportFormats, o.format) {
-		return usageErr(fmt.Errorf("--format: must be parquet or csv, got %q", o.format))
+	if err := export.CheckFormat(o.format); err != nil {
+		return usageErr(err)
 	}
 	cfg, err := g.loadConfig(false)
 	if err != nil {
 		return err
 	}
-	path := cmp.Or(o.warehouse, cfg.Warehouse.Path)
-	dir := o.dir
-	if dir == "" && o.format == "parquet" {
-		dir = cfg.Reports.ParquetDir
-	}
-	dir = cmp.Or(dir, defaultExportDir)
 	pseudo, err := g.pseudonymizer(cfg.Reports)
 	if err != nil {
 		return usageErr(err)
 	}
-	w, err := load.OpenReadOnly(ctx, path, append(tuning(cfg.Warehouse), load.WithLogger(log))...)
-	if err != nil {
-		return fmt.Errorf("open warehouse %s: %w", path, err)
-	}
-	defer w.Close()
-	tables, err := w.Export(ctx, dir, load.ExportOptions{Format: o.format, Tenant: o.tenant, Mask: exportMask(pseudo), Full: o.full, Now: g.now()})
-	if err != nil {
-		return fmt.Errorf("export to %s: %w", dir, err)
-	}
-	tw := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "relation\twritten\tunchanged\tremoved\trows written")
-	for _, t := range tables {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\n", t.Name, t.Written, t.Skipped, t.Removed, t.Rows)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	abs, _ := filepath.Abs(dir)
-	fmt.Fprintf(g.stdout, "export:    %s (%s, tenant=…/snapshot_date=…)\n", abs, o.format)
-	return nil
+	return export.Run(ctx, g.stdout, export.Options{
+		Warehouse: cmp.Or(o.warehouse, cfg.Warehouse.Path), Dir: o.dir, ParquetDir: cfg.Reports.ParquetDir,
+		Format: o.format, Tenant: o.tenant, Full: o.full, Pseudo: pseudo, Now: g.now(),
+		Open: append(tuning(cfg.Warehouse), load.WithLogger(log)),
+	})
 }
 
-// exportParquet is the Parquet export after a run (reports.parquet_dir),
-// pseudonymised like the workbook; it returns the export's path.
-func exportParquet(ctx context.Context, w *load.Warehouse, dir string, pseudo *transform.Pseudonymizer, now time.Time) (string, error) {
-	if _, err := w.Export(ctx, dir, load.ExportOptions{Format: "parquet", Mask: exportMask(pseudo), Now: now}); err != nil {
-		return "", fmt.Errorf("export parquet to %s: %w", dir, err)
-	}
-	return filepath.Abs(dir)
-}
-
-// exportMask turns the reports' pseudonymizer into export masks for the
-// personal columns; nil without one.
-func exportMask(p *transform.Pseudonymizer) map[string]func(string) string {
-	if p == nil {
-		return nil
-	}
-	mask := map[string]func(string) string{}
-	for col, kind := range transform.PersonalColumns {
-		mask[col] = func(v string) string { return p.Pseudonym(kind, v) }
-	}
-	return mask
-}
+// exportParquet is the Parquet export after a run, which run hands to the job.
+var exportParquet = export.Parquet

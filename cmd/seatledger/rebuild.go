@@ -3,13 +3,10 @@ package main
 import (
 	"cmp"
 	"context"
-	"errors"
-	"fmt"
-	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/rebuild"
 	"github.com/seatledger/seatledger/load"
 )
 
@@ -55,11 +52,11 @@ func runRebuild(ctx context.Context, g *globals, o rebuildOptions) error {
 	if err != nil {
 		return err
 	}
-	from, err := parseDay("--from", o.from)
+	from, err := rebuild.ParseDay("--from", o.from)
 	if err != nil {
 		return usageErr(err)
 	}
-	to, err := parseDay("--to", o.to)
+	to, err := rebuild.ParseDay("--to", o.to)
 	if err != nil {
 		return usageErr(err)
 	}
@@ -73,55 +70,5 @@ func runRebuild(ctx context.Context, g *globals, o rebuildOptions) error {
 			return usageErr(err)
 		}
 	}
-	path := cmp.Or(o.warehouse, cfg.Warehouse.Path)
-	w, err := load.Open(ctx, path, append(tuning(cfg.Warehouse), load.WithLogger(log))...)
-	if err != nil {
-		return fmt.Errorf("open warehouse %s: %w", path, err)
-	}
-	defer w.Close()
-	id, rebuilt, err := w.Rebuild(ctx, ro)
-	if len(rebuilt) == 0 && err != nil {
-		return usageErr(err)
-	}
-	printRebuilt(g, id, rebuilt, ro.DryRun)
-	if err != nil {
-		return exitError{code: 3, err: err}
-	}
-	return nil
-}
-
-func printRebuilt(g *globals, id string, rebuilt []load.Rebuilt, dryRun bool) {
-	tw := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "tenant\tsnapshot\trows added\trows removed\tresult")
-	changed := 0
-	for _, r := range rebuilt {
-		result := "unchanged"
-		switch {
-		case r.Err != nil:
-			result = "failed: " + r.Err.Error()
-		case r.RowsAdded+r.RowsRemoved > 0 && dryRun:
-			result, changed = "would change", changed+1
-		case r.RowsAdded+r.RowsRemoved > 0:
-			result, changed = "rebuilt", changed+1
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", r.Tenant, r.SnapshotDate.Format(time.DateOnly), r.RowsAdded, r.RowsRemoved, result)
-	}
-	tw.Flush()
-	if dryRun {
-		fmt.Fprintf(g.stdout, "dry run %s: %d of %d snapshots would change; nothing was changed (run with --apply)\n", id, changed, len(rebuilt))
-		return
-	}
-	fmt.Fprintf(g.stdout, "rebuild %s: %d of %d snapshots changed\n", id, changed, len(rebuilt))
-}
-
-// parseDay parses a YYYY-MM-DD flag value; "" is the zero time.
-func parseDay(flag, v string) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
-	}
-	d, err := time.Parse(time.DateOnly, v)
-	if err != nil {
-		return time.Time{}, errors.New(flag + ": want a date YYYY-MM-DD, got " + fmt.Sprintf("%q", v))
-	}
-	return d, nil
+	return rebuild.Run(ctx, g.stdout, cmp.Or(o.warehouse, cfg.Warehouse.Path), append(tuning(cfg.Warehouse), load.WithLogger(log)), ro)
 }

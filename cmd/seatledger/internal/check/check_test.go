@@ -1,0 +1,42 @@
+package check
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCheckRoles(t *testing.T) {
+	needed := []string{"User.Read.All", "Organization.Read.All", "Reports.Read.All", "ReportSettings.Read.All"}
+	for _, tt := range []struct {
+		name  string
+		roles []string
+		ok    bool
+		want  []string
+	}{
+		{"the needed ones", needed, true, []string{
+			"ok    permission User.Read.All", "ok    permission Reports.Read.All",
+			"warn  permission GroupMember.Read.All missing: names of licensing groups will be empty",
+			"warn  permission LicenseAssignment.ReadWrite.All missing: needed only for reclaim apply",
+			"granted: User.Read.All, Organization.Read.All"}},
+		{"broader ones imply them", []string{"Directory.ReadWrite.All", "Reports.Read.All", "ReportSettings.ReadWrite.All"}, true, []string{
+			"ok    permission User.Read.All", "ok    permission Organization.Read.All", "ok    permission GroupMember.Read.All",
+			"ok    permission LicenseAssignment.ReadWrite.All", "ok    permission ReportSettings.Read.All"}},
+		{"a needed one missing", needed[:3], false, []string{"FAIL  permission ReportSettings.Read.All: missing (needed for the report concealment setting)"}},
+		{"none", nil, false, []string{"FAIL  permission User.Read.All", "FAIL  permission Reports.Read.All"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var b strings.Builder
+			if ok := checkRoles(&b, tt.roles); ok != tt.ok {
+				t.Errorf("got %v, want %v", ok, tt.ok)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(b.String(), w) {
+					t.Errorf("output lacks %q:\n%s", w, b.String())
+				}
+			}
+			if tt.roles == nil && strings.Contains(b.String(), "granted:") {
+				t.Errorf("no roles, yet a granted line:\n%s", b.String())
+			}
+		})
+	}
+}
