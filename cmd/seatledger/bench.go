@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"io"
 	"strings"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/bench"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/clock"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/job"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/pipeline"
 )
 
@@ -48,7 +48,7 @@ every command of every night in a child process of its own.`,
 			if !cmd.Flags().Changed("log-level") {
 				g.logLevel = "warn" // a thousand "tenant done" lines would drown the table
 			}
-			return benchErr(bench.Run(cmd.Context(), benchDeps(g), o))
+			return bench.Run(cmd.Context(), benchDeps(g), o)
 		},
 	}
 	f := c.Flags()
@@ -75,22 +75,14 @@ func benchDeps(g *globals) bench.Deps {
 		LogLevel: g.logLevel, ConfigPath: g.configPath,
 		Now:        g.now,
 		LoadConfig: func() (*config.Config, error) { return g.loadConfig(false) },
-		Params:     paramTables,
-		Job: func(ctx context.Context, cfg *config.Config, tenants []pipeline.Tenant, now time.Time,
-			stage func(string, time.Duration, bool)) ([]pipeline.Result, error) {
-			quiet := *g
-			quiet.stdout = io.Discard   // the job's summary is computed, not shown
-			quiet.clock = clock.At(now) // the night's day decides the snapshot and the delta read
-			return runPipelineObserved(ctx, &quiet, cfg, tenants, now, 0, stage)
+		Job: func(ctx context.Context, cfg *config.Config, tenants []pipeline.Tenant, now time.Time, stage job.StageFunc) ([]pipeline.Result, error) {
+			opts, err := g.jobOptions(cfg, stage)
+			if err != nil {
+				return nil, err
+			}
+			opts.Stdout = io.Discard     // the job's summary is computed, not shown
+			opts.Now = clock.At(now).Now // the night's day decides the snapshot and the delta read
+			return job.Run(ctx, cfg, tenants, now, 0, opts)
 		},
 	}
-}
-
-// benchErr gives the bench's usage errors their exit code.
-func benchErr(err error) error {
-	var ue bench.UsageError
-	if errors.As(err, &ue) {
-		return usageErr(err)
-	}
-	return err
 }

@@ -1,13 +1,14 @@
 package main
 
 import (
-	"fmt"
-	"io"
-	"strings"
-	"text/tabwriter"
+	"context"
+	"errors"
+	"log/slog"
+	"slices"
 
 	"github.com/spf13/cobra"
 
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/reclaim"
 )
 
@@ -39,41 +40,30 @@ Acting needs the LicenseAssignment.ReadWrite.All application permission.`,
 
 // planFlags are the selection flags of plan and replace.
 type planFlags struct {
-	warehouse   string
-	tenants     []string
-	reasons     []string
-	skus        []string
-	departments []string
-	minIdleDays int
-	csv         string
-	forceListed bool
-	out         string
+	warehouse string
+	sel       reclaim.Selection
+	out       string
 }
 
 func (f *planFlags) register(c *cobra.Command, skus bool) {
 	fl := c.Flags()
 	fl.StringVar(&f.warehouse, "warehouse", "", "warehouse file (default: warehouse.path of --config)")
-	fl.StringSliceVar(&f.tenants, "tenant", nil, "only these tenants")
-	fl.StringSliceVar(&f.reasons, "reason", nil, "only these reasons (disabled_account, guest_licensed, redundant, never_used, inactive)")
+	fl.StringSliceVar(&f.sel.Tenants, "tenant", nil, "only these tenants")
+	fl.StringSliceVar(&f.sel.Reasons, "reason", nil, "only these reasons (disabled_account, guest_licensed, redundant, never_used, inactive)")
 	if skus {
-		fl.StringSliceVar(&f.skus, "sku", nil, "only these SKU part numbers")
+		fl.StringSliceVar(&f.sel.SKUs, "sku", nil, "only these SKU part numbers")
 	}
-	fl.StringSliceVar(&f.departments, "department", nil, "only users of these departments")
-	fl.IntVar(&f.minIdleDays, "min-idle-days", 0, "only licences idle at least this many days")
-	fl.StringVar(&f.csv, "csv", "", "plan the rows of this CSV instead (UserPrincipalName or ObjectId, SkuPartNumber; optional Tenant)")
-	fl.BoolVar(&f.forceListed, "force-listed", false, "with --csv: plan listed rows that are not current candidates too")
+	fl.StringSliceVar(&f.sel.Departments, "department", nil, "only users of these departments")
+	fl.IntVar(&f.sel.MinIdleDays, "min-idle-days", 0, "only licences idle at least this many days")
+	fl.StringVar(&f.sel.CSV, "csv", "", "plan the rows of this CSV instead (UserPrincipalName or ObjectId, SkuPartNumber; optional Tenant)")
+	fl.BoolVar(&f.sel.ForceListed, "force-listed", false, "with --csv: plan listed rows that are not current candidates too")
 	fl.StringVar(&f.out, "out", "", "plan file to write (default reclaim-plan-<plan id>.json)")
 }
 
 // applyFlags are the flags of apply and replace.
 type applyFlags struct {
 	warehouse string
-	apply     bool
-	max       int
-	undoFile  string
-	// allowNoLocation removes licences from users without usageLocation,
-	// whose removal an undo cannot reverse.
-	allowNoLocation bool
+	opts      reclaim.ApplyOptions
 }
 
 func (f *applyFlags) register(c *cobra.Command, warehouse bool) {
@@ -81,68 +71,162 @@ func (f *applyFlags) register(c *cobra.Command, warehouse bool) {
 	if warehouse {
 		fl.StringVar(&f.warehouse, "warehouse", "", "warehouse file (default: warehouse.path of --config)")
 	}
-	fl.BoolVar(&f.apply, "apply", false, "make the changes (without it: a dry run that changes nothing)")
-	fl.IntVar(&f.max, "max", defaultMax, "at most this many licence changes in this run; the rest are deferred")
-	fl.BoolVar(&f.allowNoLocation, "allow-no-usage-location", false, "also remove licences of users without usageLocation (an undo cannot re-assign them)")
-	fl.StringVar(&f.undoFile, "undo-file", "", "undo file to write (default next to the plan: <plan>.undo-<time>.json)")
+	fl.BoolVar(&f.opts.Apply, "apply", false, "make the changes (without it: a dry run that changes nothing)")
+	fl.IntVar(&f.opts.Max, "max", defaultMax, "at most this many licence changes in this run; the rest are deferred")
+	fl.BoolVar(&f.opts.AllowNoLocation, "allow-no-usage-location", false, "also remove licences of users without usageLocation (an undo cannot re-assign them)")
+	fl.StringVar(&f.opts.UndoFile, "undo-file", "", "undo file to write (default next to the plan: <plan>.undo-<time>.json)")
 }
 
-// printOutcomes writes one line per outcome: object ids, never names.
-func printOutcomes(out io.Writer, outs []reclaim.Outcome) {
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "tenant\tuser_id\tsku\toperation\tresult\tdetail")
-	for _, o := range outs {
-		sku := o.Item.SkuPartNumber
-		if o.Item.ToSkuPartNumber != "" {
-			sku += " -> " + o.Item.ToSkuPartNumber
-			if o.Op == reclaim.OpUndo {
-				sku = o.Item.ToSkuPartNumber + " -> " + o.Item.SkuPartNumber
+func reclaimPlanCmd(g *globals) *cobra.Command {
+	var f planFlags
+	c := &cobra.Command{
+		Use:   "plan",
+		Short: "Write a plan file: which SKU leaves which user and why (changes nothing)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			p, err := buildPlan(cmd.Context(), g, f, reclaim.OpRemove, "", "")
+			if err != nil {
+				return err
 			}
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", o.Item.Tenant, o.Item.UserID, sku, o.Op, o.Result, detail(o))
+			_, err = reclaim.SavePlan(g.stdout, f.out, p)
+			return err
+		},
 	}
-	_ = tw.Flush() // writes to stdout; nothing useful to do on failure
+	f.register(c, true)
+	return c
 }
 
-func detail(o reclaim.Outcome) string {
-	var parts []string
-	if o.Status != 0 && o.Result == reclaim.ResultFailed {
-		parts = append(parts, fmt.Sprintf("HTTP %d", o.Status))
+// buildPlan plans from the warehouse of --warehouse or the configuration.
+func buildPlan(ctx context.Context, g *globals, f planFlags, op, from, to string) (*reclaim.Plan, error) {
+	if f.sel.ForceListed && f.sel.CSV == "" {
+		return nil, usageErr(errors.New("--force-listed applies to --csv rows only"))
 	}
-	if o.Code != "" {
-		parts = append(parts, o.Code)
+	path, err := g.warehousePath(f.warehouse)
+	if err != nil {
+		return nil, err
 	}
-	if o.Message != "" {
-		parts = append(parts, o.Message)
-	}
-	if len(o.GroupIDs) > 0 {
-		parts = append(parts, "groups "+strings.Join(o.GroupIDs, ", "))
-	}
-	if len(parts) == 0 && o.Item.Reason != "" {
-		return "reason " + o.Item.Reason
-	}
-	return strings.Join(parts, ": ")
+	pl := reclaim.Planner{Warehouse: reclaim.WarehouseFile(path, g.tuning()...), Stderr: g.stderr, Now: g.now()}
+	return pl.Build(ctx, f.sel, op, from, to)
 }
 
-// tally counts outcomes by result.
-func tally(outs []reclaim.Outcome) map[string]int {
-	n := map[string]int{}
-	for _, o := range outs {
-		n[o.Result]++
+func reclaimApplyCmd(g *globals) *cobra.Command {
+	var f applyFlags
+	var planPath string
+	c := &cobra.Command{
+		Use:   "apply --plan FILE",
+		Short: "Carry out a plan (dry run unless --apply); writes the undo file first",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			p, err := reclaim.ReadPlan(planPath)
+			if err != nil {
+				return usageErr(err)
+			}
+			return applyPlan(cmd.Context(), g, f, p, planPath)
+		},
 	}
-	return n
+	c.Flags().StringVar(&planPath, "plan", "", "plan file written by reclaim plan or replace")
+	_ = c.MarkFlagRequired("plan") // the flag exists
+	f.register(c, true)
+	return c
 }
 
-func summaryLine(n map[string]int) string {
-	var parts []string
-	for _, r := range []string{reclaim.ResultPending, reclaim.ResultOK, reclaim.ResultFailed, reclaim.ResultGroupOnly,
-		reclaim.ResultNotAssigned, reclaim.ResultUnchanged, reclaim.ResultRefused, reclaim.ResultDeferred} {
-		if n[r] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n[r], r))
-		}
+func reclaimReplaceCmd(g *globals) *cobra.Command {
+	var pf planFlags
+	var af applyFlags
+	var from, to string
+	c := &cobra.Command{
+		Use:   "replace --from SKU --to SKU",
+		Short: "Downgrade: plan and apply adding --to and removing --from in one assignLicense call per user",
+		Long: `replace plans, like reclaim plan, the candidates holding --from (or the users of
+--csv), writes the plan file, then applies it with every guard of reclaim apply:
+a dry run unless --apply, --max, the undo file first. Each user gets one
+assignLicense call adding --to and removing --from.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if from == "" || to == "" {
+				return usageErr(errors.New("replace needs --from and --to"))
+			}
+			p, err := buildPlan(cmd.Context(), g, pf, reclaim.OpReplace, from, to)
+			if err != nil {
+				return err
+			}
+			path, err := reclaim.SavePlan(g.stdout, pf.out, p)
+			if err != nil {
+				return err
+			}
+			af.warehouse = pf.warehouse
+			return applyPlan(cmd.Context(), g, af, p, path)
+		},
 	}
-	if len(parts) == 0 {
-		return "nothing to do"
+	c.Flags().StringVar(&from, "from", "", "SKU part number to remove")
+	c.Flags().StringVar(&to, "to", "", "SKU part number to assign instead")
+	pf.register(c, false)
+	af.register(c, false)
+	return c
+}
+
+// applyPlan carries out p with the configuration's tenants.
+func applyPlan(ctx context.Context, g *globals, f applyFlags, p *reclaim.Plan, planPath string) error {
+	log, err := g.logger()
+	if err != nil {
+		return err
 	}
-	return strings.Join(parts, ", ")
+	cfg, err := g.loadConfig(true)
+	if err != nil {
+		return err
+	}
+	return reclaimApplier(g, cfg, log, f.warehouse).Apply(ctx, p, planPath, f.opts)
+}
+
+func reclaimUndoCmd(g *globals) *cobra.Command {
+	var undoPath, warehouse string
+	var apply bool
+	c := &cobra.Command{
+		Use:   "undo --undo-file FILE",
+		Short: "Re-assign what an apply removed, with the recorded disabled plans (dry run unless --apply)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			log, err := g.logger()
+			if err != nil {
+				return err
+			}
+			cfg, err := g.loadConfig(true)
+			if err != nil {
+				return err
+			}
+			u, err := reclaim.ReadUndo(undoPath)
+			if err != nil {
+				return usageErr(err)
+			}
+			return reclaimApplier(g, cfg, log, warehouse).Undo(cmd.Context(), u, apply)
+		},
+	}
+	c.Flags().StringVar(&undoPath, "undo-file", "", "undo file written by reclaim apply")
+	_ = c.MarkFlagRequired("undo-file") // the flag exists
+	c.Flags().StringVar(&warehouse, "warehouse", "", "warehouse file for the actions rows (default: warehouse.path of --config)")
+	c.Flags().BoolVar(&apply, "apply", false, "make the changes (without it: a dry run)")
+	return c
+}
+
+// reclaimApplier acts on the warehouse (the flag's, else the
+// configuration's) with a Graph client per configured tenant.
+func reclaimApplier(g *globals, cfg *config.Config, log *slog.Logger, warehouse string) reclaim.Applier {
+	if warehouse == "" {
+		warehouse = cfg.Warehouse.Path
+	}
+	return reclaim.Applier{
+		Warehouse: reclaim.WarehouseFile(warehouse),
+		Connect: func(ctx context.Context, tenant string) (reclaim.Graph, bool, error) {
+			j := slices.IndexFunc(cfg.Tenants, func(t config.Tenant) bool { return t.Name == tenant })
+			if j < 0 {
+				return nil, false, nil
+			}
+			c, err := g.graphClient(ctx, cfg.Tenants[j], log, nil)
+			if err != nil {
+				return nil, true, err
+			}
+			return c, true, nil
+		},
+		Log: log, Out: g.stdout, Now: g.now,
+	}
 }

@@ -67,12 +67,12 @@ func runReport(ctx context.Context, g *globals, o reportOptions) error {
 	if err != nil {
 		return err
 	}
-	pseudo, err := g.pseudonymizer(cfg.Reports)
+	pseudo, err := cfg.Reports.Pseudonymizer(g.getenv)
 	if err != nil {
 		return usageErr(err)
 	}
 	return job.Report(ctx, job.ReportOptions{
 		Logger: log, Stdout: g.stdout, Warehouse: cmp.Or(o.warehouse, cfg.Warehouse.Path), AsOf: asOf, Tenants: o.tenants,
-		Dir: o.dir, ReportsDir: cfg.Reports.Dir, Keep: cfg.Reports.Keep, Pseudo: pseudo, Tuning: tuning(cfg.Warehouse),
+		Dir: o.dir, ReportsDir: cfg.Reports.Dir, Keep: cfg.Reports.Keep, Pseudo: pseudo, Tuning: cfg.Warehouse.Tuning(),
 	})
 }

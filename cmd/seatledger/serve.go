@@ -4,14 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/job"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/pipeline"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/serve"
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/tenants"
 )
 
 type serveOptions struct {
@@ -51,78 +51,51 @@ On SIGTERM or SIGINT no new run starts; a run in progress may finish within
 }
 
 // runServe checks the flags and the configuration, wires the daemon to
-// this binary's Graph clients and job, and serves until ctx ends.
+// this binary's Graph clients and job, and serves until ctx ends. Flags
+// and configuration are usage errors (exit 2), and so is a tenant whose
+// Graph client cannot be built (a missing secret now, not a failed run at
+// 03:00).
 func runServe(ctx context.Context, g *globals, o serveOptions) error {
-	s, cfg, err := newServer(g, o)
-	if err != nil {
-		return err
-	}
-	addr := o.listen
-	if addr == "" {
-		addr = cfg.Serve.Listen
-	}
-	return s.Serve(ctx, addr)
-}
-
-// newServer builds the daemon: flags and configuration are usage errors
-// (exit 2), and so is a tenant whose Graph client cannot be built (a
-// missing secret now, not a failed run at 03:00).
-func newServer(g *globals, o serveOptions) (*serve.Server, *config.Config, error) {
 	runAtStart, err := serve.ParseRunAtStart(o.runAtStart)
 	if err != nil {
-		return nil, nil, usageErr(fmt.Errorf("--run-at-start: %w", err))
+		return usageErr(fmt.Errorf("--run-at-start: %w", err))
 	}
 	if o.shutdownGrace < 0 {
-		return nil, nil, usageErr(fmt.Errorf("--shutdown-grace: must be >= 0, got %s", o.shutdownGrace))
+		return usageErr(fmt.Errorf("--shutdown-grace: must be >= 0, got %s", o.shutdownGrace))
 	}
 	log, err := g.logger()
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
 	cfg, err := g.loadConfig(true)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
-	if _, err := selectTenants(cfg.Tenants, nil); err != nil {
-		return nil, nil, usageErr(err)
+	if _, err := tenants.Select(cfg.Tenants, nil); err != nil {
+		return usageErr(err)
 	}
 	log = log.With("component", "serve")
 	now := func() time.Time { return g.now().UTC() }
 	s, err := serve.New(serve.Options{
 		Config: cfg, RunAtStart: runAtStart, ShutdownGrace: o.shutdownGrace, Logger: log, Now: now,
-		Warehouse: tuning(cfg.Warehouse),
-		Tenants:   g.serveTenants(cfg, log),
-		Job: func(ctx context.Context, tenants []pipeline.Tenant, stage serve.StageFunc) error {
-			_, err := runPipelineObserved(ctx, g, cfg, tenants, now(), o.timeout, stage)
+		Warehouse: cfg.Warehouse.Tuning(),
+		Tenants: func(ctx context.Context, observe func(string, int)) ([]pipeline.Tenant, error) {
+			return tenants.Pipeline(ctx, cfg.Tenants, g.getenv, log, observe)
+		},
+		Job: func(ctx context.Context, pts []pipeline.Tenant, stage serve.StageFunc) error {
+			opts, err := g.jobOptions(cfg, stage)
+			if err != nil {
+				return err
+			}
+			_, err = job.Run(ctx, cfg, pts, now(), o.timeout, opts)
 			return err
 		},
 	})
 	if ce := (*serve.ConfigError)(nil); errors.As(err, &ce) {
-		return nil, nil, usageErr(err)
+		return usageErr(err)
 	}
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
-	return s, cfg, nil
-}
-
-// serveTenants builds the pipeline tenants of each of serve's runs: fresh
-// Graph clients whose request counters feed both etl_runs and, through
-// observe, the Prometheus counters.
-func (g *globals) serveTenants(cfg *config.Config, log *slog.Logger) serve.Tenants {
-	return func(ctx context.Context, observe func(string, int)) ([]pipeline.Tenant, error) {
-		out := make([]pipeline.Tenant, 0, len(cfg.Tenants))
-		for _, t := range cfg.Tenants {
-			counter := newRequestCounter()
-			if observe != nil {
-				counter.forwardTo(observe)
-			}
-			src, err := g.graphClient(ctx, t, log, counter.observe)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, pipeline.Tenant{Name: t.Name, Source: src, ReportPeriod: t.ReportPeriod, Counter: counter.totals})
-		}
-		return out, nil
-	}
+	return s.Serve(ctx, o.listen)
 }

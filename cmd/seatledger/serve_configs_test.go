@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/tenants"
 )
 
 // TestConfigsPromtool runs promtool over the shipped Prometheus files:
@@ -194,7 +195,7 @@ func TestShardsJobConsistent(t *testing.T) {
 			t.Errorf("env %s: not a seatledger override", e.Name)
 		}
 	}
-	if _, err := parseShard(strings.Replace(fmt.Sprintf("$(SHARD)/%d", job.Completions), "$(SHARD)", "0", 1)); err != nil {
+	if _, err := tenants.ParseShard(strings.Replace(fmt.Sprintf("$(SHARD)/%d", job.Completions), "$(SHARD)", "0", 1)); err != nil {
 		t.Error(err)
 	}
 }

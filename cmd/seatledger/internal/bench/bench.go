@@ -22,8 +22,8 @@ import (
 	"time"
 
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/job"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/pipeline"
-	"github.com/seatledger/seatledger/load"
 )
 
 // Options are the flags of seatledger bench.
@@ -44,12 +44,9 @@ type Options struct {
 // JobFunc runs the whole nightly job (as seatledger run does) for tenants
 // on the day of now, writing nothing to stdout and reading the business
 // time as now, and tells stage about each stage as it ends:
-// pipeline.StageExtract, pipeline.StageTransform and StageWorkbook.
+// pipeline.StageExtract, pipeline.StageTransform and job.StageWorkbook.
 type JobFunc func(ctx context.Context, cfg *config.Config, tenants []pipeline.Tenant, now time.Time,
-	stage func(name string, elapsed time.Duration, ok bool)) ([]pipeline.Result, error)
-
-// StageWorkbook is the stage a JobFunc reports for writing the workbook.
-const StageWorkbook = "workbook"
+	stage job.StageFunc) ([]pipeline.Result, error)
 
 // Deps are what the bench takes from the rest of the program.
 type Deps struct {
@@ -65,8 +62,6 @@ type Deps struct {
 	Now func() time.Time
 	// LoadConfig is the configuration (--config, else the defaults).
 	LoadConfig func() (*config.Config, error)
-	// Params are the parameter tables of cfg that the transforms read.
-	Params func(cfg *config.Config) ([]load.ParamTable, error)
 	// Job is the whole nightly job (nightly-100k).
 	Job JobFunc
 }
@@ -77,6 +72,9 @@ type UsageError struct{ Err error }
 
 func (e UsageError) Error() string { return e.Err.Error() }
 func (e UsageError) Unwrap() error { return e.Err }
+
+// ExitCode is the exit code of a usage error: 2.
+func (e UsageError) ExitCode() int { return 2 }
 
 func usageErr(err error) error { return UsageError{Err: err} }
 

@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/job"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/pipeline"
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/tenants"
 	"github.com/seatledger/seatledger/extract/graphsim"
 )
 
@@ -120,12 +122,12 @@ func runNightly(ctx context.Context, d Deps, o Options, s scenario) (Measure, er
 // summary.
 func nightlyJob(ctx context.Context, d Deps, cfg *config.Config, srv *graphsim.Server, log *slog.Logger, now time.Time, m *Measure) error {
 	nm := m.Nightly
-	counter := newRequestCounter()
-	src, err := graphClient(ctx, srv, counter.observe, log.With("tenant", "t0001"))
+	counter := tenants.NewRequestCounter()
+	src, err := tenants.SimClient(ctx, srv, log.With("tenant", "t0001"), counter.Observe)
 	if err != nil {
 		return err
 	}
-	tenants := []pipeline.Tenant{{Name: "t0001", Source: src, ReportPeriod: "D7", Counter: counter.totals}}
+	pts := []pipeline.Tenant{{Name: "t0001", Source: src, ReportPeriod: "D7", Counter: counter.Totals}}
 	var workbookDone time.Time
 	stage := func(name string, elapsed time.Duration, _ bool) {
 		switch name {
@@ -133,13 +135,13 @@ func nightlyJob(ctx context.Context, d Deps, cfg *config.Config, srv *graphsim.S
 			m.Extract = elapsed
 		case pipeline.StageTransform:
 			m.Transform = elapsed
-		case StageWorkbook:
+		case job.StageWorkbook:
 			nm.Workbook, workbookDone = elapsed, time.Now()
 		}
 	}
 	heap := startHeapSampler(20 * time.Millisecond)
 	start := time.Now()
-	results, runErr := d.Job(ctx, cfg, tenants, now, stage)
+	results, runErr := d.Job(ctx, cfg, pts, now, stage)
 	end := time.Now()
 	m.PeakHeap, m.PeakRSS, m.GoPeak = heap.Stop(), peakRSS(), heap.goPeak
 	m.Wall, nm.Job = end.Sub(start), end.Sub(start)
@@ -155,7 +157,7 @@ func nightlyJob(ctx context.Context, d Deps, cfg *config.Config, srv *graphsim.S
 			m.Failed++
 		}
 	}
-	m.Requests, _ = counter.totals()
+	m.Requests, _ = counter.Totals()
 	if runErr != nil {
 		return fmt.Errorf("nightly job: %w", runErr)
 	}
@@ -191,7 +193,7 @@ func nightlyConfig(d Deps, o Options, dir string) (*config.Config, error) {
 // held and resets the peak RSS where Linux allows, so that the job's peak
 // is its own.
 func sdkRead(ctx context.Context, srv *graphsim.Server, log *slog.Logger, nm *NightlyMeasure) error {
-	c, err := graphClient(ctx, srv, nil, log.With("tenant", "sdk-read"))
+	c, err := tenants.SimClient(ctx, srv, log.With("tenant", "sdk-read"), nil)
 	if err != nil {
 		return err
 	}

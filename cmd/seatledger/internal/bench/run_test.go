@@ -12,12 +12,10 @@ import (
 	"time"
 
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
-	"github.com/seatledger/seatledger/load"
-	"github.com/seatledger/seatledger/transform"
 )
 
-// testDeps are the bench's dependencies with the built-in configuration
-// and its parameter tables; no nightly job.
+// testDeps are the bench's dependencies with the built-in configuration;
+// no nightly job.
 func testDeps(stdout *bytes.Buffer) Deps {
 	return Deps{
 		Stdout: stdout, Stderr: &bytes.Buffer{},
@@ -25,32 +23,7 @@ func testDeps(stdout *bytes.Buffer) Deps {
 		LogLevel:   "warn",
 		Now:        time.Now,
 		LoadConfig: func() (*config.Config, error) { return config.Default(), nil },
-		Params:     defaultParams,
 	}
-}
-
-// defaultParams are the parameter tables of cfg's rules and currency (no
-// exclusions, no prices) and the reference data.
-func defaultParams(cfg *config.Config) ([]load.ParamTable, error) {
-	params, err := transform.ParamTables(
-		transform.Rules{InactivityDays: cfg.Rules.InactivityDays, GraceDays: cfg.Rules.GraceDays},
-		transform.Pricing{Currency: cfg.Pricing.Currency, FX: cfg.Pricing.FX})
-	if err != nil {
-		return nil, err
-	}
-	ref, err := transform.ReferenceTables()
-	if err != nil {
-		return nil, err
-	}
-	var out []load.ParamTable
-	for _, t := range append(params, ref...) {
-		cols := make([]load.Column, len(t.Columns))
-		for i, c := range t.Columns {
-			cols[i] = load.Column{Name: c.Name, Type: c.Type}
-		}
-		out = append(out, load.ParamTable{Name: t.Name, Columns: cols, Rows: t.Rows})
-	}
-	return out, nil
 }
 
 // TestRunInProcess runs a shrunken P6 (3 tenants of 1 user at 200 ms) in

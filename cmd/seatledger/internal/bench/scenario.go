@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/pipeline"
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/tenants"
 	"github.com/seatledger/seatledger/extract/graph"
 	"github.com/seatledger/seatledger/extract/graphsim"
 	"github.com/seatledger/seatledger/load"
@@ -124,11 +125,11 @@ func runScenario(ctx context.Context, d Deps, o Options, s scenario) (Measure, e
 	if err != nil {
 		return Measure{}, err
 	}
-	params, err := d.Params(cfg)
+	params, err := cfg.ParamTables()
 	if err != nil {
 		return Measure{}, usageErr(err)
 	}
-	tenants, counters, stop, err := startTenants(ctx, s, dir, log)
+	pts, counters, stop, err := startTenants(ctx, s, dir, log)
 	if err != nil {
 		return Measure{}, err
 	}
@@ -162,7 +163,7 @@ func runScenario(ctx context.Context, d Deps, o Options, s scenario) (Measure, e
 	runtime.GC()
 	heap := startHeapSampler(20 * time.Millisecond)
 	start := time.Now()
-	results, runErr := pipeline.Run(ctx, w, tenants, opts)
+	results, runErr := pipeline.Run(ctx, w, pts, opts)
 	m.Wall = time.Since(start)
 	m.PeakHeap, m.PeakRSS = heap.Stop(), peakRSS()
 	m.GoPeak = heap.goPeak
@@ -173,7 +174,7 @@ func runScenario(ctx context.Context, d Deps, o Options, s scenario) (Measure, e
 		}
 	}
 	for _, c := range counters {
-		n, _ := c.totals()
+		n, _ := c.Totals()
 		m.Requests += n
 	}
 	if want := int64(s.Tenants) * int64(s.Users); m.Loaded != want {
@@ -185,7 +186,7 @@ func runScenario(ctx context.Context, d Deps, o Options, s scenario) (Measure, e
 // startTenants starts one simulator per tenant (each its own CA,
 // port and seed) and builds a Graph client for each through the real
 // credential, as seatledger demo does.
-func startTenants(ctx context.Context, s scenario, dir string, log *slog.Logger) ([]pipeline.Tenant, []*requestCounter, func(), error) {
+func startTenants(ctx context.Context, s scenario, dir string, log *slog.Logger) ([]pipeline.Tenant, []*tenants.RequestCounter, func(), error) {
 	var servers []*graphsim.Server
 	stop := func() { // in parallel: each Close waits for its connections to go idle
 		var wg sync.WaitGroup
@@ -195,8 +196,8 @@ func startTenants(ctx context.Context, s scenario, dir string, log *slog.Logger)
 		wg.Wait()
 	}
 	now := time.Now().UTC()
-	tenants := make([]pipeline.Tenant, 0, s.Tenants)
-	counters := make([]*requestCounter, 0, s.Tenants)
+	out := make([]pipeline.Tenant, 0, s.Tenants)
+	counters := make([]*tenants.RequestCounter, 0, s.Tenants)
 	for i := range s.Tenants {
 		name := fmt.Sprintf("t%04d", i+1)
 		srv, err := startSim(graphsim.GenOptions{Users: s.Users, Seed: int64(i + 1), Now: now},
@@ -206,16 +207,16 @@ func startTenants(ctx context.Context, s scenario, dir string, log *slog.Logger)
 			return nil, nil, nil, fmt.Errorf("simulator %s: %w", name, err)
 		}
 		servers = append(servers, srv)
-		counter := newRequestCounter()
-		src, err := graphClient(ctx, srv, counter.observe, log.With("tenant", name))
+		counter := tenants.NewRequestCounter()
+		src, err := tenants.SimClient(ctx, srv, log.With("tenant", name), counter.Observe)
 		if err != nil {
 			stop()
 			return nil, nil, nil, fmt.Errorf("tenant %s: %w", name, err)
 		}
 		counters = append(counters, counter)
-		tenants = append(tenants, pipeline.Tenant{Name: name, Source: src, ReportPeriod: "D7", Counter: counter.totals})
+		out = append(out, pipeline.Tenant{Name: name, Source: src, ReportPeriod: "D7", Counter: counter.Totals})
 	}
-	return tenants, counters, stop, nil
+	return out, counters, stop, nil
 }
 
 // startSim generates a tenant and starts a simulator for it.
@@ -228,21 +229,6 @@ func startSim(gen graphsim.GenOptions, opts graphsim.ServerOptions) (*graphsim.S
 		return nil, fmt.Errorf("start simulator: %w", err)
 	}
 	return srv, nil
-}
-
-// graphClient builds a Graph client for srv through the real credential,
-// as seatledger demo does; observe may be nil.
-func graphClient(ctx context.Context, srv *graphsim.Server, observe func(string, int), log *slog.Logger) (*graph.Client, error) {
-	c, err := graph.New(ctx, graph.Config{
-		TenantID: srv.TenantID(), ClientID: srv.ClientID(),
-		Cloud: "custom", AuthorityHost: srv.URL(), GraphEndpoint: srv.URL(),
-		Auth:    graph.Auth{Method: graph.AuthClientSecret, ClientSecret: srv.ClientSecret()},
-		RootCAs: srv.CertPool(), Observe: observe, Logger: log,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("graph client: %w", err)
-	}
-	return c, nil
 }
 
 // workDir is dir/name (kept) or a temporary directory (removed).

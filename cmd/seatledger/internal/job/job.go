@@ -43,9 +43,10 @@ type Options struct {
 	Params []load.ParamTable
 	Pseudo *transform.Pseudonymizer // nil: reports.pseudonymize is off
 	Tuning []load.Option            // DuckDB settings of the warehouse
-	// Progress, when set, starts the display of the users loaded: users is
-	// pipeline.Options.Progress, done ends the display.
-	Progress func() (users func(tenant string, n int64), done func())
+	// Progress, when set, shows how many users each tenant has loaded, on
+	// one line rewritten while the pipeline runs; only when it is a
+	// terminal, so that logs and CI output stay clean.
+	Progress io.Writer
 	// Parquet writes reports.parquet_dir when it is set.
 	Parquet ParquetFunc
 	// Stage, when set, is told about each stage: warehouse, extract,
@@ -73,7 +74,8 @@ func Run(ctx context.Context, cfg *config.Config, tenants []pipeline.Tenant, now
 	defer w.Close()
 	users, done := func(string, int64) {}, func() {}
 	if o.Progress != nil {
-		users, done = o.Progress()
+		p := newProgress(o.Progress)
+		users, done = p.users, p.done
 	}
 	elapsed := map[string]time.Duration{}
 	results, runErr := pipeline.Run(ctx, w, tenants, pipeline.Options{

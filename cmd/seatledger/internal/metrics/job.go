@@ -9,17 +9,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
-// Stages of a run, the values of the stage label.
-const (
-	StageWarehouse = "warehouse" // open and migrate the warehouse
-	StageExtract   = "extract"   // extract and load every tenant
-	StageTransform = "transform" // parameter tables, transforms, snapshot health
-	StageWorkbook  = "workbook"  // the Excel workbook
-	StageRefresh   = "refresh"   // read the latest snapshots back for /metrics
-)
-
-// Stages lists the stages in run order.
-var Stages = []string{StageWarehouse, StageExtract, StageTransform, StageWorkbook, StageRefresh}
+// StageRefresh is the stage after a run that reads the latest snapshots
+// back for /metrics. The stages before it, the other values of the stage
+// label, are the job's: job.StageWarehouse, pipeline.StageExtract,
+// pipeline.StageTransform and job.StageWorkbook.
+const StageRefresh = "refresh"
 
 // Job holds the metrics of the job itself: runs of this process, their
 // stages and Graph traffic. Its gauges describe the last run; its counters

@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/metrics"
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/pipeline"
 )
 
 func TestWarehouseCollect(t *testing.T) {
@@ -106,7 +107,7 @@ func TestRegister(t *testing.T) {
 	j.ObserveGraph("users", 200)
 	j.ObserveGraph("users", 429)
 	j.ObserveGraph("users", 429)
-	j.StageDone(metrics.StageTransform, 1500*time.Millisecond, false)
+	j.StageDone(pipeline.StageTransform, 1500*time.Millisecond, false)
 	j.RunDone(time.Unix(100, 0), 2*time.Second, false)
 	want := `
 # HELP seatledger_graph_requests_total Microsoft Graph and Entra token HTTP attempts (retries included) by endpoint and status code; code 0: no response.

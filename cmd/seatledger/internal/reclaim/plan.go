@@ -1,9 +1,12 @@
-// Package reclaim holds the files and decisions of seatledger's licence
-// actions (reclaim plan, apply, replace, undo): the plan file that names
-// exactly which SKU leaves which user and why, the undo file written
-// before the first change, and the per-row decision of what to send to
-// Graph given the licences a user holds right now. It does no I/O beyond
-// reading and writing those files.
+// Package reclaim is seatledger's licence actions (reclaim plan, apply,
+// replace, undo). The planner selects, from the warehouse's latest
+// snapshots or a CSV, exactly which SKU leaves which user and why, and
+// writes the plan file. The applier re-checks every row against the
+// latest snapshot and the user's licences read live (its guards), writes
+// the undo file before the first change, sends the assignLicense calls
+// and records every outcome in the actions table; undo re-assigns what an
+// apply removed. Graph and the warehouse are reached only through the
+// small Graph and Warehouse interfaces of this package.
 package reclaim
 
 import (

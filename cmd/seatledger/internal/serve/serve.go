@@ -7,6 +7,7 @@
 package serve
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -52,8 +53,9 @@ func ParseRunAtStart(s string) (RunAtStart, error) {
 type StageFunc = func(stage string, elapsed time.Duration, ok bool)
 
 // Job runs the nightly job once for tenants, telling stage about each
-// stage (warehouse, extract, transform, workbook; see metrics.Stages). The
-// warehouse must be open only inside the call. Its error fails the run.
+// stage (job.StageWarehouse, pipeline.StageExtract, pipeline.StageTransform,
+// job.StageWorkbook). The warehouse must be open only inside the call. Its
+// error fails the run.
 type Job func(ctx context.Context, tenants []pipeline.Tenant, stage StageFunc) error
 
 // Tenants builds the pipeline tenants of one run: fresh Graph clients that
@@ -147,12 +149,14 @@ func New(o Options) (*Server, error) {
 	return s, nil
 }
 
-// Serve listens on addr, serves the endpoints, reads the metrics, starts
+// Serve listens on addr (serve.listen of the configuration when it is
+// empty), serves the endpoints, reads the metrics, starts
 // the schedule (and the run at start, when due) and blocks until ctx ends
 // (SIGTERM) or the listener fails; then it shuts down: no new run starts,
 // a run in progress gets the grace period, the HTTP server stops.
 func (s *Server) Serve(ctx context.Context, addr string) error {
 	defer s.cancelRun()
+	addr = cmp.Or(addr, s.cfg.Serve.Listen)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("serve: listen on %s: %w", addr, err)

@@ -1,4 +1,4 @@
-package main
+package tenants
 
 import (
 	"fmt"
@@ -11,22 +11,22 @@ import (
 func TestParseShard(t *testing.T) {
 	tests := []struct {
 		in      string
-		want    shard
+		want    Shard
 		wantErr bool
 	}{
-		{"0/1", shard{0, 1}, false},
-		{"2/3", shard{2, 3}, false},
-		{"3/3", shard{}, true},
-		{"-1/3", shard{}, true},
-		{"1/0", shard{}, true},
-		{"1", shard{}, true},
-		{"a/b", shard{}, true},
+		{"0/1", Shard{0, 1}, false},
+		{"2/3", Shard{2, 3}, false},
+		{"3/3", Shard{}, true},
+		{"-1/3", Shard{}, true},
+		{"1/0", Shard{}, true},
+		{"1", Shard{}, true},
+		{"a/b", Shard{}, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
-			got, err := parseShard(tc.in)
+			got, err := ParseShard(tc.in)
 			if (err != nil) != tc.wantErr || got != tc.want {
-				t.Errorf("parseShard(%q): got %v, %v; want %v, error %v", tc.in, got, err, tc.want, tc.wantErr)
+				t.Errorf("ParseShard(%q): got %v, %v; want %v, error %v", tc.in, got, err, tc.want, tc.wantErr)
 			}
 			if err != nil && !strings.Contains(err.Error(), "--shard") {
 				t.Errorf("error %q does not name --shard", err)
@@ -45,7 +45,7 @@ func TestShardsPartitionTenantsStably(t *testing.T) {
 	const n = 4
 	where := map[string]int{}
 	for k := range n {
-		got := shard{k, n}.tenants(all[:150])
+		got := Shard{k, n}.Tenants(all[:150])
 		if len(got) < 20 {
 			t.Errorf("shard %d/%d holds %d of 150 tenants: the hash spreads badly", k, n, len(got))
 		}
@@ -60,7 +60,7 @@ func TestShardsPartitionTenantsStably(t *testing.T) {
 		t.Errorf("got %d tenants over all shards, want 150", len(where))
 	}
 	for k := range n {
-		for _, tn := range (shard{k, n}).tenants(all) {
+		for _, tn := range (Shard{k, n}).Tenants(all) {
 			if old, ok := where[tn.Name]; ok && old != k {
 				t.Errorf("tenant %s moved from shard %d to %d when tenants were added", tn.Name, old, k)
 			}

@@ -1,25 +1,24 @@
-package main
+package config
 
 import (
 	"bytes"
 	"fmt"
 	"os"
 
-	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
 	"github.com/seatledger/seatledger/transform"
 )
 
-// pseudonymizer returns the reports' pseudonymizer when
-// reports.pseudonymize is on, its key read from the configured variable or
-// file (errors name them, never the key); nil when it is off.
-func (g *globals) pseudonymizer(r config.Reports) (*transform.Pseudonymizer, error) {
+// Pseudonymizer returns the reports' pseudonymizer when Pseudonymize is
+// on, its key read through getenv from PseudonymKeyEnv or from
+// PseudonymKeyFile (errors name them, never the key); nil when it is off.
+func (r Reports) Pseudonymizer(getenv func(string) string) (*transform.Pseudonymizer, error) {
 	if !r.Pseudonymize {
 		return nil, nil
 	}
 	var key []byte
 	switch {
 	case r.PseudonymKeyEnv != "":
-		key = []byte(g.getenv(r.PseudonymKeyEnv))
+		key = []byte(getenv(r.PseudonymKeyEnv))
 		if len(key) == 0 {
 			return nil, fmt.Errorf("reports.pseudonym_key_env: environment variable %s is empty or unset", r.PseudonymKeyEnv)
 		}

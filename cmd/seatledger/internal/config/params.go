@@ -1,18 +1,17 @@
-package main
+package config
 
 import (
 	"fmt"
 	"time"
 
-	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
 	"github.com/seatledger/seatledger/load"
 	"github.com/seatledger/seatledger/transform"
 )
 
-// paramTables turns the configuration's rules and price book, and the
+// ParamTables turns the configuration's rules and price book, and the
 // embedded reference data (SKU catalogue, workloads, containment), into the
 // tables the transforms read.
-func paramTables(cfg *config.Config) ([]load.ParamTable, error) {
+func (cfg *Config) ParamTables() ([]load.ParamTable, error) {
 	params, err := transform.ParamTables(rulesOf(cfg.Rules), pricingOf(cfg.Pricing))
 	if err != nil {
 		return nil, fmt.Errorf("configuration: %w", err)
@@ -32,7 +31,7 @@ func paramTables(cfg *config.Config) ([]load.ParamTable, error) {
 	return out, nil
 }
 
-func rulesOf(r config.Rules) transform.Rules {
+func rulesOf(r Rules) transform.Rules {
 	out := transform.Rules{InactivityDays: r.InactivityDays, GraceDays: r.GraceDays, IgnoreSKUs: r.IgnoreSKUs}
 	for _, e := range r.Exclusions {
 		out.Exclusions = append(out.Exclusions, transform.Exclusion{
@@ -43,7 +42,7 @@ func rulesOf(r config.Rules) transform.Rules {
 	return out
 }
 
-func pricingOf(p config.Pricing) transform.Pricing {
+func pricingOf(p Pricing) transform.Pricing {
 	out := transform.Pricing{Currency: p.Currency, FX: p.FX}
 	for _, pr := range p.Prices {
 		out.Prices = append(out.Prices, transform.Price{
@@ -54,7 +53,7 @@ func pricingOf(p config.Pricing) transform.Pricing {
 	return out
 }
 
-func dateOf(d *config.Date) time.Time {
+func dateOf(d *Date) time.Time {
 	if d == nil {
 		return time.Time{}
 	}

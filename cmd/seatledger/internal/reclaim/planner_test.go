@@ -1,0 +1,125 @@
+package reclaim_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/reclaim"
+	"github.com/seatledger/seatledger/load"
+)
+
+const e5 = "06ebc4ee-1bb5-47dd-8120-11324bc54e06"
+
+// planWarehouse holds, in contoso's latest snapshot, u-1 (E3 directly, a
+// candidate), u-2 (E3 directly, not a candidate) and u-3 (E3 only
+// through a group, not a candidate); fabrikam has u-9, a candidate.
+func planWarehouse() *memWarehouse {
+	lic := func(tenant, id string, direct bool) load.UserLicence {
+		l := load.UserLicence{Tenant: tenant, UserID: id, UserPrincipalNameLower: id + "@contoso.com", SkuID: e3,
+			SkuPartNumber: "SPE_E3", Direct: direct}
+		if !direct {
+			l.AssignedByGroups = []string{"g-1"}
+		}
+		return l
+	}
+	cand := func(tenant, id, reason string) load.Candidate {
+		return load.Candidate{Tenant: tenant, UserID: id, UserPrincipalName: id + "@contoso.com", SkuID: e3,
+			SkuPartNumber: "SPE_E3", Reason: reason, Reasons: []string{reason}, Action: "remove_direct"}
+	}
+	return &memWarehouse{
+		reports:  []load.TenantReport{{Tenant: "contoso"}, {Tenant: "fabrikam"}},
+		licences: []load.UserLicence{lic("contoso", "u-1", true), lic("contoso", "u-2", true), lic("contoso", "u-3", false), lic("fabrikam", "u-9", true)},
+		cands:    []load.Candidate{cand("contoso", "u-1", "inactive"), cand("fabrikam", "u-9", "disabled_account")},
+		skus: []load.TenantSKU{{Tenant: "contoso", SkuID: e3, SkuPartNumber: "SPE_E3"}, {Tenant: "contoso", SkuID: e5, SkuPartNumber: "SPE_E5"},
+			{Tenant: "fabrikam", SkuID: e3, SkuPartNumber: "SPE_E3"}},
+	}
+}
+
+// TestPlannerBuild: the plan takes the current candidates matching the
+// selection, or CSV rows that the latest snapshot shows held (and that
+// are candidates unless ForceListed); every refused row is named by line.
+func TestPlannerBuild(t *testing.T) {
+	tests := []struct {
+		name     string
+		sel      reclaim.Selection
+		csv      string
+		op       string
+		from, to string
+		items    string   // tenant/user/reason/action/target, by item
+		stderr   []string // lines printed for refused CSV rows
+		err      string
+		usage    bool // an error of exit code 2
+	}{
+		{name: "candidates", op: reclaim.OpRemove, items: "contoso/u-1/inactive/remove_direct/ fabrikam/u-9/disabled_account/remove_direct/"},
+		{name: "candidates of a tenant", sel: reclaim.Selection{Tenants: []string{"fabrikam"}}, op: reclaim.OpRemove,
+			items: "fabrikam/u-9/disabled_account/remove_direct/"},
+		{name: "nothing matches", sel: reclaim.Selection{Reasons: []string{"guest_licensed"}}, op: reclaim.OpRemove,
+			err: "nothing to plan"},
+		{name: "csv of a candidate", sel: reclaim.Selection{Tenants: []string{"contoso"}}, op: reclaim.OpRemove,
+			csv: "UserPrincipalName,SkuPartNumber\nU-1@Contoso.com,spe_e3\n", items: "contoso/u-1/inactive/remove_direct/"},
+		{name: "csv rows that are not candidates", sel: reclaim.Selection{Tenants: []string{"contoso"}}, op: reclaim.OpRemove,
+			csv:    "ObjectId,SkuPartNumber\nu-2,SPE_E3\nu-3,SPE_E3\n",
+			stderr: []string{"csv: line 2: user u-2 SPE_E3: not a current reclamation candidate", "csv: line 3: user u-3 SPE_E3: not a current"},
+			err:    "2 rows refused", usage: true},
+		{name: "csv rows listed with ForceListed", sel: reclaim.Selection{Tenants: []string{"contoso"}, ForceListed: true}, op: reclaim.OpRemove,
+			csv: "ObjectId,SkuPartNumber\nu-2,SPE_E3\nu-3,SPE_E3\n", items: "contoso/u-2/listed/remove_direct/ contoso/u-3/listed/remove_from_group/"},
+		{name: "csv without a tenant in a warehouse of several", op: reclaim.OpRemove,
+			csv: "ObjectId,SkuPartNumber\nu-1,SPE_E3\n", stderr: []string{"csv: line 2: the warehouse holds several tenants"},
+			err: "1 rows refused", usage: true},
+		{name: "csv problems, all named", op: reclaim.OpRemove,
+			csv: "ObjectId,SkuPartNumber,Tenant\nu-1,SPE_E5,contoso\nnobody,SPE_E3,contoso\nu-1,SPE_E3,contoso\nu-1,spe_e3,contoso\n,SPE_E3,contoso\n",
+			stderr: []string{"csv: line 2: user u-1 does not hold SPE_E5", "csv: line 3: ObjectId nobody: no licensed user in tenant contoso's latest snapshot",
+				"csv: line 5: same user and SKU as line 4", "csv: line 6: no UserPrincipalName or ObjectId"},
+			err: "4 rows refused", usage: true},
+		{name: "replace", op: reclaim.OpReplace, from: "SPE_E3", to: "spe_e5", sel: reclaim.Selection{Tenants: []string{"contoso"}},
+			items: "contoso/u-1/inactive/remove_direct/SPE_E5"},
+		{name: "replace to a SKU a tenant lacks", op: reclaim.OpReplace, from: "SPE_E3", to: "SPE_E5",
+			err: "--to SPE_E5: tenant fabrikam has no such SKU", usage: true},
+		{name: "replace to the same SKU", op: reclaim.OpReplace, from: "SPE_E3", to: "SPE_E3",
+			err: "the same SKU as --from", usage: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.csv != "" {
+				tc.sel.CSV = filepath.Join(t.TempDir(), "rows.csv")
+				if err := os.WriteFile(tc.sel.CSV, []byte(tc.csv), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var stderr bytes.Buffer
+			pl := reclaim.Planner{Warehouse: planWarehouse(), Stderr: &stderr, Now: applyNow}
+			p, err := pl.Build(context.Background(), tc.sel, tc.op, tc.from, tc.to)
+			for _, w := range tc.stderr {
+				if !strings.Contains(stderr.String(), w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr.String())
+				}
+			}
+			if tc.err != "" {
+				var ee reclaim.ExitError
+				if err == nil || !strings.Contains(err.Error(), tc.err) || errors.As(err, &ee) != tc.usage || (tc.usage && ee.Code != 2) {
+					t.Fatalf("error: got %v, want %q (usage error: %t)", err, tc.err, tc.usage)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Build: %v\n%s", err, stderr.String())
+			}
+			var got []string
+			for _, it := range p.Items {
+				got = append(got, fmt.Sprintf("%s/%s/%s/%s/%s", it.Tenant, it.UserID, it.Reason, it.Action, it.ToSkuPartNumber))
+			}
+			if strings.Join(got, " ") != tc.items {
+				t.Errorf("items: got %q, want %q", strings.Join(got, " "), tc.items)
+			}
+			if p.Operation != tc.op || !strings.HasPrefix(p.ID, "20261123T101500Z-") {
+				t.Errorf("plan: operation %s, id %s; want %s and an id of the time", p.Operation, p.ID, tc.op)
+			}
+		})
+	}
+}

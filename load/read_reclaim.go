@@ -1,0 +1,274 @@
+package load
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// Candidate is one row of mart_reclamation_candidates: a licence the
+// latest snapshot says could be reclaimed, and why.
+type Candidate struct {
+	Tenant            string
+	UserID            string
+	UserPrincipalName string
+	SkuID             string
+	SkuPartNumber     string
+	Reason            string   // the first reason
+	Reasons           []string // every reason
+	IdleDays          *int64   // nil when unknown
+	Action            string   // remove_direct or remove_from_group
+	AssignedByGroups  []string
+	Currency          string
+	AnnualSavings     *float64 // nil when unpriced
+}
+
+// CandidateFilter selects reclamation candidates; an empty field selects
+// everything.
+type CandidateFilter struct {
+	Tenants     []string
+	Reasons     []string
+	SKUs        []string // SKU part numbers
+	Departments []string
+	MinIdleDays int // 0: no minimum
+}
+
+// UserLicence is one row of mart_user_licenses: a licence a user holds in
+// the latest snapshot, and how.
+type UserLicence struct {
+	Tenant                 string
+	UserID                 string
+	UserPrincipalNameLower string
+	SkuID                  string
+	SkuPartNumber          string
+	Direct                 bool
+	AssignedByGroups       []string
+}
+
+// TenantReport is whether a tenant's latest snapshot has a usage report
+// that conceals user names.
+type TenantReport struct {
+	Tenant    string
+	Concealed bool
+}
+
+// TenantSKU is a SKU a tenant subscribes to in its latest snapshot.
+type TenantSKU struct {
+	Tenant        string
+	SkuID         string
+	SkuPartNumber string
+}
+
+const candidateColumns = `tenant, user_id, user_principal_name, sku_id, sku_part_number, reason, reasons,
+	idle_days, action, assigned_by_groups, currency, annual_savings`
+
+// ReclaimCandidates reads the reclamation candidates matching f, ordered
+// by tenant, user id and SKU part number.
+func (w *Warehouse) ReclaimCandidates(ctx context.Context, f CandidateFilter) ([]Candidate, error) {
+	var q where
+	q.in("tenant", f.Tenants)
+	q.in("reason", f.Reasons)
+	q.in("sku_part_number", f.SKUs)
+	q.in("department", f.Departments)
+	if f.MinIdleDays > 0 {
+		q.clauses = append(q.clauses, "idle_days >= ?")
+		q.args = append(q.args, f.MinIdleDays)
+	}
+	out, err := w.candidates(ctx, "SELECT "+candidateColumns+" FROM mart_reclamation_candidates"+q.sql()+
+		" ORDER BY tenant, user_id, sku_part_number", q.args)
+	if err != nil {
+		return nil, fmt.Errorf("read reclamation candidates: %w", err)
+	}
+	return out, nil
+}
+
+// ReclaimCandidatesOf reads the reclamation candidates of the users named
+// by object id or by lower-cased user principal name, in no set order.
+func (w *Warehouse) ReclaimCandidatesOf(ctx context.Context, ids, upnsLower []string) ([]Candidate, error) {
+	out, err := w.candidates(ctx, "SELECT "+candidateColumns+` FROM mart_reclamation_candidates
+		WHERE user_id IN (SELECT unnest(from_json(?, '["VARCHAR"]')))
+		   OR lower(user_principal_name) IN (SELECT unnest(from_json(?, '["VARCHAR"]')))`,
+		[]any{jsonList(ids), jsonList(upnsLower)})
+	if err != nil {
+		return nil, fmt.Errorf("read reclamation candidates: %w", err)
+	}
+	return out, nil
+}
+
+func (w *Warehouse) candidates(ctx context.Context, query string, args []any) ([]Candidate, error) {
+	var out []Candidate
+	err := w.query(ctx, query, args, func(rows *sql.Rows) error {
+		var tenant, userID, upn, skuID, sku, reason, action, currency sql.NullString
+		var idle sql.NullInt64
+		var reasons, groups, savings any
+		if err := rows.Scan(&tenant, &userID, &upn, &skuID, &sku, &reason, &reasons,
+			&idle, &action, &groups, &currency, &savings); err != nil {
+			return err
+		}
+		c := Candidate{Tenant: tenant.String, UserID: userID.String, UserPrincipalName: upn.String,
+			SkuID: skuID.String, SkuPartNumber: sku.String, Reason: reason.String, Reasons: stringList(reasons),
+			Action: action.String, AssignedByGroups: stringList(groups), Currency: currency.String}
+		if idle.Valid {
+			c.IdleDays = &idle.Int64
+		}
+		if x, ok := plain(savings, "DECIMAL").(float64); ok {
+			c.AnnualSavings = &x
+		}
+		out = append(out, c)
+		return nil
+	})
+	return out, err
+}
+
+// UserLicencesOf reads the licences held in the latest snapshot by the
+// users named by object id or by lower-cased user principal name, in no
+// set order.
+func (w *Warehouse) UserLicencesOf(ctx context.Context, ids, upnsLower []string) ([]UserLicence, error) {
+	const query = `SELECT tenant, user_id, lower(user_principal_name), sku_id, sku_part_number,
+			assigned_direct, assigned_by_groups
+		FROM mart_user_licenses
+		WHERE user_id IN (SELECT unnest(from_json(?, '["VARCHAR"]')))
+		   OR lower(user_principal_name) IN (SELECT unnest(from_json(?, '["VARCHAR"]')))`
+	var out []UserLicence
+	err := w.query(ctx, query, []any{jsonList(ids), jsonList(upnsLower)}, func(rows *sql.Rows) error {
+		var tenant, userID, upn, skuID, sku sql.NullString
+		var direct sql.NullBool
+		var groups any
+		if err := rows.Scan(&tenant, &userID, &upn, &skuID, &sku, &direct, &groups); err != nil {
+			return err
+		}
+		out = append(out, UserLicence{Tenant: tenant.String, UserID: userID.String, UserPrincipalNameLower: upn.String,
+			SkuID: skuID.String, SkuPartNumber: sku.String, Direct: direct.Bool, AssignedByGroups: stringList(groups)})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read user licences: %w", err)
+	}
+	return out, nil
+}
+
+// LatestTenants lists the tenants with a snapshot, in name order.
+func (w *Warehouse) LatestTenants(ctx context.Context) ([]string, error) {
+	var out []string
+	err := w.query(ctx, "SELECT DISTINCT tenant FROM stg_snapshots WHERE is_latest ORDER BY tenant", nil, func(rows *sql.Rows) error {
+		var t sql.NullString
+		if err := rows.Scan(&t); err != nil {
+			return err
+		}
+		out = append(out, t.String)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list tenants: %w", err)
+	}
+	return out, nil
+}
+
+// LatestReports says, per tenant, whether the usage report of its latest
+// snapshot conceals user names.
+func (w *Warehouse) LatestReports(ctx context.Context) ([]TenantReport, error) {
+	var out []TenantReport
+	err := w.query(ctx, "SELECT tenant, concealed FROM stg_snapshots WHERE is_latest", nil, func(rows *sql.Rows) error {
+		var t sql.NullString
+		var concealed sql.NullBool
+		if err := rows.Scan(&t, &concealed); err != nil {
+			return err
+		}
+		out = append(out, TenantReport{Tenant: t.String, Concealed: concealed.Bool})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read report concealment: %w", err)
+	}
+	return out, nil
+}
+
+// LatestSKUs reads, per tenant, the subscribed SKUs of its latest
+// snapshot whose part number is partNumber (case-insensitively).
+func (w *Warehouse) LatestSKUs(ctx context.Context, partNumber string) ([]TenantSKU, error) {
+	const query = `SELECT k.tenant, k.sku_id, k.sku_part_number FROM raw_subscribed_skus k
+		JOIN stg_snapshots s USING (tenant, snapshot_date)
+		WHERE s.is_latest AND lower(k.sku_part_number) = lower(?)`
+	var out []TenantSKU
+	err := w.query(ctx, query, []any{partNumber}, func(rows *sql.Rows) error {
+		var t, id, name sql.NullString
+		if err := rows.Scan(&t, &id, &name); err != nil {
+			return err
+		}
+		out = append(out, TenantSKU{Tenant: t.String, SkuID: id.String, SkuPartNumber: name.String})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("look up SKU %s: %w", partNumber, err)
+	}
+	return out, nil
+}
+
+// query runs a single SELECT and calls scan for every row.
+func (w *Warehouse) query(ctx context.Context, query string, args []any, scan func(*sql.Rows) error) error {
+	if err := w.checkSelect(ctx, query); err != nil {
+		return err
+	}
+	rows, err := w.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return confined(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		n++
+		if err := scan(rows); err != nil {
+			return fmt.Errorf("row %d: %w", n, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return confined(err)
+	}
+	return nil
+}
+
+// where builds "col IN (?, ?)" clauses: values are always parameters.
+type where struct {
+	clauses []string
+	args    []any
+}
+
+func (q *where) in(col string, vals []string) {
+	if len(vals) == 0 {
+		return
+	}
+	q.clauses = append(q.clauses, col+" IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", ")+")")
+	for _, v := range vals {
+		q.args = append(q.args, v)
+	}
+}
+
+func (q *where) sql() string {
+	if len(q.clauses) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(q.clauses, " AND ")
+}
+
+// jsonList is a parameter for from_json(?, '["VARCHAR"]').
+func jsonList(vals []string) string {
+	if vals == nil {
+		vals = []string{}
+	}
+	b, _ := json.Marshal(vals) // a []string always encodes
+	return string(b)
+}
+
+// stringList reads a VARCHAR[] value; NULL and NULL elements are left out.
+func stringList(v any) []string {
+	l, _ := v.([]any)
+	var out []string
+	for _, x := range l {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
