@@ -83,7 +83,7 @@ func candidateLine(c load.Candidate) string {
 // referenceLines reads the candidates matching where with SQL of its own.
 func referenceLines(t *testing.T, w *load.Warehouse, where string, args ...any) []string {
 	t.Helper()
-	rows, err := w.DB().Query(`SELECT concat_ws('|', tenant, user_id, coalesce(user_principal_name, ''), sku_id,
+	rows, err := w.SQLForTests().Query(`SELECT concat_ws('|', tenant, user_id, coalesce(user_principal_name, ''), sku_id,
 			coalesce(sku_part_number, ''), coalesce(reason, ''), coalesce(array_to_string(reasons, ','), ''),
 			coalesce(idle_days::VARCHAR, '-'), coalesce(action, ''), coalesce(array_to_string(assigned_by_groups, ','), ''),
 			coalesce(currency, ''), coalesce(printf('%.2f', annual_savings), '-'))
@@ -223,7 +223,7 @@ func TestUserLicencesOf(t *testing.T) {
 			l.SkuID, l.SkuPartNumber, l.Direct, strings.Join(l.AssignedByGroups, ",")))
 	}
 	slices.Sort(lines)
-	rows, err := w.DB().Query(`SELECT tenant || '|' || user_id || '|' || lower(user_principal_name) || '|' || sku_id || '|' ||
+	rows, err := w.SQLForTests().Query(`SELECT tenant || '|' || user_id || '|' || lower(user_principal_name) || '|' || sku_id || '|' ||
 			coalesce(sku_part_number, '') || '|' || assigned_direct || '|' || coalesce(array_to_string(assigned_by_groups, ','), '')
 		FROM mart_user_licenses WHERE user_id = ? ORDER BY 1`, u.ID)
 	if err != nil {
