@@ -5,7 +5,7 @@ import (
 )
 
 // QueryUser runs SQL a user wrote (seatledger query) and calls row for
-// every result row, in order, with values as Stream documents; it returns
+// every result row, in order, with values as stream documents; it returns
 // the result's column names, also when there is no row. It is the one
 // read of this package whose SQL comes from outside it: every other read
 // is a typed method. Open the warehouse with OpenReadOnly and
@@ -14,7 +14,7 @@ import (
 // refusals wrap ErrConfined.
 func (w *Warehouse) QueryUser(ctx context.Context, query string, row func(vals []any) error) ([]string, error) {
 	var cols []string
-	err := w.Stream(ctx, query, nil, func(c []string, v []any) error {
+	err := w.stream(ctx, query, nil, func(c []string, v []any) error {
 		cols = c
 		return row(v)
 	})

@@ -8,7 +8,7 @@ import (
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
 
-// Stream runs query with args and calls row for every result row, in
+// stream runs query with args and calls row for every result row, in
 // order, without holding the result. cols is the same slice for every
 // call and must not be modified; vals is new for every row. Values are
 // plain Go types: string, bool, int32/int64, float64 (DECIMAL columns too),
@@ -17,7 +17,7 @@ import (
 // returned wrapped.
 //
 // On a warehouse opened with ConfineFiles, query must be a single SELECT.
-func (w *Warehouse) Stream(ctx context.Context, query string, args []any, row func(cols []string, vals []any) error) error {
+func (w *Warehouse) stream(ctx context.Context, query string, args []any, row func(cols []string, vals []any) error) error {
 	if err := w.checkSelect(ctx, query); err != nil {
 		return fmt.Errorf("stream query: %w", err)
 	}
