@@ -29,7 +29,7 @@ const confinedAgent = "seatledger-confined"
 // its own (the database file and its spill directory, see
 // WithTempDirectory), except for reading under readDirs (seatledger
 // query: the Parquet export directory): read_csv('/etc/passwd'), ATTACH,
-// INSTALL and LOAD fail, and Stream and Columns run nothing but a single
+// INSTALL and LOAD fail, and QueryUser runs nothing but a single
 // SELECT, so COPY ... TO and EXPORT DATABASE cannot write even under
 // readDirs. Refusals wrap ErrConfined. Open (writable) refuses it.
 //

@@ -72,16 +72,22 @@ type exportRelation struct {
 	latest       bool
 }
 
-// exportRelations: every mart (the latest snapshot per tenant, read from
-// its _history with the snapshot_date the mart itself leaves out), every
-// _history over all snapshots, and mart_utilization_history.
+// exportRelations: every exported mart (the latest snapshot per tenant,
+// read from its _history with the snapshot_date the mart itself leaves
+// out), its _history over all snapshots, and the marts that are a history
+// themselves (mart_utilization_history).
 var exportRelations = func() []exportRelation {
-	var out []exportRelation
-	for _, m := range []string{"mart_license_inventory", "mart_user_licenses", "mart_reclamation_candidates",
-		"mart_spend", "mart_renewals", "mart_findings"} {
-		out = append(out, exportRelation{m, m + "_history", true}, exportRelation{m + "_history", m + "_history", false})
+	var out, histories []exportRelation
+	for _, m := range marts {
+		switch {
+		case !m.exported:
+		case m.latest == "":
+			histories = append(histories, exportRelation{m.history, m.history, false})
+		default:
+			out = append(out, exportRelation{m.latest, m.history, true}, exportRelation{m.history, m.history, false})
+		}
 	}
-	return append(out, exportRelation{"mart_utilization_history", "mart_utilization_history", false})
+	return append(out, histories...)
 }()
 
 // ExportTableNames are the directory names Export writes, in order.

@@ -18,26 +18,37 @@ import (
 // mart that is a history itself). A versioned _history is a view over
 // validity intervals (store), for the per-user marts whose rows hardly
 // change from night to night; the others, small aggregates, are tables
-// with a copy per snapshot.
+// with a copy per snapshot. exported marts go to the Parquet lake (Export);
+// a mart with a sheet is a sheet of the workbook at that place (1 first),
+// its rows in order (ScanMart).
 type mart struct {
 	calc, history, latest string
 	versioned             bool
+	exported              bool
+	sheet                 int
+	order                 string
 }
 
 // store is the versioned storage of a versioned mart's history.
 func (m mart) store() versioned { return newVersioned(m.history, true) }
 
 // marts are the per-snapshot marts, declared once: the warehouse writes,
-// prunes, scopes and rebuilds exactly these.
+// prunes, scopes, rebuilds, exports and reports exactly these.
 var marts = []mart{
-	{"calc_mart_license_inventory", "mart_license_inventory_history", "mart_license_inventory", false},
-	{"calc_mart_user_licenses", "mart_user_licenses_history", "mart_user_licenses", true},
-	{"calc_mart_reclamation_candidates", "mart_reclamation_candidates_history", "mart_reclamation_candidates", true},
-	{"calc_mart_reclamation_excluded", "mart_reclamation_excluded_history", "mart_reclamation_excluded", true},
-	{"calc_mart_spend", "mart_spend_history", "mart_spend", false},
-	{"calc_mart_renewals", "mart_renewals_history", "mart_renewals", false},
-	{"calc_mart_findings", "mart_findings_history", "mart_findings", false},
-	{"calc_mart_utilization_history", "mart_utilization_history", "", false},
+	{"calc_mart_license_inventory", "mart_license_inventory_history", "mart_license_inventory", false, true,
+		1, "tenant, sku_part_number, sku_id"},
+	{"calc_mart_user_licenses", "mart_user_licenses_history", "mart_user_licenses", true, true,
+		5, "tenant, user_principal_name, sku_part_number"},
+	{"calc_mart_reclamation_candidates", "mart_reclamation_candidates_history", "mart_reclamation_candidates", true, true,
+		2, "tenant, annual_savings DESC NULLS LAST, user_principal_name, sku_part_number"},
+	{"calc_mart_reclamation_excluded", "mart_reclamation_excluded_history", "mart_reclamation_excluded", true, false, 0, ""},
+	{"calc_mart_spend", "mart_spend_history", "mart_spend", false, true,
+		3, "tenant, sku_part_number, department NULLS LAST, cost_center NULLS LAST, currency"},
+	{"calc_mart_renewals", "mart_renewals_history", "mart_renewals", false, true,
+		4, "tenant, next_lifecycle_at NULLS LAST, sku_part_number, subscription_id"},
+	{"calc_mart_findings", "mart_findings_history", "mart_findings", false, true,
+		6, "tenant, CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, code, subject"},
+	{"calc_mart_utilization_history", "mart_utilization_history", "", false, true, 0, ""},
 }
 
 // requiredParams are the parameter and reference tables the transforms

@@ -249,23 +249,24 @@ FROM latest l LEFT JOIN seats s USING (tenant) ORDER BY l.tenant`, nil, func(r *
 	return out, nil
 }
 
-// reportMarts are the marts ScanMart streams, in the workbook's order,
-// each with the order of its rows.
-var reportMarts = []struct{ mart, order string }{
-	{"mart_license_inventory", "tenant, sku_part_number, sku_id"},
-	{"mart_reclamation_candidates", "tenant, annual_savings DESC NULLS LAST, user_principal_name, sku_part_number"},
-	{"mart_spend", "tenant, sku_part_number, department NULLS LAST, cost_center NULLS LAST, currency"},
-	{"mart_renewals", "tenant, next_lifecycle_at NULLS LAST, sku_part_number, subscription_id"},
-	{"mart_user_licenses", "tenant, user_principal_name, sku_part_number"},
-	{"mart_findings", "tenant, CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, code, subject"},
-}
+// reportMarts are the marts ScanMart streams, in the workbook's order.
+var reportMarts = func() []mart {
+	var out []mart
+	for _, m := range marts {
+		if m.sheet > 0 {
+			out = append(out, m)
+		}
+	}
+	slices.SortFunc(out, func(a, b mart) int { return a.sheet - b.sheet })
+	return out
+}()
 
 // ReportMarts names the marts whose rows ScanMart streams, in the order
 // of the workbook's sheets.
 func ReportMarts() []string {
 	out := make([]string, len(reportMarts))
 	for i, m := range reportMarts {
-		out[i] = m.mart
+		out[i] = m.latest
 	}
 	return out
 }
@@ -273,7 +274,7 @@ func ReportMarts() []string {
 // reportMart returns the ordered query of a mart of ReportMarts; any
 // other name is an error.
 func reportMart(name string) (string, error) {
-	i := slices.IndexFunc(reportMarts, func(m struct{ mart, order string }) bool { return m.mart == name })
+	i := slices.IndexFunc(reportMarts, func(m mart) bool { return m.latest == name })
 	if i < 0 || !slices.ContainsFunc(marts, func(m mart) bool { return m.latest == name }) {
 		return "", fmt.Errorf("mart %q: not one of the marts a report shows %v", name, ReportMarts())
 	}
@@ -312,7 +313,7 @@ func (w *Warehouse) MartShape(ctx context.Context, name string) (MartShape, erro
 // ScanMart streams the rows of one of ReportMarts in its declared order,
 // its columns those MartShape lists, calling row for each without holding
 // the result. vals is new for every row and holds the plain Go types
-// Stream documents. An error from row stops the scan and is returned
+// stream documents. An error from row stops the scan and is returned
 // wrapped.
 func (w *Warehouse) ScanMart(ctx context.Context, name string, row func(vals []any) error) error {
 	query, err := reportMart(name)

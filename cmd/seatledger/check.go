@@ -8,6 +8,7 @@ import (
 
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/check"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/tenants"
 )
 
 func checkCmd(g *globals) *cobra.Command {
@@ -40,18 +41,18 @@ func runCheck(ctx context.Context, g *globals, names []string, offline bool) err
 		return err
 	}
 	fmt.Fprintf(g.stdout, "configuration: ok (%d tenants, %d prices)\n", len(cfg.Tenants), len(cfg.Pricing.Prices))
-	if _, err := paramTables(cfg); err != nil {
+	if _, err := cfg.ParamTables(); err != nil {
 		return usageErr(err)
 	}
 	if offline {
 		return nil
 	}
-	selected, err := selectTenants(cfg.Tenants, names)
+	selected, err := tenants.Select(cfg.Tenants, names)
 	if err != nil {
 		return usageErr(err)
 	}
 	return check.Tenants(ctx, g.stdout, selected, func(ctx context.Context, t config.Tenant) (check.Client, error) {
-		c, err := g.graphClient(ctx, t, log, nil)
+		c, err := tenants.Client(ctx, t, g.getenv, log, nil)
 		if err != nil {
 			return nil, err
 		}

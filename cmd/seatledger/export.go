@@ -61,16 +61,13 @@ func runExport(ctx context.Context, g *globals, o exportOptions) error {
 	if err != nil {
 		return err
 	}
-	pseudo, err := g.pseudonymizer(cfg.Reports)
+	pseudo, err := cfg.Reports.Pseudonymizer(g.getenv)
 	if err != nil {
 		return usageErr(err)
 	}
 	return export.Run(ctx, g.stdout, export.Options{
 		Warehouse: cmp.Or(o.warehouse, cfg.Warehouse.Path), Dir: o.dir, ParquetDir: cfg.Reports.ParquetDir,
 		Format: o.format, Tenant: o.tenant, Full: o.full, Pseudo: pseudo, Now: g.now(),
-		Open: append(tuning(cfg.Warehouse), load.WithLogger(log)),
+		Open: append(cfg.Warehouse.Tuning(), load.WithLogger(log)),
 	})
 }
-
-// exportParquet is the Parquet export after a run, which run hands to the job.
-var exportParquet = export.Parquet

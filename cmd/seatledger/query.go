@@ -40,7 +40,7 @@ func runQuery(ctx context.Context, g *globals, o queryOptions, sql string) error
 	// The configuration is optional: without one, DuckDB's defaults and
 	// nothing readable besides the warehouse.
 	if cfg, err := g.loadConfig(false); err == nil {
-		qo.Open, qo.ParquetDir = tuning(cfg.Warehouse), cfg.Reports.ParquetDir
+		qo.Open, qo.ParquetDir = cfg.Warehouse.Tuning(), cfg.Reports.ParquetDir
 	}
 	return query.Run(ctx, g.stdout, qo, sql)
 }

@@ -66,9 +66,9 @@ func runRebuild(ctx context.Context, g *globals, o rebuildOptions) error {
 	}
 	ro := load.RebuildOptions{Tenant: o.tenant, From: from, To: to, DryRun: !o.apply}
 	if g.configPath != "" || g.getenv("SEATLEDGER_CONFIG") != "" {
-		if ro.Params, err = paramTables(cfg); err != nil {
+		if ro.Params, err = cfg.ParamTables(); err != nil {
 			return usageErr(err)
 		}
 	}
-	return rebuild.Run(ctx, g.stdout, cmp.Or(o.warehouse, cfg.Warehouse.Path), append(tuning(cfg.Warehouse), load.WithLogger(log)), ro)
+	return rebuild.Run(ctx, g.stdout, cmp.Or(o.warehouse, cfg.Warehouse.Path), append(cfg.Warehouse.Tuning(), load.WithLogger(log)), ro)
 }

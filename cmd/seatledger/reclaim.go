@@ -10,6 +10,7 @@ import (
 
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/reclaim"
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/tenants"
 )
 
 // defaultMax is the default cap of licence changes per apply.
@@ -221,7 +222,7 @@ func reclaimApplier(g *globals, cfg *config.Config, log *slog.Logger, warehouse 
 			if j < 0 {
 				return nil, false, nil
 			}
-			c, err := g.graphClient(ctx, cfg.Tenants[j], log, nil)
+			c, err := tenants.Client(ctx, cfg.Tenants[j], g.getenv, log, nil)
 			if err != nil {
 				return nil, true, err
 			}

@@ -8,8 +8,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/export"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/job"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/tenants"
+	"github.com/seatledger/seatledger/load"
 )
 
 type runOptions struct {
@@ -89,7 +91,7 @@ func (g *globals) jobOptions(cfg *config.Config, stage job.StageFunc) (job.Optio
 	}
 	return job.Options{
 		Logger: log, Stdout: g.stdout, Now: g.now, Params: params, Pseudo: pseudo, Tuning: cfg.Warehouse.Tuning(),
-		Progress: g.stderr, Parquet: exportParquet, Stage: stage,
+		Progress: g.stderr, Parquet: export.Parquet, Stage: stage,
 	}, nil
 }
 
@@ -114,4 +116,14 @@ func (g *globals) warehousePath(flag string) (string, error) {
 		return "", err
 	}
 	return cfg.Warehouse.Path, nil
+}
+
+// tuning is the DuckDB settings of an optional configuration: one that
+// does not load gives the defaults (its error shows where it is needed).
+func (g *globals) tuning() []load.Option {
+	cfg, err := g.loadConfig(false)
+	if err != nil {
+		return nil
+	}
+	return cfg.Warehouse.Tuning()
 }
