@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/exit"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/export"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/job"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/tenants"
@@ -51,7 +52,7 @@ func runRun(ctx context.Context, g *globals, o runOptions) error {
 	}
 	selected, err := tenants.ForRun(cfg.Tenants, o.tenants, o.shard)
 	if err != nil {
-		return usageErr(err)
+		return exit.UsageError(err)
 	}
 	if o.shard != "" {
 		if len(selected) == 0 {
@@ -62,7 +63,7 @@ func runRun(ctx context.Context, g *globals, o runOptions) error {
 	}
 	pts, err := tenants.Pipeline(ctx, selected, g.getenv, log, nil)
 	if err != nil {
-		return usageErr(err)
+		return exit.UsageError(err)
 	}
 	opts, err := g.jobOptions(cfg, nil)
 	if err != nil {
@@ -83,11 +84,11 @@ func (g *globals) jobOptions(cfg *config.Config, stage job.StageFunc) (job.Optio
 	}
 	params, err := cfg.ParamTables()
 	if err != nil {
-		return job.Options{}, usageErr(err)
+		return job.Options{}, exit.UsageError(err)
 	}
 	pseudo, err := cfg.Reports.Pseudonymizer(g.getenv)
 	if err != nil {
-		return job.Options{}, usageErr(err)
+		return job.Options{}, exit.UsageError(err)
 	}
 	return job.Options{
 		Logger: log, Stdout: g.stdout, Now: g.now, Params: params, Pseudo: pseudo, Tuning: cfg.Warehouse.Tuning(),
@@ -100,7 +101,7 @@ func (g *globals) jobOptions(cfg *config.Config, stage job.StageFunc) (job.Optio
 func (g *globals) loadConfig(required bool) (*config.Config, error) {
 	cfg, err := config.Find(g.configPath, g.getenv, required)
 	if err != nil {
-		return nil, usageErr(err)
+		return nil, exit.UsageError(err)
 	}
 	return cfg, nil
 }
