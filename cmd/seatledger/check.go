@@ -33,11 +33,7 @@ passed, 2 for configuration problems and 1 when a tenant check failed.`,
 }
 
 func runCheck(ctx context.Context, g *globals, names []string, offline bool) error {
-	log, err := g.logger()
-	if err != nil {
-		return err
-	}
-	cfg, err := g.loadConfig(true)
+	log, cfg, err := g.setup(true)
 	if err != nil {
 		return err
 	}

@@ -169,11 +169,7 @@ assignLicense call adding --to and removing --from.`,
 
 // applyPlan carries out p with the configuration's tenants.
 func applyPlan(ctx context.Context, g *globals, f applyFlags, p *reclaim.Plan, planPath string) error {
-	log, err := g.logger()
-	if err != nil {
-		return err
-	}
-	cfg, err := g.loadConfig(true)
+	log, cfg, err := g.setup(true)
 	if err != nil {
 		return err
 	}
@@ -188,11 +184,7 @@ func reclaimUndoCmd(g *globals) *cobra.Command {
 		Short: "Re-assign what an apply removed, with the recorded disabled plans (dry run unless --apply)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			log, err := g.logger()
-			if err != nil {
-				return err
-			}
-			cfg, err := g.loadConfig(true)
+			log, cfg, err := g.setup(true)
 			if err != nil {
 				return err
 			}

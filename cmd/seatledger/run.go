@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -42,11 +43,7 @@ tenants failed, 2 for a configuration error and 1 otherwise.`,
 }
 
 func runRun(ctx context.Context, g *globals, o runOptions) error {
-	log, err := g.logger()
-	if err != nil {
-		return err
-	}
-	cfg, err := g.loadConfig(true)
+	log, cfg, err := g.setup(true)
 	if err != nil {
 		return err
 	}
@@ -94,6 +91,20 @@ func (g *globals) jobOptions(cfg *config.Config, stage job.StageFunc) (job.Optio
 		Logger: log, Stdout: g.stdout, Now: g.now, Params: params, Pseudo: pseudo, Tuning: cfg.Warehouse.Tuning(),
 		Progress: g.stderr, Parquet: export.Parquet, Stage: stage,
 	}, nil
+}
+
+// setup is the logger and the configuration (loadConfig) a command
+// starts with.
+func (g *globals) setup(required bool) (*slog.Logger, *config.Config, error) {
+	log, err := g.logger()
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg, err := g.loadConfig(required)
+	if err != nil {
+		return nil, nil, err
+	}
+	return log, cfg, nil
 }
 
 // loadConfig is the configuration of --config or $SEATLEDGER_CONFIG, the

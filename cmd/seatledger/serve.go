@@ -64,11 +64,7 @@ func runServe(ctx context.Context, g *globals, o serveOptions) error {
 	if o.shutdownGrace < 0 {
 		return exit.UsageError(fmt.Errorf("--shutdown-grace: must be >= 0, got %s", o.shutdownGrace))
 	}
-	log, err := g.logger()
-	if err != nil {
-		return err
-	}
-	cfg, err := g.loadConfig(true)
+	log, cfg, err := g.setup(true)
 	if err != nil {
 		return err
 	}
