@@ -8,6 +8,7 @@ import (
 
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/check"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/exit"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/tenants"
 )
 
@@ -32,24 +33,20 @@ passed, 2 for configuration problems and 1 when a tenant check failed.`,
 }
 
 func runCheck(ctx context.Context, g *globals, names []string, offline bool) error {
-	log, err := g.logger()
-	if err != nil {
-		return err
-	}
-	cfg, err := g.loadConfig(true)
+	log, cfg, err := g.setup(true)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(g.stdout, "configuration: ok (%d tenants, %d prices)\n", len(cfg.Tenants), len(cfg.Pricing.Prices))
 	if _, err := cfg.ParamTables(); err != nil {
-		return usageErr(err)
+		return exit.UsageError(err)
 	}
 	if offline {
 		return nil
 	}
 	selected, err := tenants.Select(cfg.Tenants, names)
 	if err != nil {
-		return usageErr(err)
+		return exit.UsageError(err)
 	}
 	return check.Tenants(ctx, g.stdout, selected, func(ctx context.Context, t config.Tenant) (check.Client, error) {
 		c, err := tenants.Client(ctx, t, g.getenv, log, nil)

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/demo"
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/exit"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/job"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/pipeline"
 )
@@ -38,7 +39,7 @@ func runDemo(ctx context.Context, g *globals, o demo.Options) error {
 		return err
 	}
 	if o.Users < 1 {
-		return usageErr(fmt.Errorf("--users: must be at least 1, got %d", o.Users))
+		return exit.UsageError(fmt.Errorf("--users: must be at least 1, got %d", o.Users))
 	}
 	now := g.now().UTC()
 	srv, err := demo.Start(o, now, log.With("component", "graphsim"))

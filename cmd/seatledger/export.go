@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/exit"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/export"
 	"github.com/seatledger/seatledger/load"
 )
@@ -55,7 +56,7 @@ func runExport(ctx context.Context, g *globals, o exportOptions) error {
 		return err
 	}
 	if err := export.CheckFormat(o.format); err != nil {
-		return usageErr(err)
+		return exit.UsageError(err)
 	}
 	cfg, err := g.loadConfig(false)
 	if err != nil {
@@ -63,7 +64,7 @@ func runExport(ctx context.Context, g *globals, o exportOptions) error {
 	}
 	pseudo, err := cfg.Reports.Pseudonymizer(g.getenv)
 	if err != nil {
-		return usageErr(err)
+		return exit.UsageError(err)
 	}
 	return export.Run(ctx, g.stdout, export.Options{
 		Warehouse: cmp.Or(o.warehouse, cfg.Warehouse.Path), Dir: o.dir, ParquetDir: cfg.Reports.ParquetDir,

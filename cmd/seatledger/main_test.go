@@ -14,6 +14,13 @@ import (
 	"github.com/seatledger/seatledger/load"
 )
 
+// exitCoder is an error that carries its own process exit code
+// (exit.Error does).
+type exitCoder interface {
+	error
+	ExitCode() int
+}
+
 // binary is the seatledger binary built once for the tests that run it as
 // a separate process (signals, exit codes, SSL_CERT_FILE).
 var binary string

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/exit"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/query"
 )
 
@@ -30,7 +31,7 @@ func queryCmd(g *globals) *cobra.Command {
 
 func runQuery(ctx context.Context, g *globals, o queryOptions, sql string) error {
 	if err := query.CheckFormat(o.format); err != nil {
-		return usageErr(err)
+		return exit.UsageError(err)
 	}
 	path, err := g.warehousePath(o.warehouse)
 	if err != nil {

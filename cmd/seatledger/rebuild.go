@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/exit"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/rebuild"
 	"github.com/seatledger/seatledger/load"
 )
@@ -54,11 +55,11 @@ func runRebuild(ctx context.Context, g *globals, o rebuildOptions) error {
 	}
 	from, err := rebuild.ParseDay("--from", o.from)
 	if err != nil {
-		return usageErr(err)
+		return exit.UsageError(err)
 	}
 	to, err := rebuild.ParseDay("--to", o.to)
 	if err != nil {
-		return usageErr(err)
+		return exit.UsageError(err)
 	}
 	cfg, err := g.loadConfig(false)
 	if err != nil {
@@ -67,7 +68,7 @@ func runRebuild(ctx context.Context, g *globals, o rebuildOptions) error {
 	ro := load.RebuildOptions{Tenant: o.tenant, From: from, To: to, DryRun: !o.apply}
 	if g.configPath != "" || g.getenv("SEATLEDGER_CONFIG") != "" {
 		if ro.Params, err = cfg.ParamTables(); err != nil {
-			return usageErr(err)
+			return exit.UsageError(err)
 		}
 	}
 	return rebuild.Run(ctx, g.stdout, cmp.Or(o.warehouse, cfg.Warehouse.Path), append(cfg.Warehouse.Tuning(), load.WithLogger(log)), ro)

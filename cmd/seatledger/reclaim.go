@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/exit"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/reclaim"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/tenants"
 )
@@ -100,7 +101,7 @@ func reclaimPlanCmd(g *globals) *cobra.Command {
 // buildPlan plans from the warehouse of --warehouse or the configuration.
 func buildPlan(ctx context.Context, g *globals, f planFlags, op, from, to string) (*reclaim.Plan, error) {
 	if f.sel.ForceListed && f.sel.CSV == "" {
-		return nil, usageErr(errors.New("--force-listed applies to --csv rows only"))
+		return nil, exit.UsageError(errors.New("--force-listed applies to --csv rows only"))
 	}
 	path, err := g.warehousePath(f.warehouse)
 	if err != nil {
@@ -120,7 +121,7 @@ func reclaimApplyCmd(g *globals) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			p, err := reclaim.ReadPlan(planPath)
 			if err != nil {
-				return usageErr(err)
+				return exit.UsageError(err)
 			}
 			return applyPlan(cmd.Context(), g, f, p, planPath)
 		},
@@ -145,7 +146,7 @@ assignLicense call adding --to and removing --from.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if from == "" || to == "" {
-				return usageErr(errors.New("replace needs --from and --to"))
+				return exit.UsageError(errors.New("replace needs --from and --to"))
 			}
 			p, err := buildPlan(cmd.Context(), g, pf, reclaim.OpReplace, from, to)
 			if err != nil {
@@ -168,11 +169,7 @@ assignLicense call adding --to and removing --from.`,
 
 // applyPlan carries out p with the configuration's tenants.
 func applyPlan(ctx context.Context, g *globals, f applyFlags, p *reclaim.Plan, planPath string) error {
-	log, err := g.logger()
-	if err != nil {
-		return err
-	}
-	cfg, err := g.loadConfig(true)
+	log, cfg, err := g.setup(true)
 	if err != nil {
 		return err
 	}
@@ -187,17 +184,13 @@ func reclaimUndoCmd(g *globals) *cobra.Command {
 		Short: "Re-assign what an apply removed, with the recorded disabled plans (dry run unless --apply)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			log, err := g.logger()
-			if err != nil {
-				return err
-			}
-			cfg, err := g.loadConfig(true)
+			log, cfg, err := g.setup(true)
 			if err != nil {
 				return err
 			}
 			u, err := reclaim.ReadUndo(undoPath)
 			if err != nil {
-				return usageErr(err)
+				return exit.UsageError(err)
 			}
 			return reclaimApplier(g, cfg, log, warehouse).Undo(cmd.Context(), u, apply)
 		},

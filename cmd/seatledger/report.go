@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/exit"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/job"
 )
 
@@ -58,7 +59,7 @@ func runReport(ctx context.Context, g *globals, o reportOptions) error {
 	var asOf time.Time
 	if o.asOf != "" {
 		if asOf, err = time.Parse(time.DateOnly, o.asOf); err != nil {
-			return usageErr(fmt.Errorf("--as-of: want a date as YYYY-MM-DD, got %q", o.asOf))
+			return exit.UsageError(fmt.Errorf("--as-of: want a date as YYYY-MM-DD, got %q", o.asOf))
 		}
 	} else if g.clock.Shifted() { // a night of a simulated run: report as of that day
 		asOf, _ = time.Parse(time.DateOnly, g.now().UTC().Format(time.DateOnly))
@@ -69,7 +70,7 @@ func runReport(ctx context.Context, g *globals, o reportOptions) error {
 	}
 	pseudo, err := cfg.Reports.Pseudonymizer(g.getenv)
 	if err != nil {
-		return usageErr(err)
+		return exit.UsageError(err)
 	}
 	return job.Report(ctx, job.ReportOptions{
 		Logger: log, Stdout: g.stdout, Warehouse: cmp.Or(o.warehouse, cfg.Warehouse.Path), AsOf: asOf, Tenants: o.tenants,

@@ -12,24 +12,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/clock"
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/exit"
 )
-
-// exitCoder is an error that carries its own process exit code.
-type exitCoder interface {
-	error
-	ExitCode() int
-}
-
-// exitError wraps an error with an exit code: 1 for failures, 2 for usage
-// and configuration errors, 3 for a partial run (some tenants failed).
-type exitError struct {
-	code int
-	err  error
-}
-
-func (e exitError) Error() string { return e.err.Error() }
-func (e exitError) Unwrap() error { return e.err }
-func (e exitError) ExitCode() int { return e.code }
 
 // globals are the flags every command shares.
 type globals struct {
@@ -64,7 +48,7 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	root.PersistentPreRunE = func(*cobra.Command, []string) error {
 		c, err := clock.FromEnv(getenv)
 		if err != nil {
-			return usageErr(err)
+			return exit.UsageError(err)
 		}
 		g.clock = c
 		return nil
@@ -85,7 +69,7 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 func (g *globals) logger() (*slog.Logger, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(g.logLevel)); err != nil {
-		return nil, usageErr(fmt.Errorf("--log-level: %w", err))
+		return nil, exit.UsageError(fmt.Errorf("--log-level: %w", err))
 	}
 	opts := &slog.HandlerOptions{Level: level}
 	switch strings.ToLower(g.logFormat) {
@@ -94,7 +78,7 @@ func (g *globals) logger() (*slog.Logger, error) {
 	case "json":
 		return slog.New(slog.NewJSONHandler(g.stderr, opts)), nil
 	default:
-		return nil, usageErr(fmt.Errorf("--log-format: must be text or json, got %q", g.logFormat))
+		return nil, exit.UsageError(fmt.Errorf("--log-format: must be text or json, got %q", g.logFormat))
 	}
 }
 
@@ -102,5 +86,3 @@ func (g *globals) logger() (*slog.Logger, error) {
 // dates snapshots, runs, plans and undo files. Durations and timeouts use
 // the real clock.
 func (g *globals) now() time.Time { return g.clock.Now() }
-
-func usageErr(err error) error { return exitError{code: 2, err: err} }

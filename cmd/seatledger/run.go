@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/exit"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/export"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/job"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/tenants"
@@ -41,17 +43,13 @@ tenants failed, 2 for a configuration error and 1 otherwise.`,
 }
 
 func runRun(ctx context.Context, g *globals, o runOptions) error {
-	log, err := g.logger()
-	if err != nil {
-		return err
-	}
-	cfg, err := g.loadConfig(true)
+	log, cfg, err := g.setup(true)
 	if err != nil {
 		return err
 	}
 	selected, err := tenants.ForRun(cfg.Tenants, o.tenants, o.shard)
 	if err != nil {
-		return usageErr(err)
+		return exit.UsageError(err)
 	}
 	if o.shard != "" {
 		if len(selected) == 0 {
@@ -62,7 +60,7 @@ func runRun(ctx context.Context, g *globals, o runOptions) error {
 	}
 	pts, err := tenants.Pipeline(ctx, selected, g.getenv, log, nil)
 	if err != nil {
-		return usageErr(err)
+		return exit.UsageError(err)
 	}
 	opts, err := g.jobOptions(cfg, nil)
 	if err != nil {
@@ -83,11 +81,11 @@ func (g *globals) jobOptions(cfg *config.Config, stage job.StageFunc) (job.Optio
 	}
 	params, err := cfg.ParamTables()
 	if err != nil {
-		return job.Options{}, usageErr(err)
+		return job.Options{}, exit.UsageError(err)
 	}
 	pseudo, err := cfg.Reports.Pseudonymizer(g.getenv)
 	if err != nil {
-		return job.Options{}, usageErr(err)
+		return job.Options{}, exit.UsageError(err)
 	}
 	return job.Options{
 		Logger: log, Stdout: g.stdout, Now: g.now, Params: params, Pseudo: pseudo, Tuning: cfg.Warehouse.Tuning(),
@@ -95,12 +93,26 @@ func (g *globals) jobOptions(cfg *config.Config, stage job.StageFunc) (job.Optio
 	}, nil
 }
 
+// setup is the logger and the configuration (loadConfig) a command
+// starts with.
+func (g *globals) setup(required bool) (*slog.Logger, *config.Config, error) {
+	log, err := g.logger()
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg, err := g.loadConfig(required)
+	if err != nil {
+		return nil, nil, err
+	}
+	return log, cfg, nil
+}
+
 // loadConfig is the configuration of --config or $SEATLEDGER_CONFIG, the
 // built-in default without either unless required (see config.Find).
 func (g *globals) loadConfig(required bool) (*config.Config, error) {
 	cfg, err := config.Find(g.configPath, g.getenv, required)
 	if err != nil {
-		return nil, usageErr(err)
+		return nil, exit.UsageError(err)
 	}
 	return cfg, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/exit"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/job"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/pipeline"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/serve"
@@ -58,21 +59,17 @@ On SIGTERM or SIGINT no new run starts; a run in progress may finish within
 func runServe(ctx context.Context, g *globals, o serveOptions) error {
 	runAtStart, err := serve.ParseRunAtStart(o.runAtStart)
 	if err != nil {
-		return usageErr(fmt.Errorf("--run-at-start: %w", err))
+		return exit.UsageError(fmt.Errorf("--run-at-start: %w", err))
 	}
 	if o.shutdownGrace < 0 {
-		return usageErr(fmt.Errorf("--shutdown-grace: must be >= 0, got %s", o.shutdownGrace))
+		return exit.UsageError(fmt.Errorf("--shutdown-grace: must be >= 0, got %s", o.shutdownGrace))
 	}
-	log, err := g.logger()
-	if err != nil {
-		return err
-	}
-	cfg, err := g.loadConfig(true)
+	log, cfg, err := g.setup(true)
 	if err != nil {
 		return err
 	}
 	if _, err := tenants.Select(cfg.Tenants, nil); err != nil {
-		return usageErr(err)
+		return exit.UsageError(err)
 	}
 	log = log.With("component", "serve")
 	now := func() time.Time { return g.now().UTC() }
@@ -92,7 +89,7 @@ func runServe(ctx context.Context, g *globals, o serveOptions) error {
 		},
 	})
 	if ce := (*serve.ConfigError)(nil); errors.As(err, &ce) {
-		return usageErr(err)
+		return exit.UsageError(err)
 	}
 	if err != nil {
 		return err

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/exit"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/job"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/pipeline"
 )
@@ -66,34 +67,22 @@ type Deps struct {
 	Job JobFunc
 }
 
-// UsageError is a mistake in the flags or the configuration rather than a
-// failed measurement.
-type UsageError struct{ Err error }
-
-func (e UsageError) Error() string { return e.Err.Error() }
-func (e UsageError) Unwrap() error { return e.Err }
-
-// ExitCode is the exit code of a usage error: 2.
-func (e UsageError) ExitCode() int { return 2 }
-
-func usageErr(err error) error { return UsageError{Err: err} }
-
 // Run runs the scenarios of o and prints their measurements.
 func Run(ctx context.Context, d Deps, o Options) error {
 	if o.Scale <= 0 || o.Concurrency < 0 || o.Threads < 0 || o.Nights < 1 {
-		return usageErr(errors.New("--scale and --nights must be positive, --concurrency and --threads not negative"))
+		return exit.UsageError(errors.New("--scale and --nights must be positive, --concurrency and --threads not negative"))
 	}
 	if len(o.Scenarios) == 0 {
 		o.Scenarios = defaultScenarios()
 	}
 	if o.NightsSet && !slices.Contains(o.Scenarios, scenarioHistory) {
-		return usageErr(errors.New("--nights: applies only to --scenario history"))
+		return exit.UsageError(errors.New("--nights: applies only to --scenario history"))
 	}
 	var plan []scenario
 	for _, name := range o.Scenarios {
 		s, ok := scenarioByName(name)
 		if !ok {
-			return usageErr(fmt.Errorf("--scenario: unknown %q, want one of %s", name, strings.Join(ScenarioNames(), ", ")))
+			return exit.UsageError(fmt.Errorf("--scenario: unknown %q, want one of %s", name, strings.Join(ScenarioNames(), ", ")))
 		}
 		plan = append(plan, s.scaled(o.Scale))
 	}

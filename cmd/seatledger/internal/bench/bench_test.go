@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"errors"
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/exit"
 	"math"
 	"slices"
 	"strings"
@@ -174,7 +175,7 @@ func TestRunUsage(t *testing.T) {
 				tc.o.Scale = 1
 			}
 			err := Run(context.Background(), Deps{}, tc.o)
-			var ue UsageError
+			var ue exit.Error
 			if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.As(err, &ue) {
 				t.Errorf("got %v, want a usage error containing %q", err, tc.want)
 			}

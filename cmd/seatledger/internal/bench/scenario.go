@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/exit"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/pipeline"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/tenants"
 	"github.com/seatledger/seatledger/extract/graph"
@@ -127,7 +128,7 @@ func runScenario(ctx context.Context, d Deps, o Options, s scenario) (Measure, e
 	}
 	params, err := cfg.ParamTables()
 	if err != nil {
-		return Measure{}, usageErr(err)
+		return Measure{}, exit.UsageError(err)
 	}
 	pts, counters, stop, err := startTenants(ctx, s, dir, log)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/exit"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/pipeline"
 	"github.com/seatledger/seatledger/load"
 	"github.com/seatledger/seatledger/transform"
@@ -144,7 +145,7 @@ func runOutcome(results []pipeline.Result, err error) error {
 	}
 	failed := failures(results)
 	if failed > 0 && failed < len(results) {
-		return exitError{code: 3, err: fmt.Errorf("%d of %d tenants failed: %w", failed, len(results), err)}
+		return exit.PartialError(fmt.Errorf("%d of %d tenants failed: %w", failed, len(results), err))
 	}
 	return err
 }
@@ -159,16 +160,3 @@ func failures(results []pipeline.Result) int {
 	}
 	return n
 }
-
-// exitError is an error with the exit code the command ends with: 2 for a
-// usage error, 3 for a partial run.
-type exitError struct {
-	code int
-	err  error
-}
-
-func (e exitError) Error() string { return e.err.Error() }
-func (e exitError) Unwrap() error { return e.err }
-func (e exitError) ExitCode() int { return e.code }
-
-func usageErr(err error) error { return exitError{code: 2, err: err} }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/exit"
 	"github.com/seatledger/seatledger/load"
 	"github.com/seatledger/seatledger/reports"
 	"github.com/seatledger/seatledger/transform"
@@ -42,7 +43,7 @@ func Report(ctx context.Context, o ReportOptions) error {
 		return err
 	}
 	if want, err = onlyTenants(want, o.Tenants); err != nil {
-		return usageErr(err)
+		return exit.UsageError(err)
 	}
 	opts := append(slices.Clip(o.Tuning), load.WithLogger(o.Logger))
 	if !o.AsOf.IsZero() {
@@ -140,7 +141,7 @@ func chooseSnapshots(ctx context.Context, path string, asOf time.Time) ([]load.T
 	case first.IsZero():
 		return nil, fmt.Errorf("warehouse %s has no snapshots yet: run seatledger run (or demo) first", path)
 	default:
-		return nil, usageErr(fmt.Errorf("--as-of %s: no snapshot on or before that day (the first is %s)",
+		return nil, exit.UsageError(fmt.Errorf("--as-of %s: no snapshot on or before that day (the first is %s)",
 			asOf.Format(time.DateOnly), first.Format(time.DateOnly)))
 	}
 }

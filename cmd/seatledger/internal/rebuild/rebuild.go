@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/exit"
 	"github.com/seatledger/seatledger/load"
 )
 
@@ -26,11 +27,11 @@ func Run(ctx context.Context, out io.Writer, path string, open []load.Option, ro
 	defer w.Close()
 	id, rebuilt, err := w.Rebuild(ctx, ro)
 	if len(rebuilt) == 0 && err != nil {
-		return exitError{code: 2, err: err}
+		return exit.UsageError(err)
 	}
 	printRebuilt(out, id, rebuilt, ro.DryRun)
 	if err != nil {
-		return exitError{code: 3, err: err}
+		return exit.PartialError(err)
 	}
 	return nil
 }
@@ -70,13 +71,3 @@ func ParseDay(flag, v string) (time.Time, error) {
 	}
 	return d, nil
 }
-
-// exitError is an error with the exit code the command ends with.
-type exitError struct {
-	code int
-	err  error
-}
-
-func (e exitError) Error() string { return e.err.Error() }
-func (e exitError) Unwrap() error { return e.err }
-func (e exitError) ExitCode() int { return e.code }

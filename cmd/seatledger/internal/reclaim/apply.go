@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/exit"
 	"github.com/seatledger/seatledger/extract"
 	"github.com/seatledger/seatledger/load"
 )
@@ -46,7 +47,7 @@ type ApplyOptions struct {
 // o.Apply, the undo file, the assignLicense calls and the actions rows.
 func (a Applier) Apply(ctx context.Context, p *Plan, planPath string, o ApplyOptions) error {
 	if o.Max < 1 {
-		return usageErr(fmt.Errorf("--max: must be at least 1, got %d", o.Max))
+		return exit.UsageError(fmt.Errorf("--max: must be at least 1, got %d", o.Max))
 	}
 	outs := make([]Outcome, len(p.Items))
 	for i, it := range p.Items {
@@ -166,7 +167,7 @@ func (a Applier) act(ctx context.Context, planID, applyID string, clients map[st
 		return err
 	}
 	if n[ResultFailed] > 0 {
-		return ExitError{Code: 3, Err: fmt.Errorf("%d of %d licence changes failed (see the table and the actions table)", n[ResultFailed], len(outs))}
+		return exit.PartialError(fmt.Errorf("%d of %d licence changes failed (see the table and the actions table)", n[ResultFailed], len(outs)))
 	}
 	return nil
 }
@@ -226,7 +227,7 @@ func (a Applier) tenantClients(ctx context.Context, outs []Outcome) (map[string]
 		}
 		c, configured, err := a.Connect(ctx, o.Item.Tenant)
 		if err != nil {
-			return nil, usageErr(err)
+			return nil, exit.UsageError(err)
 		}
 		if !configured {
 			o.Refuse("tenant %s is not in the configuration", o.Item.Tenant)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/exit"
 	"github.com/seatledger/seatledger/load"
 )
 
@@ -150,10 +151,10 @@ func setTarget(ctx context.Context, w Reader, items []Item, to string) error {
 	for i := range items {
 		id, ok := ids[items[i].Tenant]
 		if !ok {
-			return usageErr(fmt.Errorf("--to %s: tenant %s has no such SKU in its latest snapshot", to, items[i].Tenant))
+			return exit.UsageError(fmt.Errorf("--to %s: tenant %s has no such SKU in its latest snapshot", to, items[i].Tenant))
 		}
 		if id == items[i].SkuID {
-			return usageErr(fmt.Errorf("--to %s: the same SKU as --from", to))
+			return exit.UsageError(fmt.Errorf("--to %s: the same SKU as --from", to))
 		}
 		items[i].ToSkuID, items[i].ToSkuPartNumber = id, names[items[i].Tenant]
 	}
@@ -164,7 +165,7 @@ func setTarget(ctx context.Context, w Reader, items []Item, to string) error {
 func readCSV(path string, requireSKU bool) ([]Row, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, usageErr(fmt.Errorf("--csv: %w", err))
+		return nil, exit.UsageError(fmt.Errorf("--csv: %w", err))
 	}
 	defer f.Close()
 	return ParseCSV(f, requireSKU)
@@ -184,7 +185,7 @@ func (pl Planner) fromCSV(ctx context.Context, w Reader, sel Selection, from str
 	case errors.As(err, &le): // bad lines: resolve the others too, report all
 		errs = append(errs, err)
 	case err != nil:
-		return nil, usageErr(fmt.Errorf("--csv %s: %w", sel.CSV, err))
+		return nil, exit.UsageError(fmt.Errorf("--csv %s: %w", sel.CSV, err))
 	}
 	tenants, err := w.LatestTenants(ctx)
 	if err != nil {
@@ -248,7 +249,7 @@ func (pl Planner) csvProblems(err error) error {
 	for _, e := range lines {
 		fmt.Fprintf(pl.Stderr, "csv: %v\n", e)
 	}
-	return usageErr(fmt.Errorf("--csv: %d rows refused (see above); no plan written", len(lines)))
+	return exit.UsageError(fmt.Errorf("--csv: %d rows refused (see above); no plan written", len(lines)))
 }
 
 // resolveRow turns one CSV row into a plan item, or says what is wrong.

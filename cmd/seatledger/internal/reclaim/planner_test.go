@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/exit"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/reclaim"
 	"github.com/seatledger/seatledger/load"
 )
@@ -101,7 +102,7 @@ func TestPlannerBuild(t *testing.T) {
 				}
 			}
 			if tc.err != "" {
-				var ee reclaim.ExitError
+				var ee exit.Error
 				if err == nil || !strings.Contains(err.Error(), tc.err) || errors.As(err, &ee) != tc.usage || (tc.usage && ee.Code != 2) {
 					t.Fatalf("error: got %v, want %q (usage error: %t)", err, tc.err, tc.usage)
 				}

@@ -74,18 +74,3 @@ func (f warehouseFile) OpenWrite(ctx context.Context) (Journal, error) {
 }
 
 func (f warehouseFile) Path() string { return f.path }
-
-// ExitError is an error with the process exit code it calls for: 2 for
-// a usage error, 3 when some licence changes failed.
-type ExitError struct {
-	Code int
-	Err  error
-}
-
-func (e ExitError) Error() string { return e.Err.Error() }
-func (e ExitError) Unwrap() error { return e.Err }
-
-// ExitCode is the process exit code.
-func (e ExitError) ExitCode() int { return e.Code }
-
-func usageErr(err error) error { return ExitError{Code: 2, Err: err} }

@@ -1,0 +1,38 @@
+package exit_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/exit"
+)
+
+func TestCode(t *testing.T) {
+	base := errors.New("boom")
+	tests := []struct {
+		name string
+		err  error
+		want int
+	}{
+		{"no error", nil, 0},
+		{"plain error", base, exit.Failure},
+		{"usage", exit.UsageError(base), exit.Usage},
+		{"partial", exit.PartialError(base), exit.Partial},
+		{"usage, wrapped", fmt.Errorf("run: %w", exit.UsageError(base)), exit.Usage},
+		{"partial, joined", errors.Join(errors.New("other"), exit.PartialError(base)), exit.Partial},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := exit.Code(tc.err); got != tc.want {
+				t.Errorf("Code(%v): got %d, want %d", tc.err, got, tc.want)
+			}
+			if tc.err != nil && tc.want != exit.Failure && !errors.Is(tc.err, base) {
+				t.Errorf("%v: the wrapped error is lost", tc.err)
+			}
+		})
+	}
+	if got := exit.UsageError(base).Error(); got != "boom" {
+		t.Errorf("message: got %q, want the wrapped error's", got)
+	}
+}
