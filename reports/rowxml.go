@@ -24,9 +24,9 @@ import (
 // part when the workbook is zipped (splice.go). TestRowEncoderMatchesExcelize
 // compares the two writers over every kind of value.
 //
-// The number, date and text rules below follow excelize v2 (cell.go,
-// date.go, lib.go; BSD-3-Clause), which a change of excelize's version
-// must be checked against: the test fails when they part.
+// The number, date and text rules below are excelize v2's own (BSD-3-
+// Clause), adapted; a new excelize version must be checked against them:
+// the test fails when the two writers part.
 type rowEncoder struct {
 	cols [][]byte // column letters, A, B, …
 	text bytes.Buffer
