@@ -31,15 +31,16 @@ func UsageError(err error) error { return Error{Code: Usage, Err: err} }
 // PartialError marks err as a partial run (exit 3).
 func PartialError(err error) error { return Error{Code: Partial, Err: err} }
 
-// Code is the exit code for err: 0 for nil, the code an Error in its chain
-// carries, else 1.
+// Code is the exit code for err: 0 for nil, the code the first error in
+// its chain with an ExitCode method gives (an Error, or a child process's
+// *exec.ExitError, whose code passes through), else 1.
 func Code(err error) int {
 	if err == nil {
 		return 0
 	}
-	var e Error
-	if errors.As(err, &e) {
-		return e.Code
+	var c interface{ ExitCode() int }
+	if errors.As(err, &c) {
+		return c.ExitCode()
 	}
 	return Failure
 }

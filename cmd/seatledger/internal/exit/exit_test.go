@@ -21,13 +21,14 @@ func TestCode(t *testing.T) {
 		{"partial", exit.PartialError(base), exit.Partial},
 		{"usage, wrapped", fmt.Errorf("run: %w", exit.UsageError(base)), exit.Usage},
 		{"partial, joined", errors.Join(errors.New("other"), exit.PartialError(base)), exit.Partial},
+		{"a child's exit code", fmt.Errorf("child process: %w", childExit(4)), 4},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := exit.Code(tc.err); got != tc.want {
 				t.Errorf("Code(%v): got %d, want %d", tc.err, got, tc.want)
 			}
-			if tc.err != nil && tc.want != exit.Failure && !errors.Is(tc.err, base) {
+			if (tc.want == exit.Usage || tc.want == exit.Partial) && !errors.Is(tc.err, base) {
 				t.Errorf("%v: the wrapped error is lost", tc.err)
 			}
 		})
@@ -36,3 +37,10 @@ func TestCode(t *testing.T) {
 		t.Errorf("message: got %q, want the wrapped error's", got)
 	}
 }
+
+// childExit is an error with an exit code of its own, as a child
+// process's *exec.ExitError is.
+type childExit int
+
+func (c childExit) Error() string { return fmt.Sprintf("exit status %d", int(c)) }
+func (c childExit) ExitCode() int { return int(c) }
