@@ -23,7 +23,6 @@ type sheetPart struct {
 	buf    []any
 	enc    *rowEncoder
 	spool  *rowSpool // the data rows' XML
-	line   []byte    // one row's XML
 }
 
 // partSpec is what newPart needs to know beyond the sheet itself.
@@ -127,13 +126,13 @@ func (p *sheetPart) row(n int, vals []any) error {
 		}
 		p.buf[i] = p.cell(i, c.Format, coerce(c.Format, plain(v)), currency)
 	}
-	line, err := p.enc.row(p.line[:0], p.next, p.buf)
+	buf, err := p.enc.row(p.spool.buf, p.next, p.buf)
 	if err != nil {
 		return fmt.Errorf("row %d: %w", n, err)
 	}
-	p.line = line
+	p.spool.buf = buf // encoded in place: no copy of each row's XML
 	p.next++
-	return p.spool.add(line)
+	return p.spool.spill()
 }
 
 // cell styles value v of output column i. It reuses one excelize.Cell per

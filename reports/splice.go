@@ -30,9 +30,9 @@ type rowSpool struct {
 	used  bool // spliced into the zip
 }
 
-// add appends row XML; b must not be kept by the caller.
-func (s *rowSpool) add(b []byte) error {
-	s.buf = append(s.buf, b...)
+// spill moves what s.buf holds to the temporary file once it passes
+// spoolMemory: a writer appends row XML to s.buf, then calls it.
+func (s *rowSpool) spill() error {
 	if len(s.buf) < spoolMemory {
 		return nil
 	}

@@ -17,7 +17,8 @@ func TestRowSpool(t *testing.T) {
 	for i := 0; want.Len() < 2*spoolMemory+12345; i++ {
 		row := fmt.Appendf(nil, "<row r=\"%d\">%s</row>", i, line)
 		want.Write(row)
-		if err := sp.add(row); err != nil {
+		sp.buf = append(sp.buf, row...)
+		if err := sp.spill(); err != nil {
 			t.Fatal(err)
 		}
 	}
