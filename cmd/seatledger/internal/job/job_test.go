@@ -16,7 +16,6 @@ import (
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/pipeline"
 	"github.com/seatledger/seatledger/extract"
 	"github.com/seatledger/seatledger/load"
-	"github.com/seatledger/seatledger/transform"
 )
 
 var errGraph = errors.New("simulated Graph failure")
@@ -67,23 +66,12 @@ func (source) ActivityReport(context.Context, string, func(extract.ActivityRow) 
 // data.
 func params(t testing.TB) []load.ParamTable {
 	t.Helper()
-	tables, err := transform.ParamTables(transform.Rules{InactivityDays: 90, GraceDays: 30}, transform.Pricing{Currency: "USD"})
+	cfg := config.Config{Rules: config.Rules{InactivityDays: 90, GraceDays: 30}, Pricing: config.Pricing{Currency: "USD"}}
+	tables, err := cfg.ParamTables()
 	if err != nil {
 		t.Fatalf("ParamTables: %v", err)
 	}
-	ref, err := transform.ReferenceTables()
-	if err != nil {
-		t.Fatalf("ReferenceTables: %v", err)
-	}
-	var out []load.ParamTable
-	for _, tb := range append(tables, ref...) {
-		cols := make([]load.Column, len(tb.Columns))
-		for i, c := range tb.Columns {
-			cols[i] = load.Column{Name: c.Name, Type: c.Type}
-		}
-		out = append(out, load.ParamTable{Name: tb.Name, Columns: cols, Rows: tb.Rows})
-	}
-	return out
+	return tables
 }
 
 // night runs the job on day over tenants with the configuration of dir

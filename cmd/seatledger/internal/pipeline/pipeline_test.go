@@ -11,10 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/pipeline"
 	"github.com/seatledger/seatledger/extract"
 	"github.com/seatledger/seatledger/load"
-	"github.com/seatledger/seatledger/transform"
 )
 
 // source is the pipeline's own seam, extract.Source, served from memory:
@@ -101,23 +101,12 @@ func (s *source) ActivityReport(_ context.Context, _ string, row func(extract.Ac
 // data: what the transforms need to build.
 func params(t testing.TB) []load.ParamTable {
 	t.Helper()
-	tables, err := transform.ParamTables(transform.Rules{InactivityDays: 90, GraceDays: 30}, transform.Pricing{Currency: "USD"})
+	cfg := config.Config{Rules: config.Rules{InactivityDays: 90, GraceDays: 30}, Pricing: config.Pricing{Currency: "USD"}}
+	tables, err := cfg.ParamTables()
 	if err != nil {
 		t.Fatalf("ParamTables: %v", err)
 	}
-	ref, err := transform.ReferenceTables()
-	if err != nil {
-		t.Fatalf("ReferenceTables: %v", err)
-	}
-	var out []load.ParamTable
-	for _, tb := range append(tables, ref...) {
-		cols := make([]load.Column, len(tb.Columns))
-		for i, c := range tb.Columns {
-			cols[i] = load.Column{Name: c.Name, Type: c.Type}
-		}
-		out = append(out, load.ParamTable{Name: tb.Name, Columns: cols, Rows: tb.Rows})
-	}
-	return out
+	return tables
 }
 
 func mustOpen(t testing.TB) *load.Warehouse {
