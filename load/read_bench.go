@@ -2,6 +2,7 @@ package load
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 )
@@ -39,24 +40,16 @@ func (w *Warehouse) Storage(ctx context.Context) (Storage, error) {
 	if err != nil {
 		return s, fmt.Errorf("database size: %w", err)
 	}
-	rows, err := w.db.QueryContext(ctx, `SELECT schema_name || '.' || table_name, estimated_size FROM duckdb_tables()
-		WHERE database_name = current_database() AND NOT internal ORDER BY 1`)
-	if err != nil {
-		return s, fmt.Errorf("list tables: %w", err)
-	}
-	for rows.Next() {
+	err = w.readRows(ctx, `SELECT schema_name || '.' || table_name, estimated_size FROM duckdb_tables()
+		WHERE database_name = current_database() AND NOT internal ORDER BY 1`, nil, func(r *sql.Rows) error {
 		var t TableStorage
-		if err := rows.Scan(&t.Name, &t.Rows); err != nil {
-			rows.Close()
-			return s, fmt.Errorf("list tables: %w", err)
+		if err := r.Scan(&t.Name, &t.Rows); err != nil {
+			return err
 		}
 		s.Tables = append(s.Tables, t)
-	}
-	if err := rows.Err(); err != nil {
-		rows.Close()
-		return s, fmt.Errorf("list tables: %w", err)
-	}
-	if err := rows.Close(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return s, fmt.Errorf("list tables: %w", err)
 	}
 	for i, t := range s.Tables {

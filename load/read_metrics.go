@@ -177,23 +177,19 @@ FROM etl_runs QUALIFY row_number() OVER (PARTITION BY tenant ORDER BY started_at
 	})
 }
 
-// readMetricRows runs query with args and decodes every row with scan; errors
-// say what was being read.
+// readMetricRows runs query with args and decodes every row with scan
+// (readRows); errors say what was being read.
 func readMetricRows[T any](ctx context.Context, w *Warehouse, what, query string, scan func(*sql.Rows) (T, error), args ...any) ([]T, error) {
-	rows, err := w.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", what, err)
-	}
-	defer rows.Close()
 	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
+	err := w.readRows(ctx, query, args, func(r *sql.Rows) error {
+		v, err := scan(r)
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", what, err)
+			return err
 		}
 		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", what, err)
 	}
 	return out, nil

@@ -99,7 +99,7 @@ func (w *Warehouse) ReclaimCandidatesOf(ctx context.Context, ids, upnsLower []st
 
 func (w *Warehouse) candidates(ctx context.Context, query string, args []any) ([]Candidate, error) {
 	var out []Candidate
-	err := w.query(ctx, query, args, func(rows *sql.Rows) error {
+	err := w.readRows(ctx, query, args, func(rows *sql.Rows) error {
 		var tenant, userID, upn, skuID, sku, reason, action, currency sql.NullString
 		var idle sql.NullInt64
 		var reasons, groups, savings any
@@ -132,7 +132,7 @@ func (w *Warehouse) UserLicencesOf(ctx context.Context, ids, upnsLower []string)
 		WHERE user_id IN (SELECT unnest(from_json(?, '["VARCHAR"]')))
 		   OR lower(user_principal_name) IN (SELECT unnest(from_json(?, '["VARCHAR"]')))`
 	var out []UserLicence
-	err := w.query(ctx, query, []any{jsonList(ids), jsonList(upnsLower)}, func(rows *sql.Rows) error {
+	err := w.readRows(ctx, query, []any{jsonList(ids), jsonList(upnsLower)}, func(rows *sql.Rows) error {
 		var tenant, userID, upn, skuID, sku sql.NullString
 		var direct sql.NullBool
 		var groups any
@@ -152,7 +152,7 @@ func (w *Warehouse) UserLicencesOf(ctx context.Context, ids, upnsLower []string)
 // LatestTenants lists the tenants with a snapshot, in name order.
 func (w *Warehouse) LatestTenants(ctx context.Context) ([]string, error) {
 	var out []string
-	err := w.query(ctx, "SELECT DISTINCT tenant FROM stg_snapshots WHERE is_latest ORDER BY tenant", nil, func(rows *sql.Rows) error {
+	err := w.readRows(ctx, "SELECT DISTINCT tenant FROM stg_snapshots WHERE is_latest ORDER BY tenant", nil, func(rows *sql.Rows) error {
 		var t sql.NullString
 		if err := rows.Scan(&t); err != nil {
 			return err
@@ -170,7 +170,7 @@ func (w *Warehouse) LatestTenants(ctx context.Context) ([]string, error) {
 // snapshot conceals user names.
 func (w *Warehouse) LatestReports(ctx context.Context) ([]TenantReport, error) {
 	var out []TenantReport
-	err := w.query(ctx, "SELECT tenant, concealed FROM stg_snapshots WHERE is_latest", nil, func(rows *sql.Rows) error {
+	err := w.readRows(ctx, "SELECT tenant, concealed FROM stg_snapshots WHERE is_latest", nil, func(rows *sql.Rows) error {
 		var t sql.NullString
 		var concealed sql.NullBool
 		if err := rows.Scan(&t, &concealed); err != nil {
@@ -192,7 +192,7 @@ func (w *Warehouse) LatestSKUs(ctx context.Context, partNumber string) ([]Tenant
 		JOIN stg_snapshots s USING (tenant, snapshot_date)
 		WHERE s.is_latest AND lower(k.sku_part_number) = lower(?)`
 	var out []TenantSKU
-	err := w.query(ctx, query, []any{partNumber}, func(rows *sql.Rows) error {
+	err := w.readRows(ctx, query, []any{partNumber}, func(rows *sql.Rows) error {
 		var t, id, name sql.NullString
 		if err := rows.Scan(&t, &id, &name); err != nil {
 			return err
@@ -204,29 +204,6 @@ func (w *Warehouse) LatestSKUs(ctx context.Context, partNumber string) ([]Tenant
 		return nil, fmt.Errorf("look up SKU %s: %w", partNumber, err)
 	}
 	return out, nil
-}
-
-// query runs a single SELECT and calls scan for every row.
-func (w *Warehouse) query(ctx context.Context, query string, args []any, scan func(*sql.Rows) error) error {
-	if err := w.checkSelect(ctx, query); err != nil {
-		return err
-	}
-	rows, err := w.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return confined(err)
-	}
-	defer rows.Close()
-	n := 0
-	for rows.Next() {
-		n++
-		if err := scan(rows); err != nil {
-			return fmt.Errorf("row %d: %w", n, err)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return confined(err)
-	}
-	return nil
 }
 
 // where builds "col IN (?, ?)" clauses: values are always parameters.

@@ -357,7 +357,8 @@ func (w *Warehouse) ScanMart(ctx context.Context, name string, row func(vals []a
 	return nil
 }
 
-// readRows runs one of this file's queries and calls scan for each row.
+// readRows runs one of this package's typed reads (SQL of its own, never
+// a user's) and calls scan for each row.
 func (w *Warehouse) readRows(ctx context.Context, query string, args []any, scan func(*sql.Rows) error) error {
 	rows, err := w.db.QueryContext(ctx, query, args...)
 	if err != nil {
