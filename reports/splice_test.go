@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // TestRowSpool: rows beyond what a spool keeps in memory go to a temporary
@@ -82,5 +85,26 @@ func TestSheetPath(t *testing.T) {
 	}
 	if _, err := sheetPath(ids, "Spend"); err == nil {
 		t.Error("a sheet not in the workbook: got no error")
+	}
+}
+
+// TestSaveRefusesLostRows: rows whose sheet is not in the workbook, or
+// whose part has no row to follow, are an error and no file, never a
+// workbook without them.
+func TestSaveRefusesLostRows(t *testing.T) {
+	for _, tc := range []struct{ sheet, want string }{
+		{"Missing", "not in the workbook"},
+		{"Sheet1", "found no place in the zip"}, // a part without a header row
+	} {
+		f := excelize.NewFile()
+		path := filepath.Join(t.TempDir(), "w.xlsx")
+		err := save(f, path, []*rowSpool{{sheet: tc.sheet, buf: []byte(`<row r="2"/>`)}})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want an error saying %q", tc.sheet, err, tc.want)
+		}
+		if _, serr := os.Stat(path); !os.IsNotExist(serr) {
+			t.Errorf("%s: a workbook was left at %s", tc.sheet, path)
+		}
+		f.Close()
 	}
 }
