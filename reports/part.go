@@ -126,6 +126,9 @@ func (p *sheetPart) row(n int, vals []any) error {
 		}
 		p.buf[i] = p.cell(i, c.Format, coerce(c.Format, plain(v)), currency)
 	}
+	if p.spool.buf == nil {
+		p.spool.buf = make([]byte, 0, spoolSize(p.rows))
+	}
 	buf, err := p.enc.row(p.spool.buf, p.next, p.buf)
 	if err != nil {
 		return fmt.Errorf("row %d: %w", n, err)

@@ -21,6 +21,15 @@ import (
 // to a temporary file, as excelize's own stream buffer does.
 const spoolMemory = 16 << 20
 
+// spoolSize is the buffer a spool of rows data rows starts with: room
+// for all of them (at most rowBytes each, mostly) up to spoolMemory, plus a
+// margin, so that a large sheet's buffer is allocated once rather than
+// grown by copies that cost as much as encoding its rows.
+func spoolSize(rows int) int {
+	const rowBytes, margin = 2048, 64 << 10
+	return min(rows, spoolMemory/rowBytes)*rowBytes + margin
+}
+
 // rowSpool gathers one part's row XML, in memory and then in a temporary
 // file.
 type rowSpool struct {

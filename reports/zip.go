@@ -2,8 +2,6 @@ package reports
 
 import (
 	"archive/zip"
-	"bytes"
-	"compress/flate"
 	"errors"
 	"fmt"
 	"hash"
@@ -14,6 +12,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/klauspost/compress/flate"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -28,14 +27,34 @@ const (
 	// zipChunk is how much XML one chunk holds: large against deflate's
 	// 32 KiB window, so joining costs next to nothing in size.
 	zipChunk = 1 << 20
-	// zipLevel trades about a seventh more bytes than the default level
-	// for half its time.
-	zipLevel = 3
+	// zipLevel is klauspost/compress's level 5: the 100k-user workbook
+	// took 2.1-2.8 s of CPU and 20.0 MB with it, against 2.8-3.2 s and
+	// 21.9 MB with the standard library's level 3 (its level 3: 24.5 MB).
+	zipLevel = 5
 )
 
 // finalBlock is an empty final deflate block (fixed Huffman codes, just
 // the end-of-block code): what ends the stream after the flushed chunks.
 var finalBlock = []byte{0x03, 0x00}
+
+// chunks reuses the chunk buffers, raw and deflated: a 100k-user
+// workbook passes about 180 of them through, and fresh ones cost their
+// page faults and the garbage collector's time.
+var chunks = sync.Pool{New: func() any { return new([]byte) }}
+
+func getChunk() []byte {
+	b := *chunks.Get().(*[]byte)
+	if cap(b) < zipChunk {
+		b = make([]byte, 0, zipChunk)
+	}
+	return b[:0]
+}
+
+func putChunk(b []byte) {
+	if cap(b) >= zipChunk {
+		chunks.Put(&b)
+	}
+}
 
 // flaters reuses deflate compressors: each holds about a megabyte of state.
 var flaters = sync.Pool{New: func() any {
@@ -133,7 +152,7 @@ func (e *zipEntry) Write(p []byte) (int, error) {
 	e.raw += uint64(n)
 	for len(p) > 0 {
 		if e.buf == nil {
-			e.buf = make([]byte, 0, zipChunk)
+			e.buf = getChunk()
 		}
 		k := min(len(p), zipChunk-len(e.buf))
 		e.buf = append(e.buf, p[:k]...)
@@ -159,13 +178,18 @@ func (e *zipEntry) dispatch() error {
 	e.buf = nil
 	done := make(chan deflated, 1)
 	e.queue = append(e.queue, done)
-	go func() { done <- deflateChunk(chunk) }()
+	go func() {
+		done <- deflateChunk(chunk)
+		putChunk(chunk)
+	}()
 	return nil
 }
 
+// deflateChunk compresses chunk into a buffer of the chunks pool (a
+// chunk's deflated bytes are fewer than its own, but a buffer that grows
+// past it simply is not pooled).
 func deflateChunk(chunk []byte) deflated {
-	var out bytes.Buffer
-	out.Grow(len(chunk) / 4)
+	out := appender{b: getChunk()}
 	w := flaters.Get().(*flate.Writer)
 	defer flaters.Put(w)
 	w.Reset(&out)
@@ -175,7 +199,15 @@ func deflateChunk(chunk []byte) deflated {
 	if err := w.Flush(); err != nil { // sync flush: ends on a byte boundary
 		return deflated{err: err}
 	}
-	return deflated{b: out.Bytes()}
+	return deflated{b: out.b}
+}
+
+// appender is an io.Writer onto a byte slice.
+type appender struct{ b []byte }
+
+func (a *appender) Write(p []byte) (int, error) {
+	a.b = append(a.b, p...)
+	return len(p), nil
 }
 
 func (e *zipEntry) writeOldest() error {
@@ -184,6 +216,7 @@ func (e *zipEntry) writeOldest() error {
 	if d.err == nil {
 		_, d.err = e.out.Write(d.b)
 		e.comp += uint64(len(d.b))
+		putChunk(d.b)
 	}
 	if d.err != nil && e.err == nil {
 		e.err = fmt.Errorf("zip entry %s: %w", e.fh.Name, d.err)
