@@ -53,7 +53,7 @@ var marts = []mart{
 
 // requiredParams are the parameter and reference tables the transforms
 // read; a snapshot cannot be computed before ReplaceParams wrote them.
-var requiredParams = []string{"param_rules", "param_settings", "param_prices", "param_exclusions",
+var requiredParams = []string{"param_rules", "param_settings", "param_prices", "param_exclusions", "param_limits",
 	"param_ignore_skus", "ref_sku_catalog", "ref_sku_catalog_plans", "ref_plan_workloads", "ref_sku_contains"}
 
 // Health is what the transforms found about a snapshot that makes it

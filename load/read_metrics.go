@@ -26,6 +26,9 @@ type SKUSeats struct {
 	Enabled, Warning, Suspended, LockedOut int64
 	Consumed                               int64
 	Unused                                 int64 // unused_units: active seats not assigned
+	// Limit is the tenant's hard limit on consumed units
+	// (tenants[].limits) as of the snapshot; nil without one.
+	Limit *int64
 }
 
 // LatestSeats returns the seats of every SKU in each tenant's latest
@@ -34,11 +37,12 @@ type SKUSeats struct {
 func (w *Warehouse) LatestSeats(ctx context.Context) ([]SKUSeats, error) {
 	const q = `SELECT tenant, coalesce(sku_part_number, sku_id),
     sum(enabled_units)::BIGINT, sum(warning_units)::BIGINT, sum(suspended_units)::BIGINT,
-    sum(locked_out_units)::BIGINT, sum(consumed_units)::BIGINT, sum(unused_units)::BIGINT
+    sum(locked_out_units)::BIGINT, sum(consumed_units)::BIGINT, sum(unused_units)::BIGINT,
+    max(limit_units)
 FROM mart_license_inventory WHERE NOT ignored GROUP BY ALL ORDER BY ALL`
 	return readMetricRows(ctx, w, "seats of the latest snapshots", q, func(r *sql.Rows) (SKUSeats, error) {
 		var s SKUSeats
-		err := r.Scan(&s.Tenant, &s.PartNumber, &s.Enabled, &s.Warning, &s.Suspended, &s.LockedOut, &s.Consumed, &s.Unused)
+		err := r.Scan(&s.Tenant, &s.PartNumber, &s.Enabled, &s.Warning, &s.Suspended, &s.LockedOut, &s.Consumed, &s.Unused, &s.Limit)
 		return s, err
 	})
 }

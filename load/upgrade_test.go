@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -47,7 +48,7 @@ func TestUpgradeFromViewLayout(t *testing.T) {
 	writeFullSnapshot(t, w, "contoso", day1, "run-1", genUsers(0, 100))
 	writeFullSnapshot(t, w, "contoso", day2, "run-2", genUsers(0, 130))
 	writeFullSnapshot(t, w, "fabrikam", day1, "run-3", genUsers(500, 40))
-	materialised := dumpRelations(t, w)
+	materialised := dumpRelations(t, w, "limit_units")
 	downgrade(t, w)
 	views := dumpRelations(t, w)
 	if err := w.Close(); err != nil {
@@ -60,7 +61,12 @@ func TestUpgradeFromViewLayout(t *testing.T) {
 	}
 
 	up := mustOpenPath(t, path)
-	upgraded := dumpRelations(t, up)
+	// limit_units (0008) is newer than layout 0003: left out here, and
+	// null after the upgrade (no tenants[].limits in these parameters).
+	upgraded := dumpRelations(t, up, "limit_units")
+	if got := queryRow(t, up, "SELECT count(*), count(limit_units) FROM mart_license_inventory_history"); fmt.Sprint(got) == fmt.Sprint([]any{int64(0), int64(0)}) || got[1].(int64) != 0 {
+		t.Errorf("mart_license_inventory_history after the upgrade: rows, limit_units set: got %v, want rows and none set", got)
+	}
 	for _, r := range upgradeRelations {
 		if upgraded[r] != views[r] {
 			t.Errorf("%s after the upgrade: got rows (+) that differ from the views (-):\n%s", r, diffText(upgraded[r], views[r]))
@@ -167,18 +173,23 @@ func downgrade(t *testing.T, w *load.Warehouse) {
 
 // dumpRelations renders every upgradeRelations relation as sorted lines;
 // amounts with two decimals, whether DOUBLE (layout 0003) or DECIMAL.
-func dumpRelations(t *testing.T, w *load.Warehouse) map[string]string {
+// dumpRelations dumps every upgrade relation as sorted CSV text, without
+// the columns named in skip (columns later migrations added, which an
+// older layout lacks).
+func dumpRelations(t *testing.T, w *load.Warehouse, skip ...string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	for _, r := range upgradeRelations {
 		var header string
 		var lines []string
 		err := w.Stream(context.Background(), "SELECT * FROM "+r, nil, func(cols []string, vals []any) error {
-			header = strings.Join(cols, ",")
-			cells := make([]string, len(vals))
+			var names, cells []string
 			for i, v := range vals {
-				cells[i] = dumpCell(v)
+				if !slices.Contains(skip, cols[i]) {
+					names, cells = append(names, cols[i]), append(cells, dumpCell(v))
+				}
 			}
+			header = strings.Join(names, ",")
 			lines = append(lines, strings.Join(cells, ","))
 			return nil
 		})

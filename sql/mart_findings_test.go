@@ -9,19 +9,25 @@ import (
 // threshold (transform/01_thresholds.sql, read by
 // marts/60_mart_findings.sql): a usage report 7 days older than the
 // snapshot is fresh and 8 days is stale; a subscription renewing 30 days
-// after as_of is expiring, 31 days or a date already past is not.
+// after as_of is expiring, 31 days or a date already past is not; a SKU
+// passes its hard limit (tenants[].limits) with one consumed unit more than
+// the limit, not on reaching it, and never without a limit.
 func TestFindingThresholds(t *testing.T) {
 	tests := []struct {
 		name      string
-		reportAge int // days between report refresh and snapshot date
-		renewalIn int // days_to_renewal
+		reportAge int  // days between report refresh and snapshot date
+		renewalIn int  // days_to_renewal
+		limit     *int // the SKU's limit_units (10 units are consumed)
 		wantCodes []string
 	}{
-		{"report 7 days old, renewal in 31 days: nothing", 7, 31, nil},
-		{"report 8 days old: stale", 8, 31, []string{"stale_usage_report"}},
-		{"renewal in 30 days: expiring", 7, 30, []string{"subscription_expiring"}},
-		{"renewal today: expiring", 0, 0, []string{"subscription_expiring"}},
-		{"renewal a day past: not expiring", 0, -1, nil},
+		{"report 7 days old, renewal in 31 days: nothing", 7, 31, nil, nil},
+		{"report 8 days old: stale", 8, 31, nil, []string{"stale_usage_report"}},
+		{"renewal in 30 days: expiring", 7, 30, nil, []string{"subscription_expiring"}},
+		{"renewal today: expiring", 0, 0, nil, []string{"subscription_expiring"}},
+		{"renewal a day past: not expiring", 0, -1, nil, nil},
+		{"10 consumed, limit 10: within", 7, 31, ptr(10), nil},
+		{"10 consumed, limit 9: over", 7, 31, ptr(9), []string{"over_limit"}},
+		{"10 consumed, limit 0: over", 7, 31, ptr(0), []string{"over_limit"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -33,7 +39,9 @@ func TestFindingThresholds(t *testing.T) {
 			createLicenceRows(t, db)
 			mustExec(t, db, `CREATE TEMP TABLE stg_skus (tenant VARCHAR, snapshot_date DATE, as_of DATE, sku_id VARCHAR,
 				sku_part_number VARCHAR, consumed_units INTEGER, active_units INTEGER, unit_price_annual DECIMAL(18,2),
-				ignored BOOLEAN, missing_fx BOOLEAN, price_currency VARCHAR, currency VARCHAR)`)
+				ignored BOOLEAN, missing_fx BOOLEAN, price_currency VARCHAR, currency VARCHAR, limit_units BIGINT)`)
+			mustExec(t, db, `INSERT INTO stg_skus VALUES ('t', ?, ?, 'sku-1', 'SPE_E3', 10, 12, 468, false, false, 'USD', 'USD', ?)`,
+				snapshot, asOf, tc.limit)
 			mustExec(t, db, `CREATE TEMP TABLE raw_dataset_status (tenant VARCHAR, snapshot_date DATE, dataset VARCHAR,
 				ok BOOLEAN, error VARCHAR)`)
 			mustExec(t, db, `CREATE TEMP TABLE raw_license_assignment_states (tenant VARCHAR, snapshot_date DATE,

@@ -1,7 +1,9 @@
 package transform
 
 import (
+	"cmp"
 	"math/big"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -26,6 +28,14 @@ type Rules struct {
 	GraceDays      int
 	Exclusions     []Exclusion
 	IgnoreSKUs     []string // SKU part numbers never reclaimed; priced 0 unless the price book names them
+	Limits         []Limit  // per-tenant hard limits on consumed units (tenants[].limits)
+}
+
+// Limit is the most seats of one SKU a tenant may consume.
+type Limit struct {
+	Tenant   string
+	SKU      string // part number, compared case-insensitively
+	MaxUnits int64
 }
 
 // Exclusion keeps matching licence rows out of the candidates (they stay
@@ -87,7 +97,24 @@ func ParamTables(r Rules, p Pricing) ([]Table, error) {
 		priceTable(cur, p),
 		exclusionTable(r.Exclusions),
 		ignoreTable(r.IgnoreSKUs),
+		limitTable(r.Limits),
 	}, nil
+}
+
+// limitTable writes param_limits: tenant, the upper-cased SKU part number
+// and the limit, in a stable order.
+func limitTable(ls []Limit) Table {
+	t := Table{Name: "param_limits", Columns: []Column{
+		{"tenant", "VARCHAR"}, {"sku_key", "VARCHAR"}, {"max_units", "BIGINT"},
+	}}
+	rows := slices.Clone(ls)
+	slices.SortFunc(rows, func(a, b Limit) int {
+		return cmp.Or(cmp.Compare(a.Tenant, b.Tenant), cmp.Compare(strings.ToUpper(a.SKU), strings.ToUpper(b.SKU)))
+	})
+	for _, l := range rows {
+		t.Rows = append(t.Rows, []any{l.Tenant, strings.ToUpper(strings.TrimSpace(l.SKU)), l.MaxUnits})
+	}
+	return t
 }
 
 // fxRates returns the rates keyed by upper-case currency, the reporting

@@ -28,6 +28,7 @@ type scenario struct {
 		GraceDays      int                   `json:"grace_days"`
 		Exclusions     []transform.Exclusion `json:"exclusions"`
 		IgnoreSKUs     []string              `json:"ignore_skus"`
+		Limits         []transform.Limit     `json:"limits"`
 	} `json:"rules"`
 	Pricing transform.Pricing `json:"pricing"`
 }
@@ -92,7 +93,7 @@ func loadScenario(t *testing.T, name string) *load.Warehouse {
 	})
 	applyParams(t, w, transform.Rules{
 		InactivityDays: sc.Rules.InactivityDays, GraceDays: sc.Rules.GraceDays,
-		Exclusions: sc.Rules.Exclusions, IgnoreSKUs: sc.Rules.IgnoreSKUs,
+		Exclusions: sc.Rules.Exclusions, IgnoreSKUs: sc.Rules.IgnoreSKUs, Limits: sc.Rules.Limits,
 	}, sc.Pricing)
 	for i, s := range sc.Snapshots {
 		writeSnapshot(t, w, s, fmt.Sprintf("run-%d", i))

@@ -25,6 +25,19 @@ func validate(r Rules, p Pricing) error {
 	for i, e := range r.Exclusions {
 		errs = append(errs, validateExclusion(i, e)...)
 	}
+	seen := map[[2]string]bool{}
+	for _, l := range r.Limits {
+		key := [2]string{l.Tenant, strings.ToUpper(strings.TrimSpace(l.SKU))}
+		switch {
+		case l.Tenant == "" || key[1] == "":
+			add("tenants[%s].limits: a limit needs a tenant and a SKU part number, got %q", l.Tenant, l.SKU)
+		case l.MaxUnits < 0:
+			add("tenants[%s].limits.%s: must be at least 0 seats, got %d", l.Tenant, l.SKU, l.MaxUnits)
+		case seen[key]:
+			add("tenants[%s].limits.%s: given twice (part numbers compare case-insensitively)", l.Tenant, l.SKU)
+		}
+		seen[key] = true
+	}
 	for i, s := range r.IgnoreSKUs {
 		if strings.TrimSpace(s) == "" {
 			add("rules.ignore_skus[%d]: must be a SKU part number, got an empty string", i)

@@ -43,6 +43,10 @@ SELECT tenant, snapshot_date, as_of, 'warning', 'over_assigned', sku_part_number
     format('{} consumed units exceed {} active units', consumed_units, active_units)
 FROM stg_skus WHERE consumed_units > active_units
 UNION ALL
+SELECT tenant, snapshot_date, as_of, 'critical', 'over_limit', sku_part_number,
+    format('{} consumed units exceed the tenant''s hard limit of {} (tenants[].limits)', consumed_units, limit_units)
+FROM stg_skus WHERE consumed_units > limit_units
+UNION ALL
 SELECT tenant, snapshot_date, as_of, 'warning', 'missing_price', sku_part_number,
     CASE WHEN missing_fx THEN format('no fx rate from {} into {}: cost left empty', price_currency, currency)
          ELSE format('no price covers {}: cost left empty', as_of) END

@@ -134,7 +134,11 @@ RULES = {"inactivity_days": 90, "grace_days": 30, "ignore_skus": ["FLOW_FREE"],
                         {"upn": "TEMP-?1@*", "reason": "temporary staff"},
                         {"sku": "visioclient", "reason": "design team keeps Visio"},
                         {"department": "Legal", "reason": "legal hold", "until": "2026-11-19T00:00:00Z"},
-                        {"groupId": G3, "reason": "executives", "until": "2026-11-20T00:00:00Z"}]}
+                        {"groupId": G3, "reason": "executives", "until": "2026-11-20T00:00:00Z"}],
+         # SPE_E3: 22 consumed pass 20 (over_limit); VISIOCLIENT: 3 consumed
+         # reach 3 and do not pass it. Only the rules scenario's tenant.
+         "limits": [{"tenant": "contoso", "sku": "SPE_E3", "maxUnits": 20},
+                    {"tenant": "contoso", "sku": "visioclient", "maxUnits": 3}]}
 
 
 def price(s, p, cur, billing, term, eff="2020-01-01", exp=None):

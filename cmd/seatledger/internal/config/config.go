@@ -111,6 +111,14 @@ type Tenant struct {
 	Auth Auth `yaml:"auth"`
 	// ReportPeriod is the usage report period: D7 (default), D30, D90, D180.
 	ReportPeriod string `yaml:"report_period"`
+	// Limits are hard limits on consumed units, by SKU part number: the
+	// most seats of that SKU the tenant may consume (a managed service
+	// provider's cap per customer). Passing one is a finding and a metric,
+	// and assign refuses to pass it.
+	Limits map[string]int64 `yaml:"limits"`
+	// DefaultUsageLocation is the ISO 3166 alpha-2 code set on a user
+	// without one before a licence is assigned (assign).
+	DefaultUsageLocation string `yaml:"default_usage_location"`
 }
 
 // Auth is how a tenant authenticates. Which fields apply depends on Method.

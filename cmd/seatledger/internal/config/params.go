@@ -12,7 +12,9 @@ import (
 // embedded reference data (SKU catalogue, workloads, containment), into the
 // tables the transforms read.
 func (cfg *Config) ParamTables() ([]load.ParamTable, error) {
-	params, err := transform.ParamTables(rulesOf(cfg.Rules), pricingOf(cfg.Pricing))
+	rules := rulesOf(cfg.Rules)
+	rules.Limits = limitsOf(cfg.Tenants)
+	params, err := transform.ParamTables(rules, pricingOf(cfg.Pricing))
 	if err != nil {
 		return nil, fmt.Errorf("configuration: %w", err)
 	}
@@ -38,6 +40,17 @@ func rulesOf(r Rules) transform.Rules {
 			UPN: e.UPN, GroupID: e.GroupID, Department: e.Department, SKU: e.SKU,
 			Reason: e.Reason, Until: dateOf(e.Until),
 		})
+	}
+	return out
+}
+
+// limitsOf gathers every tenant's limits.
+func limitsOf(ts []Tenant) []transform.Limit {
+	var out []transform.Limit
+	for _, t := range ts {
+		for sku, n := range t.Limits {
+			out = append(out, transform.Limit{Tenant: t.Name, SKU: sku, MaxUnits: n})
+		}
 	}
 	return out
 }

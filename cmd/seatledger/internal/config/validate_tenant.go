@@ -58,6 +58,41 @@ func (t Tenant) validate(ck *checker, p string) {
 	if !slices.Contains(ReportPeriods, t.ReportPeriod) {
 		ck.add(p+".report_period", "must be one of %s; got %q", strings.Join(ReportPeriods, ", "), t.ReportPeriod)
 	}
+	if t.DefaultUsageLocation != "" && !usageLocationRE.MatchString(t.DefaultUsageLocation) {
+		ck.add(p+".default_usage_location", "must be a two-letter ISO 3166 code in capitals such as DE, got %q", t.DefaultUsageLocation)
+	}
+	t.validateLimits(ck, p+".limits")
+}
+
+var (
+	usageLocationRE = regexp.MustCompile(`^[A-Z]{2}$`)
+	// skuPartNumberRE admits Microsoft's SKU part numbers (SPE_E3,
+	// Microsoft_365_Copilot, DYN365_ENTERPRISE_P1_IW, ...).
+	skuPartNumberRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+)
+
+// validateLimits checks tenants[].limits: SKU part numbers, each once
+// whatever its case, and limits of at least 0.
+func (t Tenant) validateLimits(ck *checker, p string) {
+	keys := make([]string, 0, len(t.Limits))
+	for k := range t.Limits {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	seen := map[string]string{}
+	for _, k := range keys {
+		switch {
+		case !skuPartNumberRE.MatchString(k):
+			ck.add(p+"."+k, "must be keyed by a SKU part number such as SPE_E3, got %q", k)
+		case seen[strings.ToUpper(k)] != "":
+			ck.add(p+"."+k, "same SKU as %s.%s (part numbers compare case-insensitively)", p, seen[strings.ToUpper(k)])
+		case t.Limits[k] < 0:
+			ck.add(p+"."+k, "must be at least 0 seats, got %d", t.Limits[k])
+		}
+		if seen[strings.ToUpper(k)] == "" {
+			seen[strings.ToUpper(k)] = k
+		}
+	}
 }
 
 func (t Tenant) validateCloud(ck *checker, p string) {

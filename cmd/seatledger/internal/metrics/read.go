@@ -25,11 +25,15 @@ func Read(ctx context.Context, w *load.Warehouse, tenants []string, now time.Tim
 	for _, read := range []func() error{
 		func() error {
 			return fill(ctx, idx, w.LatestSeats, func(r load.SKUSeats) string { return r.Tenant }, func(t *Tenant, r load.SKUSeats) {
-				t.SKUs = append(t.SKUs, SKU{
+				k := SKU{
 					PartNumber: r.PartNumber,
 					Enabled:    float64(r.Enabled), Warning: float64(r.Warning), Suspended: float64(r.Suspended), LockedOut: float64(r.LockedOut),
 					Consumed: float64(r.Consumed), Unused: float64(r.Unused),
-				})
+				}
+				if r.Limit != nil {
+					k.Limit, k.HasLimit = float64(*r.Limit), true
+				}
+				t.SKUs = append(t.SKUs, k)
 			})
 		},
 		func() error {

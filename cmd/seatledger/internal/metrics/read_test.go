@@ -24,7 +24,8 @@ func writeWarehouse(t *testing.T, day time.Time) string {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	params, err := transform.ParamTables(transform.Rules{InactivityDays: 90, GraceDays: 30}, transform.Pricing{Currency: "USD"})
+	params, err := transform.ParamTables(transform.Rules{InactivityDays: 90, GraceDays: 30,
+		Limits: []transform.Limit{{Tenant: "contoso", SKU: "spe_e3", MaxUnits: 80}}}, transform.Pricing{Currency: "USD"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +88,8 @@ func TestRead(t *testing.T) {
 		{Name: "northwind", Reclaimable: map[string]float64{}, NextLifecycle: map[string]time.Time{}},
 		{
 			Name: "contoso", HasSnapshot: true,
-			SKUs:        []metrics.SKU{{PartNumber: "SPE_E3", Enabled: 100, Warning: 5, LockedOut: 1, Consumed: 90, Unused: 15}},
+			SKUs: []metrics.SKU{{PartNumber: "SPE_E3", Enabled: 100, Warning: 5, LockedOut: 1, Consumed: 90, Unused: 15,
+				Limit: 80, HasLimit: true}},
 			Reclaimable: map[string]float64{}, NextLifecycle: map[string]time.Time{},
 			LastSuccess: day.Add(3*time.Hour + time.Minute),
 			LastRun: metrics.Run{Status: load.StatusDegraded, FinishedAt: day.Add(3*time.Hour + time.Minute), Rows: map[string]float64{

@@ -60,6 +60,10 @@ type SKU struct {
 	// Units by prepaid state: enabled, warning, suspended, locked_out.
 	Enabled, Warning, Suspended, LockedOut float64
 	Consumed, Unused                       float64
+	// Limit is the tenant's hard limit on consumed units; HasLimit is
+	// false without one.
+	Limit    float64
+	HasLimit bool
 }
 
 // Idle is the number of candidates of one SKU with one first reason.

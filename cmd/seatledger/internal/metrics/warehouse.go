@@ -21,9 +21,9 @@ type Warehouse struct {
 }
 
 type warehouseDescs struct {
-	units, consumed, unused, idle, reclaimable, lifecycle *prometheus.Desc
-	concealed, reportAge, lastSuccess, lastRunStatus      *prometheus.Desc
-	rows, hasSnapshot, refreshed                          *prometheus.Desc
+	units, consumed, unused, limit, idle, reclaimable, lifecycle *prometheus.Desc
+	concealed, reportAge, lastSuccess, lastRunStatus             *prometheus.Desc
+	rows, hasSnapshot, refreshed                                 *prometheus.Desc
 }
 
 func desc(name, help string, labels ...string) *prometheus.Desc {
@@ -38,6 +38,7 @@ func NewWarehouse(now func() time.Time) *Warehouse {
 		units:       desc("sku_units", "Prepaid seats of a SKU by state (enabled, warning, suspended, locked_out), latest snapshot.", "tenant", "sku", "state"),
 		consumed:    desc("sku_consumed_units", "Seats of a SKU assigned to users, latest snapshot.", "tenant", "sku"),
 		unused:      desc("sku_unused_units", "Active seats of a SKU not assigned: max(enabled + warning - consumed, 0), or 0 for a suspended SKU.", "tenant", "sku"),
+		limit:       desc("sku_limit_units", "The tenant's hard limit on consumed seats of a SKU (tenants[].limits), latest snapshot; absent without one.", "tenant", "sku"),
 		idle:        desc("idle_licenses", "Reclamation candidates by SKU and first reason, latest snapshot.", "tenant", "sku", "reason"),
 		reclaimable: desc("reclaimable_annual_cost", "Annual cost of the reclamation candidates, by currency.", "tenant", "currency"),
 		lifecycle:   desc("subscription_next_lifecycle_timestamp_seconds", "Earliest nextLifecycleDateTime (renewal or expiry) of a SKU's subscriptions, Unix time.", "tenant", "sku"),
@@ -67,7 +68,7 @@ func (w *Warehouse) State() *State { return w.state.Load() }
 // Describe implements prometheus.Collector.
 func (w *Warehouse) Describe(ch chan<- *prometheus.Desc) {
 	d := w.descs
-	for _, x := range []*prometheus.Desc{d.units, d.consumed, d.unused, d.idle, d.reclaimable, d.lifecycle,
+	for _, x := range []*prometheus.Desc{d.units, d.consumed, d.unused, d.limit, d.idle, d.reclaimable, d.lifecycle,
 		d.concealed, d.reportAge, d.lastSuccess, d.lastRunStatus, d.rows, d.hasSnapshot, d.refreshed} {
 		ch <- x
 	}
@@ -114,6 +115,9 @@ func (w *Warehouse) collectTenant(gauge func(*prometheus.Desc, float64, ...strin
 		}
 		gauge(d.consumed, k.Consumed, t.Name, k.PartNumber)
 		gauge(d.unused, k.Unused, t.Name, k.PartNumber)
+		if k.HasLimit {
+			gauge(d.limit, k.Limit, t.Name, k.PartNumber)
+		}
 	}
 	for _, i := range t.Idle {
 		gauge(d.idle, i.Count, t.Name, i.SKU, i.Reason)

@@ -16,7 +16,8 @@ func TestWarehouseCollect(t *testing.T) {
 	now := time.Date(2026, 3, 10, 23, 59, 0, 0, time.UTC)
 	full := metrics.Tenant{
 		Name: "contoso", HasSnapshot: true, Concealed: true,
-		SKUs:              []metrics.SKU{{PartNumber: "SPE_E3", Enabled: 100, Warning: 5, Consumed: 90, Unused: 15}},
+		SKUs: []metrics.SKU{{PartNumber: "SPE_E3", Enabled: 100, Warning: 5, Consumed: 90, Unused: 15, Limit: 80, HasLimit: true},
+			{PartNumber: "VISIOCLIENT", Enabled: 10, Consumed: 2, Unused: 8}},
 		Idle:              []metrics.Idle{{SKU: "SPE_E3", Reason: "inactive", Count: 4}},
 		Reclaimable:       map[string]float64{"EUR": 1234.5},
 		NextLifecycle:     map[string]time.Time{"SPE_E3": time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)},
@@ -34,15 +35,27 @@ func TestWarehouseCollect(t *testing.T) {
 # HELP seatledger_sku_consumed_units Seats of a SKU assigned to users, latest snapshot.
 # TYPE seatledger_sku_consumed_units gauge
 seatledger_sku_consumed_units{sku="SPE_E3",tenant="contoso"} 90
+seatledger_sku_consumed_units{sku="VISIOCLIENT",tenant="contoso"} 2
 # HELP seatledger_sku_units Prepaid seats of a SKU by state (enabled, warning, suspended, locked_out), latest snapshot.
 # TYPE seatledger_sku_units gauge
 seatledger_sku_units{sku="SPE_E3",state="enabled",tenant="contoso"} 100
 seatledger_sku_units{sku="SPE_E3",state="locked_out",tenant="contoso"} 0
 seatledger_sku_units{sku="SPE_E3",state="suspended",tenant="contoso"} 0
 seatledger_sku_units{sku="SPE_E3",state="warning",tenant="contoso"} 5
+seatledger_sku_units{sku="VISIOCLIENT",state="enabled",tenant="contoso"} 10
+seatledger_sku_units{sku="VISIOCLIENT",state="locked_out",tenant="contoso"} 0
+seatledger_sku_units{sku="VISIOCLIENT",state="suspended",tenant="contoso"} 0
+seatledger_sku_units{sku="VISIOCLIENT",state="warning",tenant="contoso"} 0
 # HELP seatledger_sku_unused_units Active seats of a SKU not assigned: max(enabled + warning - consumed, 0), or 0 for a suspended SKU.
 # TYPE seatledger_sku_unused_units gauge
 seatledger_sku_unused_units{sku="SPE_E3",tenant="contoso"} 15
+seatledger_sku_unused_units{sku="VISIOCLIENT",tenant="contoso"} 8
+`},
+		// Only a SKU with a limit has the series.
+		{"hard limits", full, []string{"seatledger_sku_limit_units"}, `
+# HELP seatledger_sku_limit_units The tenant's hard limit on consumed seats of a SKU (tenants[].limits), latest snapshot; absent without one.
+# TYPE seatledger_sku_limit_units gauge
+seatledger_sku_limit_units{sku="SPE_E3",tenant="contoso"} 80
 `},
 		{"costs, renewals, idle", full, []string{"seatledger_idle_licenses", "seatledger_reclaimable_annual_cost", "seatledger_subscription_next_lifecycle_timestamp_seconds"}, `
 # HELP seatledger_idle_licenses Reclamation candidates by SKU and first reason, latest snapshot.
