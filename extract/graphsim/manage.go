@@ -84,14 +84,13 @@ func (gs *groupState) clone() *groupState {
 		dis: append([][numSKUs][]string(nil), gs.dis...), log: gs.log[:len(gs.log):len(gs.log)]}
 }
 
-// replay applies the group changes that s, user i's licences, does not
-// reflect yet.
-func (gs *groupState) replay(i int, s licenceSet) licenceSet {
+// replay applies to s, user i's licences, the group changes it does not
+// reflect yet. It works in place: the read path copies no licence set.
+func (gs *groupState) replay(i int, s *licenceSet) {
 	for int(s.gen) < len(gs.log) {
-		s = gs.log[s.gen].apply(i, s)
+		gs.log[s.gen].apply(i, s)
 		s.gen++
 	}
-	return s
 }
 
 // memberOf reports whether the set's user is a member of group g.
@@ -115,18 +114,19 @@ func (s *licenceSet) heldSKU(k int) bool {
 }
 
 // apply applies e to user i's licences s.
-func (e groupEvent) apply(i int, s licenceSet) licenceSet {
+func (e *groupEvent) apply(i int, s *licenceSet) {
 	if e.kind == evPlans || !s.memberOf(e.group) {
-		return s
+		return
 	}
 	bit := uint16(1) << e.group
 	if e.kind == evRemove {
 		s.member |= bit // still a member, though the group no longer assigns e.sku
-		if h := find(&s, e.sku); h != nil {
+		if h := find(s, e.sku); h != nil {
 			h.groups &^= bit
 			h.errGroups &^= bit
+			*s = compact(*s)
 		}
-		return compact(s)
+		return
 	}
 	h := s.get(e.sku)
 	if h.groups|h.errGroups == 0 {
@@ -137,7 +137,6 @@ func (e groupEvent) apply(i int, s licenceSet) licenceSet {
 	} else {
 		h.errGroups |= bit
 	}
-	return s
 }
 
 // stateOf is user i's licence set now; the caller holds t.mu.
@@ -146,7 +145,8 @@ func (t *Tenant) stateOf(i int, p profile) licenceSet {
 	if !ok {
 		s = t.baseLicences(i, p)
 	}
-	return t.groups.replay(i, s)
+	t.groups.replay(i, &s)
+	return s
 }
 
 // located reports whether user i has a usage location; the caller holds
@@ -339,7 +339,7 @@ func (t *Tenant) passGroupChange(evs []groupEvent) {
 			if e.kind == evAdd && !before && e.cutoff == noCutoff && t.consumed[e.sku] >= t.available(e.sku) {
 				e.cutoff = i
 			}
-			s = e.apply(i, s)
+			e.apply(i, &s)
 			after := s.heldSKU(e.sku)
 			switch {
 			case after && !before:

@@ -217,7 +217,8 @@ func (t *Tenant) licences(i int, p profile) (s licenceSet, gs *groupState, loc s
 	if !ok {
 		s = t.baseLicences(i, p)
 	}
-	return gs.replay(i, s), gs, loc, set
+	gs.replay(i, &s)
+	return s, gs, loc, set
 }
 
 func lower(s string) string { return strings.ToLower(s) }
