@@ -608,3 +608,42 @@ func TestGroupChangeShowsInDelta(t *testing.T) {
 		t.Errorf("users/delta after the removal: got %d users, want the %d members who held Visio", len(changed), len(want))
 	}
 }
+
+// BenchmarkGroupChange1M adds a SKU to the biggest licence group of a
+// million-user tenant and takes it away again: two passes over every user
+// under the tenant lock.
+func BenchmarkGroupChange1M(b *testing.B) {
+	tn := graphsim.Generate(graphsim.GenOptions{Users: 1_000_000, Seed: 1, Now: fixedNow})
+	gid := tn.Groups()[0].ID
+	add := []extract.AssignedLicense{{SkuID: skuFlowFree}}
+	for b.Loop() {
+		if _, err := tn.AssignGroupLicense(gid, add, []string{}); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := tn.AssignGroupLicense(gid, nil, []string{skuFlowFree}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(2*b.N)/b.Elapsed().Seconds(), "changes/s")
+}
+
+// BenchmarkUserAfterGroupChanges is BenchmarkUser once four group changes
+// are logged: every read of a generated user applies them.
+func BenchmarkUserAfterGroupChanges(b *testing.B) {
+	tn := graphsim.Generate(graphsim.GenOptions{Users: 1_000_000, Seed: 1, Now: fixedNow})
+	for _, g := range tn.Groups()[:2] {
+		if _, err := tn.AssignGroupLicense(g.ID, []extract.AssignedLicense{{SkuID: skuVisio}}, []string{}); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := tn.AssignGroupLicense(g.ID, nil, []string{skuVisio}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		_ = tn.User(i % 1_000_000)
+		i += 7919
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "users/s")
+}
