@@ -45,7 +45,7 @@ func (t *Tenant) Activity(i int) (extract.ActivityRow, bool) {
 			continue
 		}
 		products = append(products, strings.ToUpper(skuCatalog()[h.sku].productName))
-		w := workloadsOf(h.sku, t.effectiveDisabled(h))
+		w := workloadsOf(h.sku, effectiveDisabled(h, t.groupDis)) // the groups as the report saw them
 		at := day(earliestAssignment(h))
 		for k := range extract.Workloads {
 			if w&(1<<k) != 0 {

@@ -42,11 +42,8 @@ func (t *Tenant) AssignLicense(userKey string, add []extract.AssignedLicense, re
 	}
 	p := t.profile(i)
 	t.mu.Lock()
-	s, ok := t.overlay[i]
-	if !ok {
-		s = t.baseLicences(i, p)
-	}
-	next, err := t.applyChanges(s, p, add, remove)
+	s := t.stateOf(i, p)
+	next, err := t.applyChanges(s, t.located(i, p), add, remove)
 	if err != nil {
 		t.mu.Unlock()
 		return extract.User{}, err
@@ -74,8 +71,10 @@ func (t *Tenant) AssignLicense(userKey string, add []extract.AssignedLicense, re
 }
 
 // applyChanges validates and applies one assignLicense call to a copy of
-// s; the caller holds t.mu.
-func (t *Tenant) applyChanges(s licenceSet, p profile, add []extract.AssignedLicense, remove []string) (licenceSet, error) {
+// s, the licences of a user with (located) or without a usage location;
+// the caller holds t.mu. Adding a held SKU again replaces the disabled
+// plans of its direct assignment.
+func (t *Tenant) applyChanges(s licenceSet, located bool, add []extract.AssignedLicense, remove []string) (licenceSet, error) {
 	next := s
 	now := t.clock().UTC().Truncate(time.Second)
 	for _, a := range add {
@@ -83,10 +82,10 @@ func (t *Tenant) applyChanges(s licenceSet, p profile, add []extract.AssignedLic
 		if !ok {
 			return s, badRequest("License %s does not correspond to a valid company License.", a.SkuID)
 		}
-		if !p.usageLocation {
+		if !located {
 			return s, badRequest("License assignment cannot be done for user with invalid usage location.")
 		}
-		disabled, err := planIDsOf(k, a.DisabledPlans)
+		disabled, err := planIDsOf(k, a.DisabledPlans, "User")
 		if err != nil {
 			return s, err
 		}
@@ -113,19 +112,23 @@ func (t *Tenant) applyChanges(s licenceSet, p profile, add []extract.AssignedLic
 	return compact(next), nil
 }
 
-// planIDsOf checks that every disabled plan belongs to SKU k.
-func planIDsOf(k int, ids []string) ([]string, error) {
+// planIDsOf checks that every disabled plan belongs to SKU k and may be
+// disabled; resource (User or Group) is what Graph's message names.
+func planIDsOf(k int, ids []string, resource string) ([]string, error) {
 	out := make([]string, 0, len(ids))
 	for _, id := range ids {
 		found := false
 		for _, p := range skuCatalog()[k].plans {
 			if p.id == lower(id) {
+				if err := disableable(k, p); err != nil {
+					return nil, err
+				}
 				out, found = append(out, p.id), true
 				break
 			}
 		}
 		if !found {
-			return nil, badRequest("Invalid value specified for property 'disabledPlans' of resource 'User': service plan %s is not part of license %s.", id, skuCatalog()[k].id)
+			return nil, badRequest("Invalid value specified for property 'disabledPlans' of resource '%s': service plan %s is not part of license %s.", resource, id, skuCatalog()[k].id)
 		}
 	}
 	return out, nil
@@ -142,7 +145,7 @@ func find(s *licenceSet, sku int) *hold {
 
 // compact drops SKUs nobody assigns any more.
 func compact(s licenceSet) licenceSet {
-	var out licenceSet
+	out := licenceSet{member: s.member, gen: s.gen}
 	for _, h := range s.holds() {
 		if h.assigned() || h.errGroups != 0 {
 			out.h[out.n] = h

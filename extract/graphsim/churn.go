@@ -94,7 +94,7 @@ func (t *Tenant) Churn(fraction float64, seed int64) ChurnResult {
 		i := t.users
 		t.born = append(t.born, t.changeTime(d.version, i))
 		t.users++
-		t.countUnits(t.baseLicences(i, t.profile(i)), +1)
+		t.countUnits(t.currentLicences(i), +1)
 		d.changedAt[i] = d.version
 	}
 	return res
@@ -170,12 +170,7 @@ func insertSorted(list []int, v int) []int {
 }
 
 // currentLicences is user i's licence set; the caller holds t.mu.
-func (t *Tenant) currentLicences(i int) licenceSet {
-	if s, ok := t.overlay[i]; ok {
-		return s
-	}
-	return t.baseLicences(i, t.profile(i))
-}
+func (t *Tenant) currentLicences(i int) licenceSet { return t.stateOf(i, t.profile(i)) }
 
 // countUnits adds sign to the consumed units of every SKU s assigns; the
 // caller holds t.mu.
@@ -226,7 +221,7 @@ func (t *Tenant) changeLicences(i int, r *rng, v uint64) bool {
 				continue
 			}
 			h := next.get(a.sku)
-			if r.chance(0.5) {
+			if r.chance(0.5) || !t.groups.has[a.group][a.sku] { // the group may have lost the SKU
 				h.direct, h.directAt = true, at
 			} else {
 				h.groups |= 1 << a.group

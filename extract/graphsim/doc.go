@@ -9,7 +9,8 @@
 //
 // User i is a pure function of (seed, i, origin): Generate makes one pass to
 // count consumed units per SKU and keeps only counters plus an overlay of
-// the users changed through assignLicense or Churn. A million users
+// the users changed through assignLicense, group membership or Churn, and
+// a log of group licence changes applied as users are read. A million users
 // generate in a fraction of a second in under a megabyte; pages and the
 // report are built on the fly.
 //
@@ -33,8 +34,11 @@
 //     a PS256/RS256 client assertion signed by ClientCertificate),
 //     GET /{tenant}/discovery/v2.0/keys. AADSTS errors as Entra words them.
 //   - GET /v1.0/users ($select, $top 1..999, $skiptoken), /users/{id|upn},
-//     POST /users/{id}/assignLicense, GET /subscribedSkus,
-//     /directory/subscriptions, /groups, GET and PATCH /admin/reportSettings,
+//     PATCH /users/{id} (usageLocation only), POST
+//     /users/{id}/assignLicense, GET /subscribedSkus,
+//     /directory/subscriptions, /groups, /groups/{id}, POST
+//     /groups/{id}/assignLicense (202), POST /groups/{id}/members/$ref,
+//     DELETE /groups/{id}/members/{id}/$ref, GET and PATCH /admin/reportSettings,
 //     GET /reports/getOffice365ActiveUserDetail(period='D7'|date=...) (302 to
 //     /data/download/{token}), POST /$batch (at most 20 items).
 //

@@ -80,6 +80,9 @@ func (s *Server) route(method, rest string) (*graphRoute, *GraphError) {
 	case isUsersDelta(lower):
 		rt = &graphRoute{"usersDelta", readUsers, s.serveUsersDelta, ""}
 	case len(segs) == 2 && strings.EqualFold(segs[0], "users"):
+		if method == http.MethodPatch {
+			return &graphRoute{"updateUser", writeUser, s.patchUser, segs[1]}, nil
+		}
 		rt = &graphRoute{"user", readUsers, s.serveUser, segs[1]}
 	case len(segs) == 3 && strings.EqualFold(segs[0], "users") && (strings.EqualFold(segs[2], "assignLicense") || strings.EqualFold(segs[2], "microsoft.graph.assignLicense")):
 		if method != http.MethodPost {
@@ -92,6 +95,8 @@ func (s *Server) route(method, rest string) (*graphRoute, *GraphError) {
 		rt = &graphRoute{"subscriptions", readOrg, s.serveSubscriptions, ""}
 	case lower == "groups":
 		rt = &graphRoute{"groups", readGroups, s.serveGroups, ""}
+	case len(segs) >= 2 && strings.EqualFold(segs[0], "groups"):
+		return s.groupRoute(method, segs) // managehttp.go
 	case lower == "admin/reportsettings":
 		if method == http.MethodPatch {
 			return &graphRoute{"reportSettings", []string{"ReportSettings.ReadWrite.All"}, s.patchReportSettings, ""}, nil

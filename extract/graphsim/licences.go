@@ -61,6 +61,12 @@ func (h hold) assigned() bool { return h.direct || h.groups != 0 }
 type licenceSet struct {
 	n int
 	h [numSKUs]hold
+	// member bit g: a member of licenceGroups[g] that holds nothing
+	// through it (the group lost its SKUs); holds' group bits say the rest.
+	member uint16
+	// gen is how many group changes (groupState.log) the set reflects:
+	// later ones are applied when it is read (manage.go).
+	gen uint32
 }
 
 func (s *licenceSet) get(sku int) *hold {
@@ -222,14 +228,14 @@ func (t *Tenant) assignTime(r *rng, p profile) time.Time {
 }
 
 // toExtract renders a licence set as Graph's assignedLicenses and
-// licenseAssignmentStates.
-func (t *Tenant) toExtract(s licenceSet) ([]extract.AssignedLicense, []extract.LicenseAssignmentState) {
+// licenseAssignmentStates, with the groups' disabled plans of gs.
+func (t *Tenant) toExtract(s licenceSet, gs *groupState) ([]extract.AssignedLicense, []extract.LicenseAssignmentState) {
 	var al []extract.AssignedLicense
 	var st []extract.LicenseAssignmentState
 	for _, h := range s.holds() {
 		id := skuCatalog()[h.sku].id
 		if h.assigned() {
-			al = append(al, extract.AssignedLicense{SkuID: id, DisabledPlans: t.effectiveDisabled(h)})
+			al = append(al, extract.AssignedLicense{SkuID: id, DisabledPlans: effectiveDisabled(h, gs.dis)})
 		}
 		if h.direct {
 			st = append(st, extract.LicenseAssignmentState{SkuID: id, State: "Active", Error: "None",
@@ -241,7 +247,7 @@ func (t *Tenant) toExtract(s licenceSet) ([]extract.AssignedLicense, []extract.L
 				continue
 			}
 			state := extract.LicenseAssignmentState{SkuID: id, AssignedByGroup: t.groupIDs[g], State: "Active",
-				Error: "None", DisabledPlans: t.groupDisabled(g, h.sku), LastUpdatedDateTime: h.groupAt.Add(time.Duration(g) * time.Minute)}
+				Error: "None", DisabledPlans: groupDisabled(gs.dis, g, h.sku), LastUpdatedDateTime: h.groupAt.Add(time.Duration(g) * time.Minute)}
 			if failed {
 				state.State, state.Error = "Error", "CountViolation"
 			}
@@ -251,15 +257,16 @@ func (t *Tenant) toExtract(s licenceSet) ([]extract.AssignedLicense, []extract.L
 	return al, st
 }
 
-// effectiveDisabled: a plan is disabled only when every source disables it.
-func (t *Tenant) effectiveDisabled(h hold) []string {
+// effectiveDisabled: a plan is disabled only when every source disables
+// it; dis holds the groups' disabled plans ([group][sku]).
+func effectiveDisabled(h hold, dis [][numSKUs][]string) []string {
 	var sets [][]string
 	if h.direct {
 		sets = append(sets, h.disabled)
 	}
 	for g := range licenceGroups {
 		if h.groups&(1<<g) != 0 {
-			sets = append(sets, t.groupDisabled(g, h.sku))
+			sets = append(sets, groupDisabled(dis, g, h.sku))
 		}
 	}
 	out := []string{}
@@ -278,8 +285,8 @@ func (t *Tenant) effectiveDisabled(h hold) []string {
 	return out
 }
 
-func (t *Tenant) groupDisabled(g, sku int) []string {
-	if d := t.groupDis[g][sku]; d != nil {
+func groupDisabled(dis [][numSKUs][]string, g, sku int) []string {
+	if d := dis[g][sku]; d != nil {
 		return d
 	}
 	return []string{}

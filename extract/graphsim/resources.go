@@ -242,38 +242,13 @@ func decodeBody(r *http.Request, v any) error {
 // serveAssignLicense answers POST /users/{id}/assignLicense with the
 // updated user (200).
 func (s *Server) serveAssignLicense(w http.ResponseWriter, r *http.Request, key string) {
-	var body struct {
-		AddLicenses []struct {
-			DisabledPlans []string `json:"disabledPlans"`
-			SkuID         string   `json:"skuId"`
-		} `json:"addLicenses"`
-		RemoveLicenses []string `json:"removeLicenses"`
-	}
-	if err := decodeBody(r, &body); err != nil {
-		s.graphError(w, r, badRequest("Invalid request body: %v", err))
+	add, remove, gerr := decodeAssign(r, "User")
+	if gerr != nil {
+		s.graphError(w, r, gerr)
 		return
 	}
-	missing := ""
-	switch { // both are required by Graph, [] meaning none
-	case body.AddLicenses == nil:
-		missing = "addLicenses"
-	case body.RemoveLicenses == nil:
-		missing = "removeLicenses"
-	}
-	if missing != "" {
-		s.graphError(w, r, badRequest("Invalid value specified for property '%s' of resource 'User'.", missing))
-		return
-	}
-	add := make([]extract.AssignedLicense, len(body.AddLicenses))
-	for i, a := range body.AddLicenses {
-		add[i] = extract.AssignedLicense{SkuID: a.SkuID, DisabledPlans: a.DisabledPlans}
-	}
-	if _, err := s.tenant.AssignLicense(key, add, body.RemoveLicenses); err != nil {
-		if ge, ok := err.(*GraphError); ok {
-			s.graphError(w, r, ge)
-			return
-		}
-		s.graphError(w, r, &GraphError{Status: http.StatusInternalServerError, Code: "UnknownError", Message: err.Error()})
+	if _, err := s.tenant.AssignLicense(key, add, remove); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	i, _ := s.tenant.Lookup(key)

@@ -9,8 +9,9 @@ import (
 // Stats counts the requests a server answered.
 type Stats struct {
 	// Requests counts answers per endpoint and HTTP status. Endpoints:
-	// openid-configuration, keys, token, users, user, assignLicense,
-	// subscribedSkus, subscriptions, groups, reportSettings, report,
+	// openid-configuration, keys, token, users, user, updateUser,
+	// assignLicense, subscribedSkus, subscriptions, groups, group,
+	// groupAssignLicense, addMember, removeMember, reportSettings, report,
 	// report-download, batch, unknown. Requests inside a $batch count
 	// under their own endpoint too.
 	Requests map[string]map[int]int64

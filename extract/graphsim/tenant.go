@@ -38,8 +38,8 @@ type GenOptions struct {
 	Domain string
 }
 
-// Tenant is a generated tenant. It is safe for concurrent use; licence
-// changes made through AssignLicense are kept in an overlay.
+// Tenant is a generated tenant. It is safe for concurrent use; licence,
+// group and usage location changes are kept in overlays.
 type Tenant struct {
 	seed          int64
 	users         int // directory users, those added by Churn included
@@ -68,6 +68,8 @@ type Tenant struct {
 	overlay   map[int]licenceSet
 	reported  map[int]licenceSet // overlay as the usage report saw it (daily churn before the refresh date)
 	concealed bool
+	groups    *groupState    // licence groups' SKUs and changes (manage.go); replaced, never changed in place
+	locations map[int]string // usage locations set by PATCH /users ("" = cleared)
 
 	delta deltaState // users/delta change history (churn.go)
 }
@@ -143,6 +145,7 @@ func (t *Tenant) resolvePlans() {
 			t.directDis[k] = append(t.directDis[k], disabledIDs(k, names))
 		}
 	}
+	t.groups = generatedGroups(t.groupDis)
 }
 
 // TenantID returns the directory (tenant) id.
@@ -187,29 +190,35 @@ func (t *Tenant) SetReportSettings(s extract.ReportSettings) {
 	t.concealed = s.DisplayConcealedNames
 }
 
-// Groups returns the licence groups with their assigned licences.
+// Groups returns the licence groups with their assigned licences, as
+// group licence changes left them.
 func (t *Tenant) Groups() []extract.Group {
+	t.mu.RLock()
+	gs := t.groups
+	t.mu.RUnlock()
 	out := make([]extract.Group, len(licenceGroups))
-	for g, spec := range licenceGroups {
-		out[g] = extract.Group{ID: t.groupIDs[g], DisplayName: spec.name}
-		for _, l := range spec.licences {
-			out[g].AssignedLicenses = append(out[g].AssignedLicenses, extract.AssignedLicense{
-				SkuID: skuCatalog()[l.sku].id, DisabledPlans: t.groupDisabled(g, l.sku)})
-		}
+	for g := range licenceGroups {
+		out[g] = t.group(gs, g)
 	}
 	return out
 }
 
-// licences returns user i's current licences: the overlay when
-// AssignLicense changed them, else the generated ones.
-func (t *Tenant) licences(i int, p profile) licenceSet {
+// licences returns user i's current licences (the overlay when
+// AssignLicense, Churn or a membership change made one, else the
+// generated ones; group licence changes since applied), the group state
+// they were read with, and the usage location PATCH /users set (set false:
+// none set).
+func (t *Tenant) licences(i int, p profile) (s licenceSet, gs *groupState, loc string, set bool) {
 	t.mu.RLock()
 	s, ok := t.overlay[i]
+	gs = t.groups
+	loc, set = t.locations[i]
 	t.mu.RUnlock()
-	if ok {
-		return s
+	if !ok {
+		s = t.baseLicences(i, p)
 	}
-	return t.baseLicences(i, p)
+	gs.replay(i, &s)
+	return s, gs, loc, set
 }
 
 func lower(s string) string { return strings.ToLower(s) }

@@ -61,7 +61,11 @@ func (t *Tenant) simUser(i int) simUser {
 	if u.CreatedDateTime.Before(graphNullCreatedBefore) {
 		u.CreatedDateTime, u.CreatedNull = time.Time{}, true
 	}
-	u.AssignedLicenses, u.LicenseAssignmentStates = t.toExtract(t.licences(i, p))
+	s, gs, loc, set := t.licences(i, p)
+	if set {
+		u.UsageLocation = loc
+	}
+	u.AssignedLicenses, u.LicenseAssignmentStates = t.toExtract(s, gs)
 	return u
 }
 
