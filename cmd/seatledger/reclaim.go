@@ -173,6 +173,7 @@ func applyPlan(ctx context.Context, g *globals, f applyFlags, p *reclaim.Plan, p
 	if err != nil {
 		return err
 	}
+	f.opts.DefaultLocations, f.opts.Limits = provisioning(cfg)
 	return reclaimApplier(g, cfg, log, f.warehouse).Apply(ctx, p, planPath, f.opts)
 }
 

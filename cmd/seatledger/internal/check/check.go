@@ -31,7 +31,8 @@ var permissions = []struct {
 	{"Reports.Read.All", "the usage report", nil, false, ""},
 	{"ReportSettings.Read.All", "the report concealment setting", []string{"ReportSettings.ReadWrite.All"}, false, ""},
 	{"GroupMember.Read.All", "names of licensing groups", []string{"Group.Read.All", "Group.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}, true, "names of licensing groups will be empty"},
-	{"LicenseAssignment.ReadWrite.All", "licence changes by reclaim apply, replace and undo", []string{"User.ReadWrite.All", "Directory.ReadWrite.All"}, true, "needed only for reclaim apply"},
+	{"LicenseAssignment.ReadWrite.All", "licence changes by reclaim, assign and plans (apply and undo)", []string{"User.ReadWrite.All", "Directory.ReadWrite.All"}, true, "needed only for reclaim, assign and plans with --apply"},
+	{"User.ReadWrite.All", "setting usageLocation before assign gives a user without one a licence", []string{"Directory.ReadWrite.All"}, true, "assign cannot fill in a missing usage location"},
 }
 
 // maxSkew is the clock difference from the identity platform that check

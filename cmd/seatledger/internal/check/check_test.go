@@ -1,6 +1,7 @@
 package check
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -16,8 +17,11 @@ func TestCheckRoles(t *testing.T) {
 		{"the needed ones", needed, true, []string{
 			"ok    permission User.Read.All", "ok    permission Reports.Read.All",
 			"warn  permission GroupMember.Read.All missing: names of licensing groups will be empty",
-			"warn  permission LicenseAssignment.ReadWrite.All missing: needed only for reclaim apply",
+			"warn  permission LicenseAssignment.ReadWrite.All missing: needed only for reclaim, assign and plans with --apply",
+			"warn  permission User.ReadWrite.All missing: assign cannot fill in a missing usage location",
 			"granted: User.Read.All, Organization.Read.All"}},
+		{"User.ReadWrite.All grants licence changes and usage locations", append(slices.Clone(needed), "User.ReadWrite.All"), true, []string{
+			"ok    permission LicenseAssignment.ReadWrite.All", "ok    permission User.ReadWrite.All"}},
 		{"broader ones imply them", []string{"Directory.ReadWrite.All", "Reports.Read.All", "ReportSettings.ReadWrite.All"}, true, []string{
 			"ok    permission User.Read.All", "ok    permission Organization.Read.All", "ok    permission GroupMember.Read.All",
 			"ok    permission LicenseAssignment.ReadWrite.All", "ok    permission ReportSettings.Read.All"}},

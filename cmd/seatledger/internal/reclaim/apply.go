@@ -40,11 +40,19 @@ type ApplyOptions struct {
 	// AllowNoLocation removes licences from users without usageLocation,
 	// whose removal an undo cannot reverse.
 	AllowNoLocation bool
+	// DefaultLocations are, for assign, each tenant's
+	// default_usage_location, set first on users without one.
+	DefaultLocations map[string]string
+	// Limits are, for assign, each tenant's hard limits on consumed units
+	// by upper-case SKU part number (tenants[].limits).
+	Limits map[string]map[string]int64
 }
 
 // Apply carries out p: guards from the warehouse (opened read-only and
-// closed again), the users' licences read live, the cap; then, with
-// o.Apply, the undo file, the assignLicense calls and the actions rows.
+// closed again; removals only), the users' licences read live, the cap,
+// and for assign the free units and hard limits read live; then, with
+// o.Apply, the undo file, the usageLocation and assignLicense calls and
+// the actions rows.
 func (a Applier) Apply(ctx context.Context, p *Plan, planPath string, o ApplyOptions) error {
 	if o.Max < 1 {
 		return exit.UsageError(fmt.Errorf("--max: must be at least 1, got %d", o.Max))
@@ -53,19 +61,35 @@ func (a Applier) Apply(ctx context.Context, p *Plan, planPath string, o ApplyOpt
 	for i, it := range p.Items {
 		outs[i] = Outcome{Item: it, Op: p.Operation}
 	}
-	if err := a.guard(ctx, outs); err != nil {
-		return err
+	switch p.Operation {
+	case OpRemove, OpReplace:
+		if err := a.guard(ctx, outs); err != nil {
+			return err
+		}
+	case OpPlans:
+		guardPlans(outs)
 	}
 	clients, err := a.tenantClients(ctx, outs)
 	if err != nil {
 		return err
 	}
 	if err := readLive(ctx, clients, outs, func(out Outcome, live extract.LicenseResult) []Outcome {
+		switch p.Operation {
+		case OpAssign:
+			return []Outcome{DecideAssign(out.Item, live, o.DefaultLocations[out.Item.Tenant])}
+		case OpPlans:
+			return []Outcome{DecidePlans(out.Item, live)}
+		}
 		return []Outcome{Decide(p.Operation, out.Item, live, o.AllowNoLocation)}
 	}); err != nil {
 		return err
 	}
 	capChanges(outs, o.Max)
+	if p.Operation == OpAssign {
+		if err := guardUnits(ctx, clients, outs, o.Limits); err != nil {
+			return err
+		}
+	}
 	if !o.Apply {
 		PrintOutcomes(a.Out, outs)
 		fmt.Fprintf(a.Out, "dry run of plan %s: %s; nothing changed (add --apply to act)\n", p.ID, SummaryLine(Tally(outs)))
@@ -98,8 +122,8 @@ func (a Applier) Undo(ctx context.Context, u *Undo, apply bool) error {
 	// live-read steps; DecideUndo expands it into one outcome per licence.
 	outs := make([]Outcome, len(u.Users))
 	for i, uu := range u.Users {
-		outs[i] = Outcome{Op: OpUndo, Item: Item{Tenant: uu.Tenant, UserID: uu.UserID,
-			SkuID: uu.Restore[0].SkuID, SkuPartNumber: uu.Restore[0].SkuPartNumber}}
+		l := uu.first()
+		outs[i] = Outcome{Op: OpUndo, Item: Item{Tenant: uu.Tenant, UserID: uu.UserID, SkuID: l.SkuID, SkuPartNumber: l.SkuPartNumber}}
 	}
 	clients, err := a.tenantClients(ctx, outs)
 	if err != nil {
@@ -140,7 +164,7 @@ func (a Applier) Undo(ctx context.Context, u *Undo, apply bool) error {
 // act sends the pending changes, records every outcome and prints them;
 // an error (exit 3) when a change failed.
 func (a Applier) act(ctx context.Context, planID, applyID string, clients map[string]Graph, outs []Outcome) error {
-	var batchErr error
+	batchErr := setLocations(ctx, clients, outs)
 	for tenant, calls := range Merge(outs) {
 		changes := make([]extract.LicenseChange, len(calls))
 		for i, c := range calls {
@@ -278,7 +302,7 @@ func capChanges(outs []Outcome, max int) {
 			continue
 		}
 		if n++; n > max {
-			outs[i].Result, outs[i].Change, outs[i].Undo = ResultDeferred, nil, nil
+			outs[i].Result, outs[i].Change, outs[i].Undo, outs[i].SetLocation = ResultDeferred, nil, nil, ""
 			outs[i].Message = fmt.Sprintf("beyond --max %d for this run", max)
 		}
 	}

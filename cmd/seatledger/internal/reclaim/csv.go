@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 )
+
+var usageLocationRE = regexp.MustCompile(`^[A-Z]{2}$`)
 
 // Row is one data row of a reclaim CSV.
 type Row struct {
@@ -16,6 +19,7 @@ type Row struct {
 	ObjectID          string // set when the file has an ObjectId column
 	SkuPartNumber     string
 	Tenant            string // optional Tenant column
+	UsageLocation     string // optional UsageLocation column (assign), upper-cased
 }
 
 // LineError is a problem with one line of a CSV (or of its resolution
@@ -30,7 +34,8 @@ func (e *LineError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e
 
 // ParseCSV reads a reclaim CSV: a header naming UserPrincipalName or
 // ObjectId (case-insensitive; both allowed), and SkuPartNumber unless
-// requireSKU is false, and optionally Tenant; other columns are ignored. A
+// requireSKU is false, and optionally Tenant and UsageLocation (a
+// two-letter ISO 3166 code, for assign); other columns are ignored. A
 // UTF-8 byte-order mark and CRLF line ends are accepted, as Excel writes
 // them. Every bad line is reported (as a *LineError joined in the error),
 // never only the first.
@@ -54,6 +59,7 @@ func ParseCSV(r io.Reader, requireSKU bool) ([]Row, error) {
 	idCol, hasID := col["objectid"]
 	skuCol, hasSKU := col["skupartnumber"]
 	tenantCol, hasTenant := col["tenant"]
+	locCol, hasLoc := col["usagelocation"]
 	switch {
 	case !hasUPN && !hasID:
 		return nil, errors.New("CSV header: needs a UserPrincipalName or an ObjectId column")
@@ -83,7 +89,8 @@ func ParseCSV(r io.Reader, requireSKU bool) ([]Row, error) {
 			return nil, fmt.Errorf("read CSV: %w", err)
 		}
 		row := Row{Line: line, UserPrincipalName: field(rec, upnCol, hasUPN), ObjectID: field(rec, idCol, hasID),
-			SkuPartNumber: field(rec, skuCol, hasSKU), Tenant: field(rec, tenantCol, hasTenant)}
+			SkuPartNumber: field(rec, skuCol, hasSKU), Tenant: field(rec, tenantCol, hasTenant),
+			UsageLocation: strings.ToUpper(field(rec, locCol, hasLoc))}
 		if strings.Join(rec, "") == "" {
 			continue // blank line
 		}
@@ -92,6 +99,8 @@ func ParseCSV(r io.Reader, requireSKU bool) ([]Row, error) {
 			errs = append(errs, &LineError{Line: line, Msg: "no UserPrincipalName or ObjectId"})
 		case requireSKU && row.SkuPartNumber == "":
 			errs = append(errs, &LineError{Line: line, Msg: "no SkuPartNumber"})
+		case row.UsageLocation != "" && !usageLocationRE.MatchString(row.UsageLocation):
+			errs = append(errs, &LineError{Line: line, Msg: fmt.Sprintf("UsageLocation %q: want a two-letter ISO 3166 code such as DE", row.UsageLocation)})
 		default:
 			rows = append(rows, row)
 		}

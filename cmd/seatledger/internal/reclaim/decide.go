@@ -3,6 +3,7 @@ package reclaim
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/seatledger/seatledger/extract"
 )
@@ -32,11 +33,14 @@ type Outcome struct {
 	Change *extract.LicenseChange
 	// Undo is the user's state to record first (apply only).
 	Undo *UndoUser
+	// SetLocation is, for assign, the usageLocation to set before the
+	// change: the user has none.
+	SetLocation string
 }
 
 // Refuse marks o refused by a guard.
 func (o *Outcome) Refuse(format string, args ...any) {
-	o.Result, o.Message, o.Change, o.Undo = ResultRefused, fmt.Sprintf(format, args...), nil, nil
+	o.Result, o.Message, o.Change, o.Undo, o.SetLocation = ResultRefused, fmt.Sprintf(format, args...), nil, nil, ""
 }
 
 // holding is how a user holds one SKU right now.
@@ -114,41 +118,64 @@ func Decide(op string, it Item, live extract.LicenseResult, allowNoLocation bool
 }
 
 // DecideUndo compares one undo entry with the user's licences read live:
-// each licence to restore that the user does not hold directly is added
-// back with its recorded disabled plans, and each SKU the apply added that
-// the user holds directly is removed. One outcome per licence restored.
+// each licence to restore that the user does not hold directly (or, for an
+// Exact entry, holds with other disabled plans) is added back with its
+// recorded disabled plans, and each SKU the apply added that the user
+// holds directly is removed: with the restores in the same call (replace),
+// or on its own when there is nothing to restore (assign). One outcome per
+// licence restored, or per licence removed when none is.
 func DecideUndo(u UndoUser, live extract.LicenseResult) []Outcome {
-	out := make([]Outcome, len(u.Restore))
+	var out []Outcome
 	ch := extract.LicenseChange{UserID: u.UserID}
-	for i, l := range u.Restore {
-		out[i] = Outcome{Op: OpUndo, Item: Item{Tenant: u.Tenant, UserID: u.UserID, SkuID: l.SkuID,
+	outcome := func(l License) Outcome {
+		o := Outcome{Op: OpUndo, Item: Item{Tenant: u.Tenant, UserID: u.UserID, SkuID: l.SkuID,
 			SkuPartNumber: l.SkuPartNumber, Reason: u.Reason}}
-		if len(u.RemoveOnUndo) > 0 {
-			out[i].Item.ToSkuID, out[i].Item.ToSkuPartNumber = u.RemoveOnUndo[0].SkuID, u.RemoveOnUndo[0].SkuPartNumber
-		}
 		if !live.OK() {
-			out[i].Result, out[i].Status, out[i].Code = ResultFailed, live.Status, live.Code
-			out[i].Message = "read the user's licences: " + live.Message
-			continue
+			o.Result, o.Status, o.Code = ResultFailed, live.Status, live.Code
+			o.Message = "read the user's licences: " + live.Message
 		}
-		if holdingOf(live.User, l.SkuID).direct {
-			out[i].Result, out[i].Message = ResultUnchanged, "the user holds this SKU directly again"
-			continue
-		}
-		plans := l.DisabledPlans
-		if plans == nil {
-			plans = []string{}
-		}
-		ch.Add = append(ch.Add, extract.AssignedLicense{SkuID: l.SkuID, DisabledPlans: plans})
-		out[i].Result = ResultPending
+		return o
 	}
-	if !live.OK() || len(ch.Add) == 0 {
-		return out
+	for _, l := range u.Restore {
+		o := outcome(l)
+		if len(u.RemoveOnUndo) > 0 {
+			o.Item.ToSkuID, o.Item.ToSkuPartNumber = u.RemoveOnUndo[0].SkuID, u.RemoveOnUndo[0].SkuPartNumber
+		}
+		if o.Result == "" {
+			h := holdingOf(live.User, l.SkuID)
+			switch {
+			case h.direct && !u.Exact:
+				o.Result, o.Message = ResultUnchanged, "the user holds this SKU directly again"
+			case h.direct && samePlans(h.disabledPlans, l.DisabledPlans):
+				o.Result, o.Message = ResultUnchanged, "the SKU's service plans are as they were"
+			default:
+				ch.Add = append(ch.Add, extract.AssignedLicense{SkuID: l.SkuID, DisabledPlans: nonNil(l.DisabledPlans)})
+				o.Result = ResultPending
+			}
+		}
+		out = append(out, o)
 	}
 	for _, l := range u.RemoveOnUndo {
-		if holdingOf(live.User, l.SkuID).direct {
-			ch.Remove = append(ch.Remove, l.SkuID)
+		direct := live.OK() && holdingOf(live.User, l.SkuID).direct
+		if len(u.Restore) > 0 {
+			if len(ch.Add) > 0 && direct {
+				ch.Remove = append(ch.Remove, l.SkuID)
+			}
+			continue
 		}
+		o := outcome(l)
+		switch {
+		case o.Result != "":
+		case !direct:
+			o.Result, o.Message = ResultUnchanged, "the user no longer holds this SKU directly"
+		default:
+			ch.Remove = append(ch.Remove, l.SkuID)
+			o.Result = ResultPending
+		}
+		out = append(out, o)
+	}
+	if len(ch.Add)+len(ch.Remove) == 0 {
+		return out
 	}
 	for i := range out {
 		if out[i].Result == ResultPending {
@@ -156,6 +183,27 @@ func DecideUndo(u UndoUser, live extract.LicenseResult) []Outcome {
 		}
 	}
 	return out
+}
+
+// samePlans reports whether two lists of service plan ids hold the same
+// plans, whatever their order and case.
+func samePlans(a, b []string) bool {
+	norm := func(l []string) []string {
+		out := make([]string, len(l))
+		for i, p := range l {
+			out[i] = strings.ToLower(p)
+		}
+		slices.Sort(out)
+		return slices.Compact(out)
+	}
+	return slices.Equal(norm(a), norm(b))
+}
+
+func nonNil(l []string) []string {
+	if l == nil {
+		return []string{}
+	}
+	return l
 }
 
 // Merge groups the pending outcomes by tenant and user into one

@@ -20,6 +20,7 @@ type memWarehouse struct {
 	reports  []load.TenantReport
 	licences []load.UserLicence
 	skus     []load.TenantSKU
+	roster   []load.RosterUser
 	writeErr error // OpenWrite fails with it
 	actions  []load.Action
 }
@@ -91,6 +92,16 @@ func (r memReader) LatestSKUs(_ context.Context, part string) ([]load.TenantSKU,
 	return out, nil
 }
 
+func (r memReader) LatestRoster(_ context.Context, tenant string) ([]load.RosterUser, error) {
+	var out []load.RosterUser
+	for _, u := range r.m.roster {
+		if u.Tenant == tenant {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
 func (memReader) Close() error { return nil }
 
 type memJournal struct{ m *memWarehouse }
@@ -103,14 +114,37 @@ func (j memJournal) RecordActions(_ context.Context, actions []load.Action) erro
 func (memJournal) Close() error { return nil }
 
 // fakeGraph is an in-memory reclaim.Graph for one tenant: the users'
-// licences as Graph would read them, and every assignLicense call it was
-// sent (applied to the users, as Graph would).
+// licences as Graph would read them, its subscribedSkus, and every
+// assignLicense and usageLocation call it was sent (applied to the users,
+// as Graph would: no licence is added to a user without usageLocation).
 type fakeGraph struct {
 	users map[string]extract.User
+	skus  []extract.SKU
 	calls [][]extract.LicenseChange
+	// locations are the usageLocation calls sent; badLocation is refused.
+	locations   [][]extract.UsageLocationChange
+	badLocation string
 	// beforeAssign, when set, runs at each AssignLicenses call; an error
 	// from it fails the call.
 	beforeAssign func() error
+}
+
+func (g *fakeGraph) SubscribedSKUs(context.Context) ([]extract.SKU, error) { return g.skus, nil }
+
+func (g *fakeGraph) SetUsageLocations(_ context.Context, changes []extract.UsageLocationChange) ([]extract.LicenseResult, error) {
+	g.locations = append(g.locations, changes)
+	out := make([]extract.LicenseResult, len(changes))
+	for i, ch := range changes {
+		if ch.UsageLocation == g.badLocation {
+			out[i] = extract.LicenseResult{UserID: ch.UserID, Status: 400, Code: "Request_BadRequest", Message: "Invalid value specified for property 'usageLocation'"}
+			continue
+		}
+		u := g.users[ch.UserID]
+		u.UsageLocation = ch.UsageLocation
+		g.users[ch.UserID] = u
+		out[i] = extract.LicenseResult{UserID: ch.UserID, Status: 204}
+	}
+	return out, nil
 }
 
 func (g *fakeGraph) UserLicenses(_ context.Context, ids []string) ([]extract.LicenseResult, error) {
@@ -136,9 +170,17 @@ func (g *fakeGraph) AssignLicenses(_ context.Context, changes []extract.LicenseC
 	out := make([]extract.LicenseResult, len(changes))
 	for i, ch := range changes {
 		u := g.users[ch.UserID]
+		if len(ch.Add) > 0 && u.UsageLocation == "" {
+			out[i] = extract.LicenseResult{UserID: ch.UserID, Status: 400, Code: "Request_BadRequest",
+				Message: "License assignment cannot be done for user with invalid usage location."}
+			continue
+		}
+		added := func(sku string) bool {
+			return slices.ContainsFunc(ch.Add, func(a extract.AssignedLicense) bool { return a.SkuID == sku })
+		}
 		var states []extract.LicenseAssignmentState
 		for _, s := range u.LicenseAssignmentStates {
-			if s.AssignedByGroup != "" || !slices.Contains(ch.Remove, s.SkuID) {
+			if s.AssignedByGroup != "" || !(slices.Contains(ch.Remove, s.SkuID) || added(s.SkuID)) {
 				states = append(states, s)
 			}
 		}

@@ -25,6 +25,8 @@ const (
 	OpRemove  = "remove"  // remove the SKU
 	OpReplace = "replace" // add ToSku and remove the SKU in one assignLicense call
 	OpUndo    = "undo"    // re-assign what an apply removed
+	OpAssign  = "assign"  // add the SKU (assign), usageLocation set first where missing
+	OpPlans   = "plans"   // switch service plans of a held SKU on or off (plans enable|disable)
 )
 
 // ReasonListed is the reason of a row listed in a CSV that is not a
@@ -71,6 +73,17 @@ type Item struct {
 	AnnualSavings     *float64 `json:"annual_savings,omitempty"`
 	CSVLine           int      `json:"csv_line,omitempty"`
 	Forced            bool     `json:"forced,omitempty"` // listed, not a current candidate
+	// DisabledPlans are, for assign, the service plan ids left off in the
+	// SKU added.
+	DisabledPlans []string `json:"disabled_plans,omitempty"`
+	// UsageLocation is, for assign, the usage location to set first when
+	// the user has none (from the CSV; else the tenant's
+	// default_usage_location at apply).
+	UsageLocation string `json:"usage_location,omitempty"`
+	// EnablePlans and DisablePlans are, for plans, the service plan ids
+	// to switch on and off in the held SKU; every other plan stays as it is.
+	EnablePlans  []string `json:"enable_plans,omitempty"`
+	DisablePlans []string `json:"disable_plans,omitempty"`
 }
 
 // NewID returns a plan (or apply) id: the UTC date and time and 8 random
@@ -90,8 +103,8 @@ func (p *Plan) Validate() error {
 	if p.ID == "" {
 		errs = append(errs, errors.New("plan_id: empty"))
 	}
-	if p.Operation != OpRemove && p.Operation != OpReplace {
-		errs = append(errs, fmt.Errorf("operation: got %q, want remove or replace", p.Operation))
+	if !slices.Contains([]string{OpRemove, OpReplace, OpAssign, OpPlans}, p.Operation) {
+		errs = append(errs, fmt.Errorf("operation: got %q, want remove, replace, assign or plans", p.Operation))
 	}
 	seen := map[string]int{}
 	for i, it := range p.Items {
@@ -100,8 +113,14 @@ func (p *Plan) Validate() error {
 			errs = append(errs, fmt.Errorf("items[%d]: tenant, user_id and sku_id are required", i))
 		case p.Operation == OpReplace && it.ToSkuID == "":
 			errs = append(errs, fmt.Errorf("items[%d]: to_sku_id is required to replace", i))
-		case p.Operation == OpRemove && it.ToSkuID != "":
-			errs = append(errs, fmt.Errorf("items[%d]: to_sku_id is set in a remove plan", i))
+		case p.Operation != OpReplace && it.ToSkuID != "":
+			errs = append(errs, fmt.Errorf("items[%d]: to_sku_id is set in a %s plan", i, p.Operation))
+		case p.Operation == OpPlans && len(it.EnablePlans)+len(it.DisablePlans) == 0:
+			errs = append(errs, fmt.Errorf("items[%d]: a plans item needs enable_plans or disable_plans", i))
+		case p.Operation != OpPlans && len(it.EnablePlans)+len(it.DisablePlans) > 0:
+			errs = append(errs, fmt.Errorf("items[%d]: enable_plans or disable_plans in a %s plan", i, p.Operation))
+		case p.Operation != OpAssign && (len(it.DisabledPlans) > 0 || it.UsageLocation != ""):
+			errs = append(errs, fmt.Errorf("items[%d]: disabled_plans or usage_location in a %s plan", i, p.Operation))
 		}
 		key := it.Tenant + "/" + it.UserID
 		if j, dup := seen[key+"/"+it.SkuID]; dup {

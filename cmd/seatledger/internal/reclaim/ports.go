@@ -9,11 +9,15 @@ import (
 
 // Graph is what reclaim needs of one tenant's Graph client (the
 // *graph.Client of extract/graph is one): the users' licences read live,
-// and assignLicense calls. Both answer one result per id or change, in
-// order, and send Graph $batch requests of at most 20.
+// assignLicense calls, usageLocation set before an assign, and the
+// tenant's subscribedSkus (free units) read live. The per-user calls
+// answer one result per id or change, in order, and send Graph $batch
+// requests of at most 20.
 type Graph interface {
 	UserLicenses(ctx context.Context, ids []string) ([]extract.LicenseResult, error)
 	AssignLicenses(ctx context.Context, changes []extract.LicenseChange) ([]extract.LicenseResult, error)
+	SetUsageLocations(ctx context.Context, changes []extract.UsageLocationChange) ([]extract.LicenseResult, error)
+	SubscribedSKUs(ctx context.Context) ([]extract.SKU, error)
 }
 
 // Reader is the warehouse as the planner and the apply guards read it:
@@ -25,6 +29,7 @@ type Reader interface {
 	LatestTenants(ctx context.Context) ([]string, error)
 	LatestReports(ctx context.Context) ([]load.TenantReport, error)
 	LatestSKUs(ctx context.Context, partNumber string) ([]load.TenantSKU, error)
+	LatestRoster(ctx context.Context, tenant string) ([]load.RosterUser, error)
 	Close() error
 }
 

@@ -26,9 +26,28 @@ type UndoUser struct {
 	// Restore are the direct assignments the apply removes, re-assigned
 	// by undo with the same disabled plans.
 	Restore []License `json:"restore"`
-	// RemoveOnUndo are the SKUs the apply adds (replace), removed by undo.
+	// RemoveOnUndo are the SKUs the apply adds (replace, assign), removed
+	// by undo.
 	RemoveOnUndo []License `json:"remove_on_undo,omitempty"`
 	Reason       string    `json:"reason,omitempty"`
+	// Exact restores each licence's disabled plans even when the user
+	// still holds it directly (plans changed them); otherwise a licence
+	// held directly again is left as it is.
+	Exact bool `json:"exact,omitempty"`
+	// UsageLocationSet says the apply set the user's usageLocation (it
+	// had none); undo leaves it, as other licences may need it.
+	UsageLocationSet bool `json:"usage_location_set,omitempty"`
+}
+
+// first is the entry's first licence: restored, else removed.
+func (u UndoUser) first() License {
+	if len(u.Restore) > 0 {
+		return u.Restore[0]
+	}
+	if len(u.RemoveOnUndo) > 0 {
+		return u.RemoveOnUndo[0]
+	}
+	return License{}
 }
 
 // License is a SKU with the service plans disabled in it.
@@ -65,12 +84,17 @@ func ReadUndo(path string) (*Undo, error) {
 		errs = append(errs, errors.New("plan_id: empty"))
 	}
 	for i, uu := range u.Users {
-		if uu.Tenant == "" || uu.UserID == "" || len(uu.Restore) == 0 {
-			errs = append(errs, fmt.Errorf("users[%d]: tenant, user_id and restore are required", i))
+		if uu.Tenant == "" || uu.UserID == "" || len(uu.Restore)+len(uu.RemoveOnUndo) == 0 {
+			errs = append(errs, fmt.Errorf("users[%d]: tenant, user_id and restore or remove_on_undo are required", i))
 		}
 		for j, l := range uu.Restore {
 			if l.SkuID == "" {
 				errs = append(errs, fmt.Errorf("users[%d].restore[%d]: sku_id is required", i, j))
+			}
+		}
+		for j, l := range uu.RemoveOnUndo {
+			if l.SkuID == "" {
+				errs = append(errs, fmt.Errorf("users[%d].remove_on_undo[%d]: sku_id is required", i, j))
 			}
 		}
 	}

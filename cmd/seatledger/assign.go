@@ -1,0 +1,173 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/reclaim"
+)
+
+func assignCmd(g *globals) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "assign",
+		Short: "Hand licences out: plan, apply (usage location first, free units and hard limits checked), undo",
+		Long: `assign gives a SKU to users of a tenant's latest snapshot, in the three steps
+of reclaim:
+
+  plan     writes a plan file: the users selected (--user, --csv with
+           UserPrincipalName or ObjectId and an optional UsageLocation column,
+           --department) that do not hold --sku yet, with the service plans to
+           leave off (--disable-plan). Disabled accounts are left out unless
+           --include-disabled.
+  apply    dry run unless --apply: reads each user's licences live (a user
+           holding the SKU already is left alone), refuses the SKU's rows when
+           they need more units than are free or would pass the tenant's hard
+           limit (tenants[].limits), naming both numbers, writes the undo file,
+           sets usageLocation first on users without one (from the CSV, else
+           tenants[].default_usage_location), then calls assignLicense in $batch
+           requests of at most 20 (at most --max per run); every row goes into
+           the actions table.
+  undo     removes what an apply assigned (the usage location set stays).
+
+Acting needs LicenseAssignment.ReadWrite.All, and User.ReadWrite.All to set a
+usage location.`,
+	}
+	c.AddCommand(assignPlanCmd(g), assignApplyCmd(g), assignUndoCmd(g))
+	return c
+}
+
+// provisionFlags are the selection flags of assign plan and plans.
+type provisionFlags struct {
+	warehouse string
+	sel       reclaim.Provision
+	out       string
+}
+
+func (f *provisionFlags) register(c *cobra.Command, plansFlag, plansHelp string) {
+	fl := c.Flags()
+	fl.StringVar(&f.warehouse, "warehouse", "", "warehouse file (default: warehouse.path of --config)")
+	fl.StringVar(&f.sel.Tenant, "tenant", "", "the tenant (needed when the warehouse holds several)")
+	fl.StringVar(&f.sel.SKU, "sku", "", "SKU part number, e.g. SPE_E3")
+	fl.StringSliceVar(&f.sel.Users, "user", nil, "user principal names or object ids")
+	fl.StringVar(&f.sel.CSV, "csv", "", "CSV of users (UserPrincipalName or ObjectId; optional UsageLocation)")
+	fl.StringSliceVar(&f.sel.Departments, "department", nil, "users of these departments")
+	fl.StringSliceVar(&f.sel.Plans, plansFlag, nil, plansHelp)
+	fl.StringVar(&f.out, "out", "", "plan file to write (default reclaim-plan-<plan id>.json)")
+}
+
+func assignPlanCmd(g *globals) *cobra.Command {
+	var f provisionFlags
+	c := &cobra.Command{
+		Use:   "plan --sku SKU (--user U | --csv FILE | --department D)",
+		Short: "Write an assign plan: which users get --sku, with which plans left off (changes nothing)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			pl, err := provisionPlanner(g, f.warehouse)
+			if err != nil {
+				return err
+			}
+			p, err := pl.BuildProvision(cmd.Context(), f.sel, reclaim.OpAssign, false)
+			if err != nil {
+				return err
+			}
+			_, err = reclaim.SavePlan(g.stdout, f.out, p)
+			return err
+		},
+	}
+	f.register(c, "disable-plan", "service plans (names such as YAMMER_ENTERPRISE, or ids) to leave off in the SKU")
+	c.Flags().BoolVar(&f.sel.IncludeDisabled, "include-disabled", false, "also assign to disabled accounts")
+	return c
+}
+
+func assignApplyCmd(g *globals) *cobra.Command {
+	c := reclaimApplyCmd(g)
+	c.Short = "Carry out an assign plan (dry run unless --apply); writes the undo file first"
+	c.Flags().Lookup("plan").Usage = "plan file written by assign plan"
+	return c
+}
+
+func assignUndoCmd(g *globals) *cobra.Command {
+	c := reclaimUndoCmd(g)
+	c.Short = "Remove what an assign apply gave (dry run unless --apply); the usage location set stays"
+	return c
+}
+
+// plansCmd switches service plans of a held SKU on or off.
+func plansCmd(g *globals) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "plans",
+		Short: "Switch service plans of a SKU on or off for users, keeping every other disabled plan",
+		Long: `plans enable and plans disable plan, like assign plan, the selected users that
+hold --sku directly, write the plan file, then apply it with every guard of
+reclaim apply: a dry run unless --apply, --max, the undo file first. Each
+user gets one assignLicense call re-adding the SKU with its disabled plans
+changed: --plan taken out (enable) or added (disable); the others stay as
+they were. Plans the catalogue marks as not removable (Exchange
+Foundation) are refused. Undo with assign undo (or reclaim undo).`,
+	}
+	c.AddCommand(plansSwitchCmd(g, true), plansSwitchCmd(g, false))
+	return c
+}
+
+func plansSwitchCmd(g *globals, enable bool) *cobra.Command {
+	var pf provisionFlags
+	var af applyFlags
+	verb := "disable"
+	if enable {
+		verb = "enable"
+	}
+	c := &cobra.Command{
+		Use:   verb + " --sku SKU --plan PLAN (--user U | --csv FILE | --department D)",
+		Short: strings.ToUpper(verb[:1]) + verb[1:] + " service plans of --sku for the selected users (dry run unless --apply)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			pl, err := provisionPlanner(g, pf.warehouse)
+			if err != nil {
+				return err
+			}
+			p, err := pl.BuildProvision(cmd.Context(), pf.sel, reclaim.OpPlans, enable)
+			if err != nil {
+				return err
+			}
+			path, err := reclaim.SavePlan(g.stdout, pf.out, p)
+			if err != nil {
+				return err
+			}
+			af.warehouse = pf.warehouse
+			return applyPlan(cmd.Context(), g, af, p, path)
+		},
+	}
+	pf.register(c, "plan", "service plans (names such as YAMMER_ENTERPRISE, or ids) to switch "+map[bool]string{true: "on", false: "off"}[enable])
+	af.register(c, false)
+	return c
+}
+
+// provisionPlanner plans from the warehouse of --warehouse or the
+// configuration.
+func provisionPlanner(g *globals, warehouse string) (reclaim.Planner, error) {
+	path, err := g.warehousePath(warehouse)
+	if err != nil {
+		return reclaim.Planner{}, err
+	}
+	return reclaim.Planner{Warehouse: reclaim.WarehouseFile(path, g.tuning()...), Stderr: g.stderr, Now: g.now()}, nil
+}
+
+// provisioning returns the configured tenants' default usage locations
+// and hard limits (by upper-case SKU part number), as apply takes them.
+func provisioning(cfg *config.Config) (map[string]string, map[string]map[string]int64) {
+	locs, limits := map[string]string{}, map[string]map[string]int64{}
+	for _, t := range cfg.Tenants {
+		if t.DefaultUsageLocation != "" {
+			locs[t.Name] = t.DefaultUsageLocation
+		}
+		for sku, n := range t.Limits {
+			if limits[t.Name] == nil {
+				limits[t.Name] = map[string]int64{}
+			}
+			limits[t.Name][strings.ToUpper(sku)] = n
+		}
+	}
+	return locs, limits
+}
