@@ -42,14 +42,22 @@ func (o options) scope() string {
 	if !o.asOf.IsZero() {
 		conds = append(conds, "snapshot_date <= DATE "+quoteLiteral(o.asOf.Format(time.DateOnly)))
 	}
-	if len(o.tenants) > 0 {
-		lits := make([]string, len(o.tenants))
-		for i, t := range o.tenants {
-			lits[i] = quoteLiteral(t)
-		}
-		conds = append(conds, "tenant IN ("+strings.Join(lits, ", ")+")")
+	if t := o.tenantScope(); t != "" {
+		conds = append(conds, t)
 	}
 	return strings.Join(conds, " AND ")
+}
+
+// tenantScope is the OnlyTenants condition alone, or "".
+func (o options) tenantScope() string {
+	if len(o.tenants) == 0 {
+		return ""
+	}
+	lits := make([]string, len(o.tenants))
+	for i, t := range o.tenants {
+		lits[i] = quoteLiteral(t)
+	}
+	return "tenant IN (" + strings.Join(lits, ", ") + ")"
 }
 
 // connInit is the connector's per-connection setup: initConn (the time
@@ -135,6 +143,11 @@ func scopedLatest(ex driver.ExecerContext, prefix, where string) (string, error)
 // picks the newest snapshot of each tenant in scope (scopedLatest).
 func (o options) scopeViews(prefix, where, latest string) []string {
 	qs := []string{"CREATE OR REPLACE TEMP VIEW snapshots AS SELECT * FROM " + prefix + "snapshots WHERE " + where}
+	if t := o.tenantScope(); t != "" {
+		// The provisioning report: the tenants' actions only (its window
+		// in time is the reader's, ScanActions').
+		qs = append(qs, "CREATE OR REPLACE TEMP VIEW actions AS SELECT * FROM "+prefix+"actions WHERE "+t)
+	}
 	for _, m := range marts {
 		qs = append(qs, "CREATE OR REPLACE TEMP VIEW "+m.history+" AS SELECT * FROM "+prefix+m.history+" WHERE "+where)
 		switch {

@@ -498,9 +498,25 @@ func TestAsOfScopesEveryView(t *testing.T) {
 // view covers the named tenants alone, and combines with AsOf.
 func TestOnlyTenantsScopesEveryView(t *testing.T) {
 	path := buildWarehouse(t)
+	// The provisioning report (the workbook's Actions sheet) too.
+	rw := mustOpenPath(t, path)
+	var acts []load.Action
+	for _, tenant := range []string{"contoso", "fabrikam"} {
+		acts = append(acts, load.Action{PlanID: "p", ApplyID: "a", At: day1, Tenant: tenant, UserID: "u", SkuID: "s",
+			Operation: "assign", Result: "ok"})
+	}
+	if err := rw.RecordActions(context.Background(), acts); err != nil {
+		t.Fatal(err)
+	}
+	if err := rw.Close(); err != nil {
+		t.Fatal(err)
+	}
 	w := mustOpenReadOnly(t, path, load.OnlyTenants("fabrikam"))
+	if n := scalar(t, w, "SELECT count(*) FROM actions WHERE tenant = 'fabrikam'"); n != int64(1) {
+		t.Errorf("actions of fabrikam: got %v, want 1", n)
+	}
 	for _, rel := range []string{"mart_license_inventory", "mart_user_licenses", "mart_reclamation_candidates",
-		"mart_spend", "mart_renewals", "mart_findings", "mart_utilization_history", "mart_spend_history"} {
+		"mart_spend", "mart_renewals", "mart_findings", "mart_utilization_history", "mart_spend_history", "actions"} {
 		if n := scalar(t, w, "SELECT count(*) FROM "+rel+" WHERE tenant <> 'fabrikam'"); n != int64(0) {
 			t.Errorf("%s: got %v rows of other tenants, want 0", rel, n)
 		}

@@ -320,7 +320,13 @@ func (w *Warehouse) ScanMart(ctx context.Context, name string, row func(vals []a
 	if err != nil {
 		return err
 	}
-	rows, err := w.db.QueryContext(ctx, query)
+	return w.scanQuery(ctx, name, query, nil, row)
+}
+
+// scanQuery streams the rows of one of this package's report queries
+// (named name in errors) as ScanMart documents.
+func (w *Warehouse) scanQuery(ctx context.Context, name, query string, args []any, row func(vals []any) error) error {
+	rows, err := w.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("scan %s: %w", name, confined(err))
 	}

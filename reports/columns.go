@@ -102,7 +102,7 @@ func widthFor(name string, f Format) float64 {
 	switch name {
 	case "user_principal_name", "product_name", "display_name", "workloads", "reasons":
 		w = 34
-	case "detail", "exclusion_reason":
+	case "detail", "exclusion_reason", "error_message":
 		w = 60
 	case "user_id", "sku_id", "subscription_id", "commerce_subscription_id", "subject", "assigned_by_groups":
 		w = 38

@@ -51,6 +51,12 @@ var martSheets = map[string]struct {
 		{Column: "days_to_renewal", AtMost: 90, Fill: yellowFill, Font: yellowFont},
 	}},
 	"mart_user_licenses": {name: "Users"},
+	// The provisioning report: licence actions of the last 90 days.
+	"actions": {name: "Actions", highlights: []Highlight{
+		{Column: "result", Equals: "failed", Fill: redFill, Font: redFont},
+		{Column: "result", Equals: "refused", Fill: amberFill, Font: amberFont},
+		{Column: "result", Equals: "group_only", Fill: yellowFill, Font: yellowFont},
+	}},
 	"mart_findings": {name: "Findings", highlights: []Highlight{
 		{Column: "severity", Equals: "critical", Fill: redFill, Font: redFont},
 		{Column: "severity", Equals: "warning", Fill: amberFill, Font: amberFont},

@@ -33,6 +33,11 @@ func writeWorkbook(ctx context.Context, w *load.Warehouse, dir string, keep int,
 		}
 		wb.Sheets = append(wb.Sheets, sheet)
 	}
+	actions, err := actionsSheet(ctx, w, day)
+	if err != nil {
+		return "", fmt.Errorf("actions sheet: %w", err)
+	}
+	wb.Sheets = append(wb.Sheets, actions)
 	path := filepath.Join(dir, reports.WorkbookName(day))
 	if err := reports.Write(ctx, path, wb); err != nil {
 		return "", err
@@ -64,6 +69,29 @@ func martSheet(ctx context.Context, w *load.Warehouse, mart string, pseudo *tran
 			}
 			return yield(vals)
 		})
+	}
+	return sheet, nil
+}
+
+// actionsDays is how far back the Actions sheet (the provisioning
+// report) goes: the report's day and the 89 before it.
+const actionsDays = 90
+
+// actionsSheet lays out the Actions sheet: every licence action recorded
+// in the actionsDays up to the end of day, newest first. The actions
+// table holds object ids, never names, so nothing is pseudonymised.
+func actionsSheet(ctx context.Context, w *load.Warehouse, day time.Time) (reports.Sheet, error) {
+	y, m, d := day.Date()
+	to := time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
+	from := to.AddDate(0, 0, -actionsDays)
+	shape, err := w.ActionsShape(ctx, from, to)
+	if err != nil {
+		return reports.Sheet{}, err
+	}
+	sheet := reports.MartSheet("actions", shape.Columns)
+	sheet.RowCount = shape.Rows
+	sheet.Rows = func(yield func([]any) error) error {
+		return w.ScanActions(ctx, from, to, yield)
 	}
 	return sheet, nil
 }
