@@ -25,6 +25,13 @@ func buildWarehouse(t *testing.T) string {
 	t.Helper()
 	w, path := mustOpen(t)
 	writeFullSnapshot(t, w, "contoso", day1, "run-1", genUsers(0, 100))
+	// A seat reclaimed after the first night: the second night's
+	// mart_reclaim_outcomes follows it.
+	if err := w.RecordActions(context.Background(), []load.Action{{PlanID: "plan-1", ApplyID: "apply-1",
+		At: day1.Add(10 * time.Hour), Tenant: "contoso", UserID: guid(1, 3), SkuID: skuIDs[0], SkuPartNumber: "SPE_E3",
+		Operation: "remove", Reason: "inactive", Result: "ok"}}); err != nil {
+		t.Fatal(err)
+	}
 	writeFullSnapshot(t, w, "contoso", day2, "run-2", genUsers(0, 130))
 	writeFullSnapshot(t, w, "fabrikam", day1, "run-3", genUsers(500, 40))
 	if err := w.Close(); err != nil {

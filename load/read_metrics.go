@@ -91,6 +91,21 @@ GROUP BY ALL ORDER BY ALL`
 	})
 }
 
+// LatestRealised sums the realised annual savings of each tenant's
+// reclaimed seats (mart_reclaim_outcomes of its latest snapshot) by
+// currency, ordered by tenant and currency; the reclaimable type carries
+// them.
+func (w *Warehouse) LatestRealised(ctx context.Context) ([]ReclaimableCost, error) {
+	const q = `SELECT tenant, currency, sum(realised_annual_savings)::DOUBLE
+FROM mart_reclaim_outcomes WHERE currency IS NOT NULL AND realised_annual_savings IS NOT NULL
+GROUP BY ALL ORDER BY ALL`
+	return readMetricRows(ctx, w, "realised savings of the latest snapshots", q, func(r *sql.Rows) (ReclaimableCost, error) {
+		var c ReclaimableCost
+		err := r.Scan(&c.Tenant, &c.Currency, &c.AnnualSavings)
+		return c, err
+	})
+}
+
 // NextLifecycle is the earliest next lifecycle (renewal or expiry) of the
 // live subscriptions of one SKU in a tenant's latest snapshot.
 type NextLifecycle struct {

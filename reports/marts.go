@@ -51,6 +51,15 @@ var martSheets = map[string]struct {
 		{Column: "days_to_renewal", AtMost: 90, Fill: yellowFill, Font: yellowFont},
 	}},
 	"mart_user_licenses": {name: "Users"},
+	// What became of each reclaimed seat, with the savings realised beside
+	// those promised, by month of the removal.
+	"mart_reclaim_outcomes": {name: "Outcomes", highlights: []Highlight{
+		{Column: "outcome", Equals: "given_back", Fill: redFill, Font: redFont},
+		{Column: "outcome", Equals: "freed", Fill: yellowFill, Font: yellowFont},
+	}, subtotal: &Subtotal{
+		Title: "Savings by month of the removal", By: []string{"tenant", "acted_month", "currency"},
+		Sum: []string{"promised_annual_savings", "realised_annual_savings"},
+	}},
 	// The provisioning report: licence actions of the last 90 days.
 	"actions": {name: "Actions", highlights: []Highlight{
 		{Column: "result", Equals: "failed", Fill: redFill, Font: redFont},

@@ -16,7 +16,7 @@ func Read(ctx context.Context, w *load.Warehouse, tenants []string, now time.Tim
 	idx := map[string]*Tenant{}
 	st.Tenants = make([]Tenant, len(tenants))
 	for i, name := range tenants {
-		st.Tenants[i] = Tenant{Name: name, Reclaimable: map[string]float64{}, NextLifecycle: map[string]time.Time{}}
+		st.Tenants[i] = Tenant{Name: name, Reclaimable: map[string]float64{}, Realised: map[string]float64{}, NextLifecycle: map[string]time.Time{}}
 		idx[name] = &st.Tenants[i]
 	}
 	if w == nil {
@@ -44,6 +44,11 @@ func Read(ctx context.Context, w *load.Warehouse, tenants []string, now time.Tim
 		func() error {
 			return fill(ctx, idx, w.LatestReclaimable, func(r load.ReclaimableCost) string { return r.Tenant }, func(t *Tenant, r load.ReclaimableCost) {
 				t.Reclaimable[r.Currency] = r.AnnualSavings
+			})
+		},
+		func() error {
+			return fill(ctx, idx, w.LatestRealised, func(r load.ReclaimableCost) string { return r.Tenant }, func(t *Tenant, r load.ReclaimableCost) {
+				t.Realised[r.Currency] = r.AnnualSavings
 			})
 		},
 		func() error {

@@ -85,12 +85,12 @@ func TestRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &metrics.State{ReadAt: now, Tenants: []metrics.Tenant{
-		{Name: "northwind", Reclaimable: map[string]float64{}, NextLifecycle: map[string]time.Time{}},
+		{Name: "northwind", Reclaimable: map[string]float64{}, Realised: map[string]float64{}, NextLifecycle: map[string]time.Time{}},
 		{
 			Name: "contoso", HasSnapshot: true,
 			SKUs: []metrics.SKU{{PartNumber: "SPE_E3", Enabled: 100, Warning: 5, LockedOut: 1, Consumed: 90, Unused: 15,
 				Limit: 80, HasLimit: true}},
-			Reclaimable: map[string]float64{}, NextLifecycle: map[string]time.Time{},
+			Reclaimable: map[string]float64{}, Realised: map[string]float64{}, NextLifecycle: map[string]time.Time{},
 			LastSuccess: day.Add(3*time.Hour + time.Minute),
 			LastRun: metrics.Run{Status: load.StatusDegraded, FinishedAt: day.Add(3*time.Hour + time.Minute), Rows: map[string]float64{
 				"users": 120, "licenses": 240, "skus": 1, "subscriptions": 0, "groups": 0, "usage_report": 0,

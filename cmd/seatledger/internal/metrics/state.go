@@ -35,6 +35,9 @@ type Tenant struct {
 	// Reclaimable is the annual savings of the candidates by currency
 	// (candidates without a price are left out).
 	Reclaimable map[string]float64
+	// Realised is the realised annual savings of the reclaimed seats
+	// (mart_reclaim_outcomes) by currency.
+	Realised map[string]float64
 	// NextLifecycle is the earliest nextLifecycleDateTime of the SKU's
 	// subscriptions that are not deleted, by SKU part number.
 	NextLifecycle map[string]time.Time

@@ -20,6 +20,7 @@ func TestWarehouseCollect(t *testing.T) {
 			{PartNumber: "VISIOCLIENT", Enabled: 10, Consumed: 2, Unused: 8}},
 		Idle:              []metrics.Idle{{SKU: "SPE_E3", Reason: "inactive", Count: 4}},
 		Reclaimable:       map[string]float64{"EUR": 1234.5},
+		Realised:          map[string]float64{"EUR": 432},
 		NextLifecycle:     map[string]time.Time{"SPE_E3": time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)},
 		ReportRefreshDate: time.Date(2026, 3, 7, 0, 0, 0, 0, time.UTC),
 		LastSuccess:       time.Date(2026, 3, 10, 3, 0, 1, 500e6, time.UTC),
@@ -56,6 +57,11 @@ seatledger_sku_unused_units{sku="VISIOCLIENT",tenant="contoso"} 8
 # HELP seatledger_sku_limit_units The tenant's hard limit on consumed seats of a SKU (tenants[].limits), latest snapshot; absent without one.
 # TYPE seatledger_sku_limit_units gauge
 seatledger_sku_limit_units{sku="SPE_E3",tenant="contoso"} 80
+`},
+		{"realised savings", full, []string{"seatledger_realised_annual_savings"}, `
+# HELP seatledger_realised_annual_savings Annual savings realised by reclaimed seats (cut at renewal or reused by others), latest snapshot, by currency.
+# TYPE seatledger_realised_annual_savings gauge
+seatledger_realised_annual_savings{currency="EUR",tenant="contoso"} 432
 `},
 		{"costs, renewals, idle", full, []string{"seatledger_idle_licenses", "seatledger_reclaimable_annual_cost", "seatledger_subscription_next_lifecycle_timestamp_seconds"}, `
 # HELP seatledger_idle_licenses Reclamation candidates by SKU and first reason, latest snapshot.
