@@ -22,7 +22,7 @@ type memWarehouse struct {
 	skus     []load.TenantSKU
 	roster   []load.RosterUser
 	members  map[string]load.GroupMembers // by lower-case group id, whatever the SKU
-	writeErr error // OpenWrite fails with it
+	writeErr error                        // OpenWrite fails with it
 	actions  []load.Action
 }
 
