@@ -273,3 +273,85 @@ func TestGroupMembershipUndo(t *testing.T) {
 		t.Errorf("memberships added: got %v, want one", g.added)
 	}
 }
+
+// TestBuildProvisionGroups plans group items for assign --group, alone or
+// beside users, one per group, with the plans left off; refuses a group
+// that is not an object id and --group outside assign.
+func TestBuildProvisionGroups(t *testing.T) {
+	const g1, g2 = "6c1f0a52-7e2b-4b8e-9a51-0f1d2c3b4a51", "7d2e1b63-8f3c-4c9f-8b62-1e2f3d4c5b62"
+	roster := []load.RosterUser{{Tenant: "contoso", UserID: "id-1", UserPrincipalNameLower: "ann@contoso.example", AccountEnabled: true}}
+	tests := []struct {
+		name  string
+		sel   reclaim.Provision
+		op    string
+		items []string // user or group:id per item
+		err   string
+	}{
+		{"a plan that cannot be left off", reclaim.Provision{SKU: "VISIOCLIENT", Groups: []string{g1}, Plans: []string{"EXCHANGE_S_FOUNDATION"}},
+			reclaim.OpAssign, nil, "cannot be switched off"},
+		{"groups alone, no plans", reclaim.Provision{SKU: "VISIOCLIENT", Groups: []string{g1, strings.ToUpper(g2), g1}}, reclaim.OpAssign,
+			[]string{"group:" + g1, "group:" + g2}, ""},
+		{"groups beside users", reclaim.Provision{SKU: "VISIOCLIENT", Users: []string{"id-1"}, Groups: []string{g1}}, reclaim.OpAssign,
+			[]string{"id-1", "group:" + g1}, ""},
+		{"not an object id", reclaim.Provision{SKU: "VISIOCLIENT", Groups: []string{"SG-LIC-Visio"}}, reclaim.OpAssign, nil,
+			"--group SG-LIC-Visio: not an object id"},
+		{"plans do not take groups", reclaim.Provision{SKU: "VISIOCLIENT", Groups: []string{g1}, Plans: []string{"sway"}}, reclaim.OpPlans, nil,
+			"--group: only assign plans target groups"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			wh := &memWarehouse{roster: roster, reports: []load.TenantReport{{Tenant: "contoso"}},
+				skus: []load.TenantSKU{{Tenant: "contoso", SkuID: visio, SkuPartNumber: "VISIOCLIENT"}}}
+			var stderr strings.Builder
+			p, err := reclaim.Planner{Warehouse: wh, Stderr: &stderr, Now: applyNow}.BuildProvision(context.Background(), tc.sel, tc.op, false)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("error: got %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Version = 1; p.Validate() != nil {
+				t.Errorf("the plan does not validate: %v", p.Validate())
+			}
+			var got []string
+			for _, it := range p.Items {
+				if it.GroupID != "" {
+					got = append(got, "group:"+it.GroupID)
+				} else {
+					got = append(got, it.UserID)
+				}
+			}
+			if !slices.Equal(got, tc.items) {
+				t.Errorf("items: got %v, want %v", got, tc.items)
+			}
+		})
+	}
+}
+
+// TestPlanValidateGroups: an item has exactly one of user_id and
+// group_id, and only assign plans have group items.
+func TestPlanValidateGroups(t *testing.T) {
+	tests := []struct {
+		name string
+		op   string
+		item reclaim.Item
+		err  string
+	}{
+		{"group item", reclaim.OpAssign, groupItem("g-1"), ""},
+		{"both", reclaim.OpAssign, reclaim.Item{Tenant: "contoso", UserID: "u-1", GroupID: "g-1", SkuID: visio}, "user_id and group_id are both set"},
+		{"neither", reclaim.OpAssign, reclaim.Item{Tenant: "contoso", SkuID: visio}, "tenant, user_id and sku_id are required (group_id instead"},
+		{"group in a remove plan", reclaim.OpRemove, reclaim.Item{Tenant: "contoso", GroupID: "g-1", SkuID: visio}, "group_id is set in a remove plan"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := &reclaim.Plan{Version: 1, ID: "plan-1", Operation: tc.op, Items: []reclaim.Item{tc.item}}
+			err := p.Validate()
+			if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
+				t.Errorf("Validate: got %v, want %q", err, tc.err)
+			}
+		})
+	}
+}
