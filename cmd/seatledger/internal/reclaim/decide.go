@@ -46,12 +46,6 @@ type Outcome struct {
 	UndoMembership *UndoMembership
 }
 
-// pending reports whether o has a change to send: a user's assignLicense,
-// a group's, or membership changes.
-func (o Outcome) pending() bool {
-	return o.Result == ResultPending && (o.Change != nil || o.GroupChange != nil || len(o.Members) > 0)
-}
-
 // drop clears every change and undo entry of o.
 func (o *Outcome) drop() {
 	o.Change, o.Undo, o.SetLocation, o.GroupChange, o.UndoGroup, o.Members, o.UndoMembership = nil, nil, "", nil, nil, nil, nil
