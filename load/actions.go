@@ -16,10 +16,10 @@ type Action struct {
 	ApplyID         string
 	At              time.Time
 	Tenant          string
-	UserID          string // object id
+	UserID          string // object id (a group's, for a group row: also in GroupIDs)
 	SkuID           string
 	SkuPartNumber   string
-	Operation       string // remove, replace, undo
+	Operation       string // remove, replace, assign, plans, undo, remove_membership
 	ToSkuID         string // replace: the SKU added
 	ToSkuPartNumber string
 	Reason          string
@@ -27,7 +27,7 @@ type Action struct {
 	HTTPStatus      int    // 0: no Graph answer
 	ErrorCode       string
 	ErrorMessage    string
-	GroupIDs        []string // group_only: the groups that assign the licence
+	GroupIDs        []string // group_only: the groups that assign the licence; remove_membership: the groups left; a group row: the group
 }
 
 const insertAction = `INSERT INTO actions (plan_id, apply_id, acted_at, tenant, user_id, sku_id,

@@ -20,7 +20,8 @@ of reclaim:
            UserPrincipalName or ObjectId and an optional UsageLocation column,
            --department) that do not hold --sku yet, with the service plans to
            leave off (--disable-plan). Disabled accounts are left out unless
-           --include-disabled.
+           --include-disabled. --group (object ids) plans the licence groups
+           too: group-based licensing gives the SKU to their members.
   apply    dry run unless --apply: reads each user's licences live (a user
            holding the SKU already is left alone), refuses the SKU's rows when
            they need more units than are free or would pass the tenant's hard
@@ -28,8 +29,12 @@ of reclaim:
            sets usageLocation first on users without one (from the CSV, else
            tenants[].default_usage_location), then calls assignLicense in $batch
            requests of at most 20 (at most --max per run); every row goes into
-           the actions table.
-  undo     removes what an apply assigned (the usage location set stays).
+           the actions table. A group is read live (one carrying the SKU
+           already is left alone), its members that would newly take a unit
+           are counted from the latest snapshot for the free units and the
+           hard limit, and it gets one groups/{id}/assignLicense call.
+  undo     removes what an apply assigned (the usage location set stays; a
+           group loses the SKU added, nothing else).
 
 Acting needs LicenseAssignment.ReadWrite.All, and User.ReadWrite.All to set a
 usage location.`,
@@ -60,7 +65,7 @@ func (f *provisionFlags) register(c *cobra.Command, plansFlag, plansHelp string)
 func assignPlanCmd(g *globals) *cobra.Command {
 	var f provisionFlags
 	c := &cobra.Command{
-		Use:   "plan --sku SKU (--user U | --csv FILE | --department D)",
+		Use:   "plan --sku SKU (--user U | --csv FILE | --department D | --group GROUP_ID)",
 		Short: "Write an assign plan: which users get --sku, with which plans left off (changes nothing)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -78,6 +83,7 @@ func assignPlanCmd(g *globals) *cobra.Command {
 	}
 	f.register(c, "disable-plan", "service plans (names such as YAMMER_ENTERPRISE, or ids) to leave off in the SKU")
 	c.Flags().BoolVar(&f.sel.IncludeDisabled, "include-disabled", false, "also assign to disabled accounts")
+	c.Flags().StringSliceVar(&f.sel.Groups, "group", nil, "object ids of licence groups to give --sku to (group-based licensing gives it to their members)")
 	return c
 }
 
@@ -85,6 +91,7 @@ func assignApplyCmd(g *globals) *cobra.Command {
 	c := reclaimApplyCmd(g)
 	c.Short = "Carry out an assign plan (dry run unless --apply); writes the undo file first"
 	c.Flags().Lookup("plan").Usage = "plan file written by assign plan"
+	_ = c.Flags().MarkHidden("group-membership") // the flag exists; it acts on remove plans only
 	return c
 }
 

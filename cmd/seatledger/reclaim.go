@@ -32,9 +32,15 @@ func reclaimCmd(g *globals) *cobra.Command {
            file before the first change, then calls assignLicense in $batch
            requests of at most 20 (at most --max changes per run); every row's
            result goes into the actions table.
-  undo     re-assigns what an apply removed, with the recorded disabled plans.
+           A licence held only through groups is reported group_only; with
+           --group-membership the user is taken out of those groups instead
+           (remove_membership), unless a group also gives the user another
+           licence held no other way.
+  undo     re-assigns what an apply removed, with the recorded disabled plans
+           (and puts users back in the groups they were taken out of).
 
-Acting needs the LicenseAssignment.ReadWrite.All application permission.`,
+Acting needs the LicenseAssignment.ReadWrite.All application permission, and
+--group-membership GroupMember.ReadWrite.All.`,
 	}
 	c.AddCommand(reclaimPlanCmd(g), reclaimApplyCmd(g), reclaimReplaceCmd(g), reclaimUndoCmd(g))
 	return c
@@ -127,6 +133,8 @@ func reclaimApplyCmd(g *globals) *cobra.Command {
 		},
 	}
 	c.Flags().StringVar(&planPath, "plan", "", "plan file written by reclaim plan or replace")
+	c.Flags().BoolVar(&f.opts.GroupMembership, "group-membership", false,
+		"take users holding a SKU only through groups out of those groups (needs GroupMember.ReadWrite.All; refused when a group also gives another licence held no other way)")
 	_ = c.MarkFlagRequired("plan") // the flag exists
 	f.register(c, true)
 	return c

@@ -33,6 +33,7 @@ var permissions = []struct {
 	{"GroupMember.Read.All", "names of licensing groups", []string{"Group.Read.All", "Group.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}, true, "names of licensing groups will be empty"},
 	{"LicenseAssignment.ReadWrite.All", "licence changes by reclaim, assign and plans (apply and undo)", []string{"User.ReadWrite.All", "Directory.ReadWrite.All"}, true, "needed only for reclaim, assign and plans with --apply"},
 	{"User.ReadWrite.All", "setting usageLocation before assign gives a user without one a licence", []string{"Directory.ReadWrite.All"}, true, "assign cannot fill in a missing usage location"},
+	{"GroupMember.ReadWrite.All", "taking users out of licensing groups (reclaim apply --group-membership) and putting them back (undo)", []string{"Group.ReadWrite.All", "Directory.ReadWrite.All"}, true, "needed only for reclaim apply --group-membership"},
 }
 
 // maxSkew is the clock difference from the identity platform that check

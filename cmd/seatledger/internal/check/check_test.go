@@ -19,12 +19,16 @@ func TestCheckRoles(t *testing.T) {
 			"warn  permission GroupMember.Read.All missing: names of licensing groups will be empty",
 			"warn  permission LicenseAssignment.ReadWrite.All missing: needed only for reclaim, assign and plans with --apply",
 			"warn  permission User.ReadWrite.All missing: assign cannot fill in a missing usage location",
+			"warn  permission GroupMember.ReadWrite.All missing: needed only for reclaim apply --group-membership",
 			"granted: User.Read.All, Organization.Read.All"}},
+		{"GroupMember.ReadWrite.All for --group-membership", append(slices.Clone(needed), "GroupMember.ReadWrite.All"), true, []string{
+			"ok    permission GroupMember.ReadWrite.All"}},
 		{"User.ReadWrite.All grants licence changes and usage locations", append(slices.Clone(needed), "User.ReadWrite.All"), true, []string{
 			"ok    permission LicenseAssignment.ReadWrite.All", "ok    permission User.ReadWrite.All"}},
 		{"broader ones imply them", []string{"Directory.ReadWrite.All", "Reports.Read.All", "ReportSettings.ReadWrite.All"}, true, []string{
 			"ok    permission User.Read.All", "ok    permission Organization.Read.All", "ok    permission GroupMember.Read.All",
-			"ok    permission LicenseAssignment.ReadWrite.All", "ok    permission ReportSettings.Read.All"}},
+			"ok    permission LicenseAssignment.ReadWrite.All", "ok    permission ReportSettings.Read.All",
+			"ok    permission GroupMember.ReadWrite.All"}},
 		{"a needed one missing", needed[:3], false, []string{"FAIL  permission ReportSettings.Read.All: missing (needed for the report concealment setting)"}},
 		{"none", nil, false, []string{"FAIL  permission User.Read.All", "FAIL  permission Reports.Read.All"}},
 	} {

@@ -1,6 +1,7 @@
 package reclaim
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -46,6 +47,10 @@ type ApplyOptions struct {
 	// Limits are, for assign, each tenant's hard limits on consumed units
 	// by upper-case SKU part number (tenants[].limits).
 	Limits map[string]map[string]int64
+	// GroupMembership takes users out of the licensing groups that give a
+	// SKU they hold only through groups (remove plans), where today such a
+	// row is only reported group_only.
+	GroupMembership bool
 }
 
 // Apply carries out p: guards from the warehouse (opened read-only and
@@ -80,13 +85,26 @@ func (a Applier) Apply(ctx context.Context, p *Plan, planPath string, o ApplyOpt
 		case OpPlans:
 			return []Outcome{DecidePlans(out.Item, live)}
 		}
-		return []Outcome{Decide(p.Operation, out.Item, live, o.AllowNoLocation)}
+		d := Decide(p.Operation, out.Item, live, o.AllowNoLocation)
+		if d.Result == ResultGroupOnly && o.GroupMembership && p.Operation == OpRemove {
+			d = DecideMembership(out.Item, live)
+		}
+		return []Outcome{d}
+	}); err != nil {
+		return err
+	}
+	if err := readGroups(ctx, clients, outs, func(out Outcome, live extract.GroupLicenseResult) Outcome {
+		return DecideGroupAssign(out.Item, live)
 	}); err != nil {
 		return err
 	}
 	capChanges(outs, o.Max)
 	if p.Operation == OpAssign {
-		if err := guardUnits(ctx, clients, outs, o.Limits); err != nil {
+		members, err := a.groupMembers(ctx, outs)
+		if err != nil {
+			return err
+		}
+		if err := guardUnits(ctx, clients, outs, o.Limits, members); err != nil {
 			return err
 		}
 	}
@@ -101,11 +119,20 @@ func (a Applier) Apply(ctx context.Context, p *Plan, planPath string, o ApplyOpt
 	now := a.Now().UTC()
 	applyID := NewID(now)
 	undo := &Undo{PlanID: p.ID, ApplyID: applyID, Operation: p.Operation, CreatedAt: now, Users: undoUsers(outs)}
+	for _, out := range outs {
+		switch {
+		case out.Result != ResultPending:
+		case out.UndoGroup != nil:
+			undo.Groups = append(undo.Groups, *out.UndoGroup)
+		case out.UndoMembership != nil:
+			undo.Memberships = append(undo.Memberships, *out.UndoMembership)
+		}
+	}
 	undoPath := o.UndoFile
 	if undoPath == "" {
 		undoPath = strings.TrimSuffix(planPath, filepath.Ext(planPath)) + ".undo-" + now.Format("20060102T150405Z") + ".json"
 	}
-	if len(undo.Users) > 0 {
+	if len(undo.Users)+len(undo.Groups)+len(undo.Memberships) > 0 {
 		if err := WriteUndo(undoPath, undo); err != nil {
 			return fmt.Errorf("write the undo file (nothing was changed): %w", err)
 		}
@@ -126,6 +153,10 @@ func (a Applier) Undo(ctx context.Context, u *Undo, apply bool) error {
 		outs[i] = Outcome{Op: OpUndo, Item: Item{Tenant: uu.Tenant, UserID: uu.UserID, SkuID: l.SkuID, SkuPartNumber: l.SkuPartNumber}}
 	}
 	clients, err := a.tenantClients(ctx, outs)
+	if err != nil {
+		return err
+	}
+	groupOuts, err := a.undoGroups(ctx, u, clients)
 	if err != nil {
 		return err
 	}
@@ -150,6 +181,7 @@ func (a Applier) Undo(ctx context.Context, u *Undo, apply bool) error {
 			all = append(all, o)
 		}
 	}
+	all = append(all, groupOuts...)
 	if !apply {
 		PrintOutcomes(a.Out, all)
 		fmt.Fprintf(a.Out, "dry run of undo for plan %s: %s; nothing changed (add --apply to act)\n", u.PlanID, SummaryLine(Tally(all)))
@@ -165,6 +197,8 @@ func (a Applier) Undo(ctx context.Context, u *Undo, apply bool) error {
 // an error (exit 3) when a change failed.
 func (a Applier) act(ctx context.Context, planID, applyID string, clients map[string]Graph, outs []Outcome) error {
 	batchErr := setLocations(ctx, clients, outs)
+	batchErr = errors.Join(batchErr, sendGroupChanges(ctx, clients, outs),
+		sendMembers(ctx, clients, outs, OpRemoveMembership), sendMembers(ctx, clients, outs, OpUndo))
 	for tenant, calls := range Merge(outs) {
 		changes := make([]extract.LicenseChange, len(calls))
 		for i, c := range calls {
@@ -241,6 +275,11 @@ func (a Applier) guard(ctx context.Context, outs []Outcome) error {
 // tenant missing from the configuration refuses its rows.
 func (a Applier) tenantClients(ctx context.Context, outs []Outcome) (map[string]Graph, error) {
 	clients := map[string]Graph{}
+	return clients, a.moreClients(ctx, clients, outs)
+}
+
+// moreClients adds to clients the tenants of outs not in it yet.
+func (a Applier) moreClients(ctx context.Context, clients map[string]Graph, outs []Outcome) error {
 	for i := range outs {
 		o := &outs[i]
 		if o.Result != "" {
@@ -251,7 +290,7 @@ func (a Applier) tenantClients(ctx context.Context, outs []Outcome) (map[string]
 		}
 		c, configured, err := a.Connect(ctx, o.Item.Tenant)
 		if err != nil {
-			return nil, exit.UsageError(err)
+			return exit.UsageError(err)
 		}
 		if !configured {
 			o.Refuse("tenant %s is not in the configuration", o.Item.Tenant)
@@ -259,7 +298,7 @@ func (a Applier) tenantClients(ctx context.Context, outs []Outcome) (map[string]
 		}
 		clients[o.Item.Tenant] = c
 	}
-	return clients, nil
+	return nil
 }
 
 // readLive reads, per tenant, the licences of the users of the open
@@ -270,7 +309,7 @@ func readLive(ctx context.Context, clients map[string]Graph, outs []Outcome,
 		var ids []string
 		seen := map[string]bool{}
 		for _, o := range outs {
-			if o.Result == "" && o.Item.Tenant == tenant && !seen[o.Item.UserID] {
+			if o.Result == "" && o.Item.Tenant == tenant && o.Item.GroupID == "" && !seen[o.Item.UserID] {
 				ids, seen[o.Item.UserID] = append(ids, o.Item.UserID), true
 			}
 		}
@@ -286,7 +325,7 @@ func readLive(ctx context.Context, clients map[string]Graph, outs []Outcome,
 			live[r.UserID] = r
 		}
 		for i := range outs {
-			if outs[i].Result == "" && outs[i].Item.Tenant == tenant {
+			if outs[i].Result == "" && outs[i].Item.Tenant == tenant && outs[i].Item.GroupID == "" {
 				outs[i] = decide(outs[i], live[outs[i].Item.UserID])[0]
 			}
 		}
@@ -302,7 +341,8 @@ func capChanges(outs []Outcome, max int) {
 			continue
 		}
 		if n++; n > max {
-			outs[i].Result, outs[i].Change, outs[i].Undo, outs[i].SetLocation = ResultDeferred, nil, nil, ""
+			outs[i].Result = ResultDeferred
+			outs[i].drop()
 			outs[i].Message = fmt.Sprintf("beyond --max %d for this run", max)
 		}
 	}
@@ -359,7 +399,10 @@ const (
 func (a Applier) record(ctx context.Context, planID, applyID string, outs []Outcome, now time.Time) error {
 	rows := make([]load.Action, len(outs))
 	for i, o := range outs {
-		rows[i] = load.Action{PlanID: planID, ApplyID: applyID, At: now, Tenant: o.Item.Tenant, UserID: o.Item.UserID,
+		// A group row holds the group's object id in user_id (NOT NULL,
+		// object ids) and in group_ids.
+		who := cmp.Or(o.Item.UserID, o.Item.GroupID)
+		rows[i] = load.Action{PlanID: planID, ApplyID: applyID, At: now, Tenant: o.Item.Tenant, UserID: who,
 			SkuID: o.Item.SkuID, SkuPartNumber: o.Item.SkuPartNumber, Operation: o.Op, ToSkuID: o.Item.ToSkuID,
 			ToSkuPartNumber: o.Item.ToSkuPartNumber, Reason: o.Item.Reason, Result: o.Result,
 			HTTPStatus: o.Status, ErrorCode: o.Code, ErrorMessage: o.Message, GroupIDs: o.GroupIDs}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/seatledger/seatledger/extract"
+	"github.com/seatledger/seatledger/load"
 	"github.com/seatledger/seatledger/transform"
 )
 
@@ -95,10 +96,13 @@ func containsFold(l []string, s string) bool {
 // guardUnits refuses, per tenant and SKU, the pending assignments that
 // need more units than are free (enabled + warning − consumed, read live
 // from subscribedSkus) or would take consumed units past the tenant's hard
-// limit (tenants[].limits, by upper-case part number). All of a SKU's
+// limit (tenants[].limits, by upper-case part number). A group counts the
+// members that would newly consume a unit, as the latest snapshot knows
+// them (members, by groupKey; see unitsNeeded). All of a SKU's
 // assignments are refused together, naming both numbers: assigning some
 // of them would be an arbitrary choice.
-func guardUnits(ctx context.Context, clients map[string]Graph, outs []Outcome, limits map[string]map[string]int64) error {
+func guardUnits(ctx context.Context, clients map[string]Graph, outs []Outcome, limits map[string]map[string]int64,
+	members map[string]load.GroupMembers) error {
 	for tenant, c := range clients {
 		need := map[string][]int{} // lower-case SKU id -> pending outcomes
 		for i, o := range outs {
@@ -115,7 +119,8 @@ func guardUnits(ctx context.Context, clients map[string]Graph, outs []Outcome, l
 			return fmt.Errorf("tenant %s: read subscribedSkus for the free units (nothing was changed): %w", tenant, err)
 		}
 		for id, idx := range need {
-			refusal := unitsRefusal(tenant, id, len(idx), skus, limits[tenant])
+			n, note := unitsNeeded(outs, idx, members)
+			refusal := unitsRefusal(tenant, id, n, note, skus, limits[tenant])
 			if refusal == "" {
 				continue
 			}
@@ -128,8 +133,8 @@ func guardUnits(ctx context.Context, clients map[string]Graph, outs []Outcome, l
 }
 
 // unitsRefusal says why n more units of SKU id cannot be assigned in
-// tenant, or "" when they can.
-func unitsRefusal(tenant, id string, n int, skus []extract.SKU, limits map[string]int64) string {
+// tenant, or "" when they can; note says how n was counted.
+func unitsRefusal(tenant, id string, n int, note string, skus []extract.SKU, limits map[string]int64) string {
 	i := slices.IndexFunc(skus, func(k extract.SKU) bool { return strings.EqualFold(k.SkuID, id) })
 	if i < 0 {
 		return fmt.Sprintf("tenant %s has no subscription to SKU %s", tenant, id)
@@ -137,12 +142,12 @@ func unitsRefusal(tenant, id string, n int, skus []extract.SKU, limits map[strin
 	k := skus[i]
 	free := k.PrepaidUnits.Enabled + k.PrepaidUnits.Warning - k.ConsumedUnits
 	if int64(n) > free {
-		return fmt.Sprintf("%s: %d licences to assign, %d free units (%d enabled + %d warning - %d consumed)",
-			k.SkuPartNumber, n, max(free, 0), k.PrepaidUnits.Enabled, k.PrepaidUnits.Warning, k.ConsumedUnits)
+		return fmt.Sprintf("%s: %d licences to assign%s, %d free units (%d enabled + %d warning - %d consumed)",
+			k.SkuPartNumber, n, note, max(free, 0), k.PrepaidUnits.Enabled, k.PrepaidUnits.Warning, k.ConsumedUnits)
 	}
 	if lim, ok := limits[strings.ToUpper(k.SkuPartNumber)]; ok && k.ConsumedUnits+int64(n) > lim {
-		return fmt.Sprintf("%s: %d consumed + %d to assign would pass tenant %s's hard limit of %d (tenants[].limits)",
-			k.SkuPartNumber, k.ConsumedUnits, n, tenant, lim)
+		return fmt.Sprintf("%s: %d consumed + %d to assign%s would pass tenant %s's hard limit of %d (tenants[].limits)",
+			k.SkuPartNumber, k.ConsumedUnits, n, note, tenant, lim)
 	}
 	return ""
 }

@@ -36,11 +36,25 @@ type Outcome struct {
 	// SetLocation is, for assign, the usageLocation to set before the
 	// change: the user has none.
 	SetLocation string
+	// GroupChange is, for a group item, the group's assignLicense call to
+	// make (Result is ResultPending); UndoGroup is its undo entry.
+	GroupChange *extract.GroupLicenseChange
+	UndoGroup   *UndoGroup
+	// Members are the memberships to remove (OpRemoveMembership) or, on
+	// undo, to add back; UndoMembership is the undo entry of a removal.
+	Members        []extract.MemberRemoval
+	UndoMembership *UndoMembership
+}
+
+// drop clears every change and undo entry of o.
+func (o *Outcome) drop() {
+	o.Change, o.Undo, o.SetLocation, o.GroupChange, o.UndoGroup, o.Members, o.UndoMembership = nil, nil, "", nil, nil, nil, nil
 }
 
 // Refuse marks o refused by a guard.
 func (o *Outcome) Refuse(format string, args ...any) {
-	o.Result, o.Message, o.Change, o.Undo, o.SetLocation = ResultRefused, fmt.Sprintf(format, args...), nil, nil, ""
+	o.Result, o.Message = ResultRefused, fmt.Sprintf(format, args...)
+	o.drop()
 }
 
 // holding is how a user holds one SKU right now.

@@ -21,7 +21,8 @@ type memWarehouse struct {
 	licences []load.UserLicence
 	skus     []load.TenantSKU
 	roster   []load.RosterUser
-	writeErr error // OpenWrite fails with it
+	members  map[string]load.GroupMembers // by lower-case group id, whatever the SKU
+	writeErr error                        // OpenWrite fails with it
 	actions  []load.Action
 }
 
@@ -127,6 +128,15 @@ type fakeGraph struct {
 	// beforeAssign, when set, runs at each AssignLicenses call; an error
 	// from it fails the call.
 	beforeAssign func() error
+	// groups are the licence groups by id; groupCalls the group
+	// assignLicense calls sent, removed and added the membership changes.
+	groups     map[string]*fakeGroup
+	groupCalls []extract.GroupLicenseChange
+	removed    []extract.MemberRemoval
+	added      []extract.MemberRemoval
+	// beforeGroup, when set, runs at each group or membership change with
+	// the group's (or user's) id; an error from it fails the call.
+	beforeGroup func(id string) error
 }
 
 func (g *fakeGraph) SubscribedSKUs(context.Context) ([]extract.SKU, error) { return g.skus, nil }
@@ -222,4 +232,123 @@ func fileHolds(path string, want ...string) bool {
 		}
 	}
 	return true
+}
+
+// fakeGroup is a licence group of fakeGraph: its licences and members.
+type fakeGroup struct {
+	licences []extract.AssignedLicense
+	members  []string
+}
+
+// GroupLicenses reads the groups; an unknown one is Graph's 404.
+func (g *fakeGraph) GroupLicenses(_ context.Context, ids []string) ([]extract.GroupLicenseResult, error) {
+	out := make([]extract.GroupLicenseResult, len(ids))
+	for i, id := range ids {
+		gr, ok := g.groups[id]
+		if !ok {
+			out[i] = extract.GroupLicenseResult{GroupID: id, Status: 404, Code: "Request_ResourceNotFound",
+				Message: "Resource '" + id + "' does not exist or one of its queried reference-property objects are not present."}
+			continue
+		}
+		out[i] = extract.GroupLicenseResult{GroupID: id, Status: 200, Group: extract.Group{ID: id, AssignedLicenses: gr.licences}}
+	}
+	return out, nil
+}
+
+// AssignGroupLicense changes a group's licences and, as group-based
+// licensing does, its members' licence states.
+func (g *fakeGraph) AssignGroupLicense(_ context.Context, ch extract.GroupLicenseChange) (extract.LicenseResult, error) {
+	g.groupCalls = append(g.groupCalls, ch)
+	if g.beforeGroup != nil {
+		if err := g.beforeGroup(`"group_id": "` + ch.GroupID + `"`); err != nil {
+			return extract.LicenseResult{}, err
+		}
+	}
+	gr, ok := g.groups[ch.GroupID]
+	if !ok {
+		return extract.LicenseResult{UserID: ch.GroupID, Status: 404, Code: "Request_ResourceNotFound", Message: "Resource '" + ch.GroupID + "' does not exist"}, nil
+	}
+	var kept []extract.AssignedLicense
+	for _, l := range gr.licences {
+		if !slices.Contains(ch.Remove, l.SkuID) {
+			kept = append(kept, l)
+		}
+	}
+	gr.licences = append(kept, ch.Add...)
+	for _, m := range gr.members {
+		g.regroup(m)
+	}
+	return extract.LicenseResult{UserID: ch.GroupID, Status: 202}, nil
+}
+
+// RemoveGroupMembers takes users out of groups (their group licences go).
+func (g *fakeGraph) RemoveGroupMembers(_ context.Context, ms []extract.MemberRemoval) ([]extract.LicenseResult, error) {
+	g.removed = append(g.removed, ms...)
+	return g.members(ms, false), nil
+}
+
+// AddGroupMembers puts users back in groups (their group licences come
+// back); a member already in is Graph's 400.
+func (g *fakeGraph) AddGroupMembers(_ context.Context, ms []extract.MemberRemoval) ([]extract.LicenseResult, error) {
+	g.added = append(g.added, ms...)
+	return g.members(ms, true), nil
+}
+
+func (g *fakeGraph) members(ms []extract.MemberRemoval, add bool) []extract.LicenseResult {
+	out := make([]extract.LicenseResult, len(ms))
+	for i, m := range ms {
+		if g.beforeGroup != nil {
+			if err := g.beforeGroup(`"user_id": "` + m.UserID + `"`); err != nil {
+				out[i] = extract.LicenseResult{UserID: m.UserID, Code: "NoResponse", Message: err.Error()}
+				continue
+			}
+		}
+		gr, ok := g.groups[m.GroupID]
+		in := ok && slices.Contains(gr.members, m.UserID)
+		switch {
+		case !ok || (!add && !in):
+			out[i] = extract.LicenseResult{UserID: m.UserID, Status: 404, Code: "Request_ResourceNotFound", Message: "not found"}
+			continue
+		case add && in:
+			out[i] = extract.LicenseResult{UserID: m.UserID, Status: 400, Code: "Request_BadRequest",
+				Message: "One or more added object references already exist for the following modified properties: 'members'."}
+			continue
+		case add:
+			gr.members = append(gr.members, m.UserID)
+		default:
+			gr.members = slices.DeleteFunc(gr.members, func(u string) bool { return u == m.UserID })
+		}
+		g.regroup(m.UserID)
+		out[i] = extract.LicenseResult{UserID: m.UserID, Status: 204}
+	}
+	return out
+}
+
+// regroup recomputes a user's group licence states from its groups.
+func (g *fakeGraph) regroup(id string) {
+	u := g.users[id]
+	states := slices.DeleteFunc(slices.Clone(u.LicenseAssignmentStates), func(s extract.LicenseAssignmentState) bool { return s.AssignedByGroup != "" })
+	for gid, gr := range g.groups {
+		if slices.Contains(gr.members, id) {
+			for _, l := range gr.licences {
+				states = append(states, extract.LicenseAssignmentState{SkuID: l.SkuID, AssignedByGroup: gid, DisabledPlans: l.DisabledPlans})
+			}
+		}
+	}
+	u.LicenseAssignmentStates, u.AssignedLicenses = states, nil
+	for _, s := range states {
+		if !slices.ContainsFunc(u.AssignedLicenses, func(l extract.AssignedLicense) bool { return l.SkuID == s.SkuID }) {
+			u.AssignedLicenses = append(u.AssignedLicenses, extract.AssignedLicense{SkuID: s.SkuID, DisabledPlans: s.DisabledPlans})
+		}
+	}
+	g.users[id] = u
+}
+
+func (r memReader) LatestGroupMembers(_ context.Context, _, _ string, ids []string) ([]load.GroupMembers, error) {
+	out := make([]load.GroupMembers, len(ids))
+	for i, id := range ids {
+		out[i] = r.m.members[strings.ToLower(id)]
+		out[i].GroupID = strings.ToLower(id)
+	}
+	return out, nil
 }

@@ -7,7 +7,8 @@ import (
 	"text/tabwriter"
 )
 
-// PrintOutcomes writes one line per outcome: object ids, never names.
+// PrintOutcomes writes one line per outcome: object ids, never names (a
+// group item's as group:ID).
 func PrintOutcomes(out io.Writer, outs []Outcome) {
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "tenant\tuser_id\tsku\toperation\tresult\tdetail")
@@ -19,7 +20,11 @@ func PrintOutcomes(out io.Writer, outs []Outcome) {
 				sku = o.Item.ToSkuPartNumber + " -> " + o.Item.SkuPartNumber
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", o.Item.Tenant, o.Item.UserID, sku, o.Op, o.Result, detail(o))
+		who := o.Item.UserID
+		if who == "" {
+			who = "group:" + o.Item.GroupID
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", o.Item.Tenant, who, sku, o.Op, o.Result, detail(o))
 	}
 	_ = tw.Flush() // writes to stdout; nothing useful to do on failure
 }

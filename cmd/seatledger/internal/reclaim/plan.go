@@ -27,6 +27,10 @@ const (
 	OpUndo    = "undo"    // re-assign what an apply removed
 	OpAssign  = "assign"  // add the SKU (assign), usageLocation set first where missing
 	OpPlans   = "plans"   // switch service plans of a held SKU on or off (plans enable|disable)
+	// OpRemoveMembership is the operation of a remove row carried out, with
+	// --group-membership, by taking the user out of the licensing groups
+	// that give the SKU (actions rows and outcomes only; plans say remove).
+	OpRemoveMembership = "remove_membership"
 )
 
 // ReasonListed is the reason of a row listed in a CSV that is not a
@@ -55,10 +59,12 @@ type Plan struct {
 }
 
 // Item is one planned change: SkuID leaves UserID (for replace, ToSkuID
-// takes its place), and why.
+// takes its place), and why. An assign item targets either a user
+// (UserID) or a licence group (GroupID), never both.
 type Item struct {
 	Tenant            string   `json:"tenant"`
-	UserID            string   `json:"user_id"`
+	UserID            string   `json:"user_id,omitempty"`
+	GroupID           string   `json:"group_id,omitempty"`
 	UserPrincipalName string   `json:"user_principal_name,omitempty"`
 	SkuID             string   `json:"sku_id"`
 	SkuPartNumber     string   `json:"sku_part_number"`
@@ -109,8 +115,14 @@ func (p *Plan) Validate() error {
 	seen := map[string]int{}
 	for i, it := range p.Items {
 		switch {
-		case it.Tenant == "" || it.UserID == "" || it.SkuID == "":
-			errs = append(errs, fmt.Errorf("items[%d]: tenant, user_id and sku_id are required", i))
+		case it.Tenant == "" || it.SkuID == "" || it.UserID == "" && it.GroupID == "":
+			errs = append(errs, fmt.Errorf("items[%d]: tenant, user_id and sku_id are required (group_id instead of user_id for a group)", i))
+		case it.UserID != "" && it.GroupID != "":
+			errs = append(errs, fmt.Errorf("items[%d]: user_id and group_id are both set: an item has exactly one of them", i))
+		case it.GroupID != "" && p.Operation != OpAssign:
+			errs = append(errs, fmt.Errorf("items[%d]: group_id is set in a %s plan (only assign plans target groups)", i, p.Operation))
+		case it.GroupID != "" && it.UsageLocation != "":
+			errs = append(errs, fmt.Errorf("items[%d]: usage_location is set on a group item", i))
 		case p.Operation == OpReplace && it.ToSkuID == "":
 			errs = append(errs, fmt.Errorf("items[%d]: to_sku_id is required to replace", i))
 		case p.Operation != OpReplace && it.ToSkuID != "":
@@ -122,9 +134,12 @@ func (p *Plan) Validate() error {
 		case p.Operation != OpAssign && (len(it.DisabledPlans) > 0 || it.UsageLocation != ""):
 			errs = append(errs, fmt.Errorf("items[%d]: disabled_plans or usage_location in a %s plan", i, p.Operation))
 		}
-		key := it.Tenant + "/" + it.UserID
+		key, who := it.Tenant+"/"+it.UserID, "user"
+		if it.GroupID != "" {
+			key, who = it.Tenant+"/group:"+it.GroupID, "group"
+		}
 		if j, dup := seen[key+"/"+it.SkuID]; dup {
-			errs = append(errs, fmt.Errorf("items[%d]: same tenant, user and SKU as items[%d]", i, j))
+			errs = append(errs, fmt.Errorf("items[%d]: same tenant, %s and SKU as items[%d]", i, who, j))
 		}
 		seen[key+"/"+it.SkuID] = i
 	}

@@ -18,6 +18,13 @@ type Graph interface {
 	AssignLicenses(ctx context.Context, changes []extract.LicenseChange) ([]extract.LicenseResult, error)
 	SetUsageLocations(ctx context.Context, changes []extract.UsageLocationChange) ([]extract.LicenseResult, error)
 	SubscribedSKUs(ctx context.Context) ([]extract.SKU, error)
+	// Licence groups: their licences read live and changed (assign
+	// --group), and their members taken out and put back (reclaim
+	// --group-membership and its undo).
+	GroupLicenses(ctx context.Context, ids []string) ([]extract.GroupLicenseResult, error)
+	AssignGroupLicense(ctx context.Context, change extract.GroupLicenseChange) (extract.LicenseResult, error)
+	RemoveGroupMembers(ctx context.Context, removals []extract.MemberRemoval) ([]extract.LicenseResult, error)
+	AddGroupMembers(ctx context.Context, additions []extract.MemberRemoval) ([]extract.LicenseResult, error)
 }
 
 // Reader is the warehouse as the planner and the apply guards read it:
@@ -30,6 +37,7 @@ type Reader interface {
 	LatestReports(ctx context.Context) ([]load.TenantReport, error)
 	LatestSKUs(ctx context.Context, partNumber string) ([]load.TenantSKU, error)
 	LatestRoster(ctx context.Context, tenant string) ([]load.RosterUser, error)
+	LatestGroupMembers(ctx context.Context, tenant, skuID string, groupIDs []string) ([]load.GroupMembers, error)
 	Close() error
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -29,6 +30,10 @@ type Provision struct {
 	// Plans are service plan names (or ids) of the SKU: for assign, the
 	// plans left off; for plans, the plans switched on or off.
 	Plans []string
+	// Groups are, for assign, object ids of licence groups to give the
+	// SKU to (group-based licensing gives it to their members); they may
+	// stand alone or beside a user selection.
+	Groups []string
 }
 
 // BuildProvision writes the items of an assign (op OpAssign) or plans
@@ -37,7 +42,10 @@ type Provision struct {
 // that do. Unknown users, plans the SKU lacks and plans that cannot be
 // switched off are errors naming them; nothing is planned then.
 func (pl Planner) BuildProvision(ctx context.Context, sel Provision, op string, enable bool) (*Plan, error) {
-	if len(sel.Users) == 0 && sel.CSV == "" && len(sel.Departments) == 0 {
+	if err := sel.checkGroups(op); err != nil {
+		return nil, err
+	}
+	if len(sel.Users) == 0 && sel.CSV == "" && len(sel.Departments) == 0 && len(sel.Groups) == 0 {
 		return nil, exit.UsageError(errors.New("select users: --user, --csv or --department"))
 	}
 	if sel.SKU == "" {
@@ -116,6 +124,7 @@ func (pl Planner) BuildProvision(ctx context.Context, sel Provision, op string, 
 	for why, n := range skipped {
 		fmt.Fprintf(pl.Stderr, "plan: %d selected users left out: they %s\n", n, why)
 	}
+	p.Items = append(p.Items, groupItems(sel, tenant, sku, planIDs)...)
 	if len(p.Items) == 0 {
 		return nil, errors.New("plan: no user left to plan: nothing to do")
 	}
@@ -133,6 +142,7 @@ func (sel Provision) describe() map[string]string {
 	add("user", sel.Users)
 	add("department", sel.Departments)
 	add("plan", sel.Plans)
+	add("group", sel.Groups)
 	if sel.IncludeDisabled {
 		m["include_disabled"] = "true"
 	}
@@ -285,4 +295,42 @@ func (pl Planner) pickUsers(sel Provision, roster []load.RosterUser) ([]picked, 
 		return nil, exit.UsageError(err)
 	}
 	return out, nil
+}
+
+// checkGroups refuses --group outside assign and group ids that are not
+// object ids (a display name would reach Graph as a path).
+func (sel Provision) checkGroups(op string) error {
+	if len(sel.Groups) == 0 {
+		return nil
+	}
+	if op != OpAssign {
+		return exit.UsageError(errors.New("--group: only assign plans target groups"))
+	}
+	var errs []error
+	for _, g := range sel.Groups {
+		if !guidRE.MatchString(g) {
+			errs = append(errs, fmt.Errorf("--group %s: not an object id (a GUID)", g))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return exit.UsageError(err)
+	}
+	return nil
+}
+
+// guidRE matches an object id.
+var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// groupItems are the assign items of --group: one per group (apply reads
+// each group live; one carrying the SKU already is left alone).
+func groupItems(sel Provision, tenant string, sku load.TenantSKU, planIDs []string) []Item {
+	var out []Item
+	for _, g := range sel.Groups {
+		if slices.ContainsFunc(out, func(it Item) bool { return strings.EqualFold(it.GroupID, g) }) {
+			continue
+		}
+		out = append(out, Item{Tenant: tenant, GroupID: strings.ToLower(g), SkuID: sku.SkuID, SkuPartNumber: sku.SkuPartNumber,
+			Reason: "assign", DisabledPlans: planIDs})
+	}
+	return out
 }

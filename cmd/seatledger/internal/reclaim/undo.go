@@ -3,6 +3,7 @@ package reclaim
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -16,6 +17,31 @@ type Undo struct {
 	Operation string     `json:"operation"` // of the apply: remove or replace
 	CreatedAt time.Time  `json:"created_at"`
 	Users     []UndoUser `json:"users"`
+	// Groups are the licence groups an assign --group changed.
+	Groups []UndoGroup `json:"groups,omitempty"`
+	// Memberships are the group memberships a reclaim apply
+	// --group-membership removed.
+	Memberships []UndoMembership `json:"memberships,omitempty"`
+}
+
+// UndoGroup is one licence group an apply gave SKUs to: undo removes
+// them from the group (and changes nothing else of it).
+type UndoGroup struct {
+	Tenant       string    `json:"tenant"`
+	GroupID      string    `json:"group_id"`
+	RemoveOnUndo []License `json:"remove_on_undo"`
+	Reason       string    `json:"reason,omitempty"`
+}
+
+// UndoMembership is one user an apply took out of the licensing groups
+// that gave it SkuID: undo adds the user back to each group.
+type UndoMembership struct {
+	Tenant        string   `json:"tenant"`
+	UserID        string   `json:"user_id"`
+	GroupIDs      []string `json:"group_ids"`
+	SkuID         string   `json:"sku_id"`
+	SkuPartNumber string   `json:"sku_part_number,omitempty"`
+	Reason        string   `json:"reason,omitempty"`
 }
 
 // UndoUser is one user's state before the apply.
@@ -97,6 +123,19 @@ func ReadUndo(path string) (*Undo, error) {
 				errs = append(errs, fmt.Errorf("users[%d].remove_on_undo[%d]: sku_id is required", i, j))
 			}
 		}
+	}
+	for i, g := range u.Groups {
+		if g.Tenant == "" || g.GroupID == "" || len(g.RemoveOnUndo) == 0 || slices.ContainsFunc(g.RemoveOnUndo, func(l License) bool { return l.SkuID == "" }) {
+			errs = append(errs, fmt.Errorf("groups[%d]: tenant, group_id and remove_on_undo (each with sku_id) are required", i))
+		}
+	}
+	for i, m := range u.Memberships {
+		if m.Tenant == "" || m.UserID == "" || m.SkuID == "" || len(m.GroupIDs) == 0 || slices.Contains(m.GroupIDs, "") {
+			errs = append(errs, fmt.Errorf("memberships[%d]: tenant, user_id, sku_id and group_ids are required", i))
+		}
+	}
+	if len(u.Users)+len(u.Groups)+len(u.Memberships) == 0 {
+		errs = append(errs, errors.New("no users, groups or memberships to undo"))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("undo file %s: %w", path, err)
