@@ -74,6 +74,10 @@ func TestReclaimOutcomes(t *testing.T) {
 			before: map[string][2]int{"e3": {10, 9}}, now: map[string][2]int{"e3": {10, 9}},
 			actions: []outcomeAction{remove("u1", "e3", 1)}},
 			[]string{"u1 e3 reused 468.00"}},
+		{"a licensing group left (--group-membership) frees a seat too", outcomeWorld{
+			before: map[string][2]int{"e3": {10, 9}}, now: map[string][2]int{"e3": {10, 8}},
+			actions: []outcomeAction{{"u1", "e3", "remove_membership", "ok", 1}}},
+			[]string{"u1 e3 freed 0.00"}},
 		{"cut at renewal: one unit fewer bought", outcomeWorld{
 			before: map[string][2]int{"e3": {10, 9}}, now: map[string][2]int{"e3": {9, 8}},
 			actions: []outcomeAction{remove("u1", "e3", 1)}},
