@@ -32,6 +32,16 @@ type User struct {
 	// LicenseAssignmentStates tells direct from group-based assignment:
 	// AssignedByGroup is empty for a direct assignment.
 	LicenseAssignmentStates []LicenseAssignmentState
+	// OnPremisesDistinguishedName is the user's DN in the on-premises
+	// Active Directory it is synced from, e.g.
+	// CN=Ann Lee,OU=Sales,OU=Users,DC=contoso,DC=com; empty for a
+	// cloud-only user.
+	OnPremisesDistinguishedName string
+	// OnPremisesSyncEnabled is true while the user is synced from an
+	// on-premises directory, false when it once was and no longer is, and
+	// nil (Graph sent null) for a user that was never synced. A Source may
+	// point many users at one value: never write through the pointer.
+	OnPremisesSyncEnabled *bool
 }
 
 // UserSelect is the $select list for users: only what seatledger needs,
@@ -40,7 +50,7 @@ var UserSelect = []string{
 	"id", "userPrincipalName", "displayName", "mail", "department",
 	"employeeOrgData", "companyName", "country", "usageLocation", "userType",
 	"accountEnabled", "createdDateTime", "assignedLicenses",
-	"licenseAssignmentStates",
+	"licenseAssignmentStates", "onPremisesDistinguishedName", "onPremisesSyncEnabled",
 }
 
 // AssignedLicense is one entry of user.assignedLicenses.

@@ -54,7 +54,8 @@ func guid(salt, n int) string {
 }
 
 // genUsers makes n users with 1 to 3 licences each (one in three also
-// through a group), starting at user number from.
+// through a group), starting at user number from; three in five are
+// synced from on-premises AD.
 func genUsers(from, n int) []extract.User {
 	users := make([]extract.User, n)
 	for i := range users {
@@ -73,6 +74,12 @@ func genUsers(from, n int) []extract.User {
 			AccountEnabled:    k%17 != 0,
 			CreatedDateTime:   day1.AddDate(0, 0, -k%900).Add(time.Duration(k%86400) * time.Second),
 		}
+		switch k % 5 { // three in five synced from AD, one no longer, one cloud-only
+		case 0, 1, 2:
+			u.OnPremisesDistinguishedName, u.OnPremisesSyncEnabled = onPremDN(u), &syncOn
+		case 3:
+			u.OnPremisesDistinguishedName, u.OnPremisesSyncEnabled = onPremDN(u), &syncOff
+		}
 		for j := 0; j <= k%3; j++ {
 			u.AssignedLicenses = append(u.AssignedLicenses, extract.AssignedLicense{SkuID: skuIDs[j]})
 			st := extract.LicenseAssignmentState{SkuID: skuIDs[j], State: "Active", Error: "None",
@@ -85,6 +92,18 @@ func genUsers(from, n int) []extract.User {
 		users[i] = u
 	}
 	return users
+}
+
+var syncOn, syncOff = true, false
+
+// onPremDN is u's distinguished name in the on-premises AD: its
+// department's OU under OU=Users (none without a department).
+func onPremDN(u extract.User) string {
+	ou := ""
+	if u.Department != "" {
+		ou = ",OU=" + u.Department
+	}
+	return "CN=" + u.DisplayName + ou + ",OU=Users,DC=contoso,DC=com"
 }
 
 // licenceRows is how many raw_user_licenses rows genUsers(from, n) makes.

@@ -23,6 +23,11 @@ type Candidate struct {
 	AssignedByGroups  []string
 	Currency          string
 	AnnualSavings     *float64 // nil when unpriced
+	// UsageLocation and OnPremisesDistinguishedName are the user's (from
+	// mart_user_licenses), for filters by country, domain and OU; empty
+	// when unset.
+	UsageLocation               string
+	OnPremisesDistinguishedName string
 }
 
 // CandidateFilter selects reclamation candidates; an empty field selects
@@ -45,6 +50,10 @@ type UserLicence struct {
 	SkuPartNumber          string
 	Direct                 bool
 	AssignedByGroups       []string
+	// UsageLocation and OnPremisesDistinguishedName are the user's; empty
+	// when unset.
+	UsageLocation               string
+	OnPremisesDistinguishedName string
 }
 
 // TenantReport is whether a tenant's latest snapshot has a usage report
@@ -61,23 +70,54 @@ type TenantSKU struct {
 	SkuPartNumber string
 }
 
-const candidateColumns = `tenant, user_id, user_principal_name, sku_id, sku_part_number, reason, reasons,
-	idle_days, action, assigned_by_groups, currency, annual_savings`
+// candidateFrom is the candidates with their users' usage location and
+// on-premises DN, from the licence row each candidate is (same grain:
+// tenant × user × SKU, both from the same snapshot's transforms).
+const candidateFrom = ` FROM mart_reclamation_candidates c
+	LEFT JOIN mart_user_licenses u ON u.tenant = c.tenant AND u.user_id = c.user_id AND u.sku_id = c.sku_id`
+
+// candidateColumns are the columns candidates scans; dn is the on-premises
+// DN column (see onPremDN).
+func candidateColumns(dn string) string {
+	return `c.tenant, c.user_id, c.user_principal_name, c.sku_id, c.sku_part_number, c.reason, c.reasons,
+	c.idle_days, c.action, c.assigned_by_groups, c.currency, c.annual_savings, u.usage_location, ` + dn
+}
+
+// onPremDN is the expression that reads mart_user_licenses' on-premises
+// DN as alias: the column, or NULL in a warehouse opened read-only before
+// a writer ran migration 0009 (the reads work there, knowing no DN).
+func (w *Warehouse) onPremDN(ctx context.Context, alias string) (string, error) {
+	var n int
+	err := w.db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_columns()
+		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'mart_user_licenses'
+		AND column_name = 'on_premises_distinguished_name'`).Scan(&n)
+	if err != nil {
+		return "", fmt.Errorf("look for mart_user_licenses.on_premises_distinguished_name: %w", err)
+	}
+	if n == 0 {
+		return "NULL::VARCHAR", nil
+	}
+	return alias + ".on_premises_distinguished_name", nil
+}
 
 // ReclaimCandidates reads the reclamation candidates matching f, ordered
 // by tenant, user id and SKU part number.
 func (w *Warehouse) ReclaimCandidates(ctx context.Context, f CandidateFilter) ([]Candidate, error) {
 	var q where
-	q.in("tenant", f.Tenants)
-	q.in("reason", f.Reasons)
-	q.in("sku_part_number", f.SKUs)
-	q.in("department", f.Departments)
+	q.in("c.tenant", f.Tenants)
+	q.in("c.reason", f.Reasons)
+	q.in("c.sku_part_number", f.SKUs)
+	q.in("c.department", f.Departments)
 	if f.MinIdleDays > 0 {
-		q.clauses = append(q.clauses, "idle_days >= ?")
+		q.clauses = append(q.clauses, "c.idle_days >= ?")
 		q.args = append(q.args, f.MinIdleDays)
 	}
-	out, err := w.candidates(ctx, "SELECT "+candidateColumns+" FROM mart_reclamation_candidates"+q.sql()+
-		" ORDER BY tenant, user_id, sku_part_number", q.args)
+	dn, err := w.onPremDN(ctx, "u")
+	if err != nil {
+		return nil, fmt.Errorf("read reclamation candidates: %w", err)
+	}
+	out, err := w.candidates(ctx, "SELECT "+candidateColumns(dn)+candidateFrom+q.sql()+
+		" ORDER BY c.tenant, c.user_id, c.sku_part_number", q.args)
 	if err != nil {
 		return nil, fmt.Errorf("read reclamation candidates: %w", err)
 	}
@@ -87,9 +127,13 @@ func (w *Warehouse) ReclaimCandidates(ctx context.Context, f CandidateFilter) ([
 // ReclaimCandidatesOf reads the reclamation candidates of the users named
 // by object id or by lower-cased user principal name, in no set order.
 func (w *Warehouse) ReclaimCandidatesOf(ctx context.Context, ids, upnsLower []string) ([]Candidate, error) {
-	out, err := w.candidates(ctx, "SELECT "+candidateColumns+` FROM mart_reclamation_candidates
-		WHERE user_id IN (SELECT unnest(from_json(?, '["VARCHAR"]')))
-		   OR lower(user_principal_name) IN (SELECT unnest(from_json(?, '["VARCHAR"]')))`,
+	dn, err := w.onPremDN(ctx, "u")
+	if err != nil {
+		return nil, fmt.Errorf("read reclamation candidates: %w", err)
+	}
+	out, err := w.candidates(ctx, "SELECT "+candidateColumns(dn)+candidateFrom+`
+		WHERE c.user_id IN (SELECT unnest(from_json(?, '["VARCHAR"]')))
+		   OR lower(c.user_principal_name) IN (SELECT unnest(from_json(?, '["VARCHAR"]')))`,
 		[]any{jsonList(ids), jsonList(upnsLower)})
 	if err != nil {
 		return nil, fmt.Errorf("read reclamation candidates: %w", err)
@@ -100,16 +144,17 @@ func (w *Warehouse) ReclaimCandidatesOf(ctx context.Context, ids, upnsLower []st
 func (w *Warehouse) candidates(ctx context.Context, query string, args []any) ([]Candidate, error) {
 	var out []Candidate
 	err := w.readRows(ctx, query, args, func(rows *sql.Rows) error {
-		var tenant, userID, upn, skuID, sku, reason, action, currency sql.NullString
+		var tenant, userID, upn, skuID, sku, reason, action, currency, location, dn sql.NullString
 		var idle sql.NullInt64
 		var reasons, groups, savings any
 		if err := rows.Scan(&tenant, &userID, &upn, &skuID, &sku, &reason, &reasons,
-			&idle, &action, &groups, &currency, &savings); err != nil {
+			&idle, &action, &groups, &currency, &savings, &location, &dn); err != nil {
 			return err
 		}
 		c := Candidate{Tenant: tenant.String, UserID: userID.String, UserPrincipalName: upn.String,
 			SkuID: skuID.String, SkuPartNumber: sku.String, Reason: reason.String, Reasons: stringList(reasons),
-			Action: action.String, AssignedByGroups: stringList(groups), Currency: currency.String}
+			Action: action.String, AssignedByGroups: stringList(groups), Currency: currency.String,
+			UsageLocation: location.String, OnPremisesDistinguishedName: dn.String}
 		if idle.Valid {
 			c.IdleDays = &idle.Int64
 		}
@@ -126,21 +171,26 @@ func (w *Warehouse) candidates(ctx context.Context, query string, args []any) ([
 // users named by object id or by lower-cased user principal name, in no
 // set order.
 func (w *Warehouse) UserLicencesOf(ctx context.Context, ids, upnsLower []string) ([]UserLicence, error) {
-	const query = `SELECT tenant, user_id, lower(user_principal_name), sku_id, sku_part_number,
-			assigned_direct, assigned_by_groups
-		FROM mart_user_licenses
-		WHERE user_id IN (SELECT unnest(from_json(?, '["VARCHAR"]')))
-		   OR lower(user_principal_name) IN (SELECT unnest(from_json(?, '["VARCHAR"]')))`
+	dn, err := w.onPremDN(ctx, "u")
+	if err != nil {
+		return nil, fmt.Errorf("read user licences: %w", err)
+	}
+	query := `SELECT u.tenant, u.user_id, lower(u.user_principal_name), u.sku_id, u.sku_part_number,
+			u.assigned_direct, u.assigned_by_groups, u.usage_location, ` + dn + `
+		FROM mart_user_licenses u
+		WHERE u.user_id IN (SELECT unnest(from_json(?, '["VARCHAR"]')))
+		   OR lower(u.user_principal_name) IN (SELECT unnest(from_json(?, '["VARCHAR"]')))`
 	var out []UserLicence
-	err := w.readRows(ctx, query, []any{jsonList(ids), jsonList(upnsLower)}, func(rows *sql.Rows) error {
-		var tenant, userID, upn, skuID, sku sql.NullString
+	err = w.readRows(ctx, query, []any{jsonList(ids), jsonList(upnsLower)}, func(rows *sql.Rows) error {
+		var tenant, userID, upn, skuID, sku, location, dn sql.NullString
 		var direct sql.NullBool
 		var groups any
-		if err := rows.Scan(&tenant, &userID, &upn, &skuID, &sku, &direct, &groups); err != nil {
+		if err := rows.Scan(&tenant, &userID, &upn, &skuID, &sku, &direct, &groups, &location, &dn); err != nil {
 			return err
 		}
 		out = append(out, UserLicence{Tenant: tenant.String, UserID: userID.String, UserPrincipalNameLower: upn.String,
-			SkuID: skuID.String, SkuPartNumber: sku.String, Direct: direct.Bool, AssignedByGroups: stringList(groups)})
+			SkuID: skuID.String, SkuPartNumber: sku.String, Direct: direct.Bool, AssignedByGroups: stringList(groups),
+			UsageLocation: location.String, OnPremisesDistinguishedName: dn.String})
 		return nil
 	})
 	if err != nil {

@@ -77,7 +77,8 @@ func candidateLine(c load.Candidate) string {
 		savings = fmt.Sprintf("%.2f", *c.AnnualSavings)
 	}
 	return strings.Join([]string{c.Tenant, c.UserID, c.UserPrincipalName, c.SkuID, c.SkuPartNumber, c.Reason,
-		strings.Join(c.Reasons, ","), idle, c.Action, strings.Join(c.AssignedByGroups, ","), c.Currency, savings}, "|")
+		strings.Join(c.Reasons, ","), idle, c.Action, strings.Join(c.AssignedByGroups, ","), c.Currency, savings,
+		c.UsageLocation, c.OnPremisesDistinguishedName}, "|")
 }
 
 // referenceLines reads the candidates matching where with SQL of its own.
@@ -86,8 +87,10 @@ func referenceLines(t *testing.T, w *load.Warehouse, where string, args ...any) 
 	rows, err := w.SQLForTests().Query(`SELECT concat_ws('|', tenant, user_id, coalesce(user_principal_name, ''), sku_id,
 			coalesce(sku_part_number, ''), coalesce(reason, ''), coalesce(array_to_string(reasons, ','), ''),
 			coalesce(idle_days::VARCHAR, '-'), coalesce(action, ''), coalesce(array_to_string(assigned_by_groups, ','), ''),
-			coalesce(currency, ''), coalesce(printf('%.2f', annual_savings), '-'))
-		FROM mart_reclamation_candidates `+where+` ORDER BY tenant, user_id, sku_part_number`, args...)
+			coalesce(currency, ''), coalesce(printf('%.2f', annual_savings), '-'),
+			coalesce((SELECT any_value(usage_location) FROM mart_user_licenses u WHERE u.tenant = c.tenant AND u.user_id = c.user_id), ''),
+			coalesce((SELECT any_value(on_premises_distinguished_name) FROM mart_user_licenses u WHERE u.tenant = c.tenant AND u.user_id = c.user_id), ''))
+		FROM mart_reclamation_candidates c `+where+` ORDER BY tenant, user_id, sku_part_number`, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,8 +148,8 @@ func TestReclaimCandidates(t *testing.T) {
 	}
 }
 
-// covers reports whether cs have idle days and groups both set and
-// unset, and savings set.
+// covers reports whether cs have idle days, groups and on-premises DNs
+// both set and unset, and savings set.
 func covers(cs []load.Candidate) bool {
 	var idle, noIdle, groups, noGroups, savings bool
 	for _, c := range cs {
@@ -154,7 +157,11 @@ func covers(cs []load.Candidate) bool {
 		groups, noGroups = groups || len(c.AssignedByGroups) > 0, noGroups || len(c.AssignedByGroups) == 0
 		savings = savings || c.AnnualSavings != nil
 	}
-	return idle && noIdle && groups && noGroups && savings
+	var dn, noDN bool
+	for _, c := range cs {
+		dn, noDN = dn || c.OnPremisesDistinguishedName != "", noDN || c.OnPremisesDistinguishedName == ""
+	}
+	return idle && noIdle && groups && noGroups && savings && dn && noDN
 }
 
 func TestReclaimCandidatesOf(t *testing.T) {
@@ -219,12 +226,13 @@ func TestUserLicencesOf(t *testing.T) {
 	}
 	var lines []string
 	for _, l := range got {
-		lines = append(lines, fmt.Sprintf("%s|%s|%s|%s|%s|%t|%s", l.Tenant, l.UserID, l.UserPrincipalNameLower,
-			l.SkuID, l.SkuPartNumber, l.Direct, strings.Join(l.AssignedByGroups, ",")))
+		lines = append(lines, fmt.Sprintf("%s|%s|%s|%s|%s|%t|%s|%s|%s", l.Tenant, l.UserID, l.UserPrincipalNameLower,
+			l.SkuID, l.SkuPartNumber, l.Direct, strings.Join(l.AssignedByGroups, ","), l.UsageLocation, l.OnPremisesDistinguishedName))
 	}
 	slices.Sort(lines)
 	rows, err := w.SQLForTests().Query(`SELECT tenant || '|' || user_id || '|' || lower(user_principal_name) || '|' || sku_id || '|' ||
-			coalesce(sku_part_number, '') || '|' || assigned_direct || '|' || coalesce(array_to_string(assigned_by_groups, ','), '')
+			coalesce(sku_part_number, '') || '|' || assigned_direct || '|' || coalesce(array_to_string(assigned_by_groups, ','), '') || '|' ||
+			coalesce(usage_location, '') || '|' || coalesce(on_premises_distinguished_name, '')
 		FROM mart_user_licenses WHERE user_id = ? ORDER BY 1`, u.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -238,7 +246,7 @@ func TestUserLicencesOf(t *testing.T) {
 		}
 		want = append(want, s)
 	}
-	if len(want) != 2 || !slices.Equal(lines, want) {
+	if len(want) != 2 || !slices.Equal(lines, want) || !strings.HasSuffix(want[0], "|GB|CN=Firstname Lastname 000001,OU=Sales,OU=Users,DC=contoso,DC=com") {
 		t.Errorf("got %q, want %q (2 licences)", lines, want)
 	}
 	if byID, err := w.UserLicencesOf(ctx, []string{u.ID}, nil); err != nil || len(byID) != len(got) {

@@ -20,7 +20,7 @@ func withKey(cols ...string) []string { return append(append([]string{}, key...)
 var tableColumns = map[string][]string{
 	"raw_users": withKey("id", "user_principal_name", "display_name", "mail", "department",
 		"cost_center", "company_name", "country", "usage_location", "user_type", "account_enabled",
-		"created_date_time"),
+		"created_date_time", "on_premises_distinguished_name", "on_premises_sync_enabled"),
 	"raw_user_licenses": withKey("user_id", "sku_id", "disabled_plans"),
 	"raw_license_assignment_states": withKey("user_id", "sku_id", "assigned_by_group", "state", "error",
 		"disabled_plans", "last_updated_date_time"),
@@ -101,6 +101,14 @@ func date(t time.Time) driver.Value {
 		return nil
 	}
 	return dateOf(t)
+}
+
+// nullBool is a BOOLEAN column; nil is NULL.
+func nullBool(v *bool) driver.Value {
+	if v == nil {
+		return nil
+	}
+	return *v
 }
 
 // list is a VARCHAR[] column: absent and empty lists are both [].

@@ -28,6 +28,15 @@ var upgradeRelations = []string{
 	"raw_usage_report", "raw_dataset_status",
 }
 
+// onPremColumns are the columns of migration 0009, newer than the
+// layouts these tests rebuild: left out of their comparisons, and NULL
+// after an upgrade (what an older seatledger never read).
+var onPremColumns = []string{"on_premises_distinguished_name", "on_premises_sync_enabled"}
+
+// newerColumns are every column later migrations added to the relations
+// compared: limit_units (0008) and the on-premises columns (0009).
+var newerColumns = append([]string{"limit_units"}, onPremColumns...)
+
 // TestUpgradeFromViewLayout turns a warehouse of the layout before
 // migration 0004 (marts as views over every raw snapshot, the SQL of that
 // time kept in testdata/layout-0003) into the materialised layout, and
@@ -48,7 +57,7 @@ func TestUpgradeFromViewLayout(t *testing.T) {
 	writeFullSnapshot(t, w, "contoso", day1, "run-1", genUsers(0, 100))
 	writeFullSnapshot(t, w, "contoso", day2, "run-2", genUsers(0, 130))
 	writeFullSnapshot(t, w, "fabrikam", day1, "run-3", genUsers(500, 40))
-	materialised := dumpRelations(t, w, "limit_units")
+	materialised := dumpRelations(t, w, newerColumns...)
 	downgrade(t, w)
 	views := dumpRelations(t, w)
 	if err := w.Close(); err != nil {
@@ -61,12 +70,14 @@ func TestUpgradeFromViewLayout(t *testing.T) {
 	}
 
 	up := mustOpenPath(t, path)
-	// limit_units (0008) is newer than layout 0003: left out here, and
-	// null after the upgrade (no tenants[].limits in these parameters).
-	upgraded := dumpRelations(t, up, "limit_units")
+	// limit_units (0008) and the on-premises columns (0009) are newer than
+	// layout 0003: left out here, and null after the upgrade (no
+	// tenants[].limits in these parameters, no on-premises data in 0003).
+	upgraded := dumpRelations(t, up, newerColumns...)
 	if got := queryRow(t, up, "SELECT count(*), count(limit_units) FROM mart_license_inventory_history"); fmt.Sprint(got) == fmt.Sprint([]any{int64(0), int64(0)}) || got[1].(int64) != 0 {
 		t.Errorf("mart_license_inventory_history after the upgrade: rows, limit_units set: got %v, want rows and none set", got)
 	}
+	wantNoOnPrem(t, up)
 	for _, r := range upgradeRelations {
 		if upgraded[r] != views[r] {
 			t.Errorf("%s after the upgrade: got rows (+) that differ from the views (-):\n%s", r, diffText(upgraded[r], views[r]))
@@ -97,12 +108,14 @@ func TestUpgradeToMartVersions(t *testing.T) {
 	writeFullSnapshot(t, w, "contoso", day1, "run-1", genUsers(0, 100))
 	writeFullSnapshot(t, w, "contoso", day2, "run-2", genUsers(20, 130))
 	writeFullSnapshot(t, w, "fabrikam", day1, "run-3", genUsers(500, 40))
-	before := dumpRelations(t, w)
+	before := dumpRelations(t, w, onPremColumns...)
+	// Layout 0005 had neither the per-user mart versions nor the columns
+	// of 0009.
 	stmts := []string{"DELETE FROM schema_migrations WHERE version >= 6"}
 	for _, h := range []string{"mart_user_licenses_history", "mart_reclamation_candidates_history", "mart_reclamation_excluded_history"} {
-		stmts = append(stmts, "CREATE TABLE per_night AS FROM "+h, "DROP VIEW "+h, "DROP TABLE "+h+"_versions",
-			"DROP TABLE "+h+"_nightly", "ALTER TABLE per_night RENAME TO "+h)
+		stmts = append(stmts, perNight(h), "DROP VIEW "+h, "DROP TABLE "+h+"_versions", "DROP TABLE "+h+"_nightly", "ALTER TABLE per_night RENAME TO "+h)
 	}
+	stmts = append(stmts, dropOnPrem("raw_users_versions", "mart_user_licenses")...)
 	for _, q := range stmts {
 		if _, err := w.SQLForTests().Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -112,7 +125,8 @@ func TestUpgradeToMartVersions(t *testing.T) {
 		t.Fatal(err)
 	}
 	up := mustOpenPath(t, path)
-	after := dumpRelations(t, up)
+	after := dumpRelations(t, up, onPremColumns...)
+	wantNoOnPrem(t, up)
 	for _, r := range upgradeRelations {
 		if after[r] != before[r] {
 			t.Errorf("%s after the upgrade: got rows (+) that differ (-):\n%s", r, diffText(after[r], before[r]))
@@ -136,8 +150,7 @@ func downgrade(t *testing.T, w *load.Warehouse) {
 	for _, r := range []string{"raw_users", "raw_user_licenses", "raw_license_assignment_states", "raw_subscribed_skus",
 		"raw_sku_service_plans", "raw_subscriptions", "raw_subscription_service_plans", "raw_report_settings", "raw_groups",
 		"raw_group_licenses", "raw_usage_report", "raw_dataset_status"} {
-		stmts = append(stmts, "CREATE TABLE per_night AS FROM "+r, "DROP VIEW "+r, "DROP TABLE "+r+"_versions",
-			"ALTER TABLE per_night RENAME TO "+r)
+		stmts = append(stmts, perNight(r), "DROP VIEW "+r, "DROP TABLE "+r+"_versions", "ALTER TABLE per_night RENAME TO "+r)
 	}
 	stmts = append(stmts, "DROP TABLE raw_usage_report_nightly")
 	stmts = append(stmts, "DROP VIEW stg_snapshots", "DROP VIEW mart_summary_kpis", "DROP VIEW mart_summary_idle_cost",

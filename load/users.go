@@ -47,7 +47,8 @@ func checkUser(i int, u *extract.User) error {
 func (s *Snapshot) appendUser(u *extract.User) error {
 	if err := s.row("raw_users", u.ID, str(u.UserPrincipalName), str(u.DisplayName), str(u.Mail),
 		str(u.Department), str(u.CostCenter), str(u.CompanyName), str(u.Country),
-		str(u.UsageLocation), str(u.UserType), u.AccountEnabled, ts(u.CreatedDateTime)); err != nil {
+		str(u.UsageLocation), str(u.UserType), u.AccountEnabled, ts(u.CreatedDateTime),
+		str(u.OnPremisesDistinguishedName), nullBool(u.OnPremisesSyncEnabled)); err != nil {
 		return err
 	}
 	s.counts.Users++

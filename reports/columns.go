@@ -91,7 +91,8 @@ func formatFor(name string) Format {
 	case strings.HasSuffix(name, "_pct"), strings.HasSuffix(name, "_ratio"), name == "utilization":
 		return Percent
 	case strings.HasPrefix(name, "is_"), strings.HasPrefix(name, "has_"), strings.HasPrefix(name, "in_"),
-		name == "account_enabled", name == "assigned_direct", name == "excluded", name == "ignored":
+		name == "account_enabled", name == "assigned_direct", name == "excluded", name == "ignored",
+		name == "on_premises_sync_enabled":
 		return Bool
 	}
 	return Text
@@ -102,7 +103,7 @@ func widthFor(name string, f Format) float64 {
 	switch name {
 	case "user_principal_name", "product_name", "display_name", "workloads", "reasons":
 		w = 34
-	case "detail", "exclusion_reason", "error_message":
+	case "detail", "exclusion_reason", "error_message", "on_premises_distinguished_name":
 		w = 60
 	case "user_id", "sku_id", "subscription_id", "commerce_subscription_id", "subject", "assigned_by_groups":
 		w = 38

@@ -104,10 +104,14 @@ func marts() reports.Workbook {
 				{"fabrikam", "s3", "SPE_E3", "Enabled", true, int64(50), day.AddDate(0, -1, 0), nil, nil, nil, "EUR"},
 			}),
 			martSheet("mart_user_licenses", []string{"tenant", "user_id", "user_principal_name", "account_enabled",
-				"assigned_at", "last_activity_date", "idle_days", "assigned_by_groups"}, [][]any{
-				{"contoso", "u1", "Alice@contoso.example", true, time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC), day.AddDate(0, 0, -95), int64(95), []any{}},
-				{"contoso", "u2", "bob@contoso.example", false, nil, nil, nil, []any{"g1", "g2"}},
-				{"fabrikam", "u3", "Zoë Ünicode <x>&\x01", true, time.Date(2026, 3, 1, 23, 30, 0, 0, time.FixedZone("X", -2*3600)), day, int64(0), nil},
+				"assigned_at", "last_activity_date", "idle_days", "assigned_by_groups",
+				"on_premises_distinguished_name", "on_premises_sync_enabled"}, [][]any{
+				{"contoso", "u1", "Alice@contoso.example", true, time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC), day.AddDate(0, 0, -95), int64(95), []any{},
+					"CN=Alice,OU=Sales,OU=Users,DC=contoso,DC=example", true},
+				{"contoso", "u2", "bob@contoso.example", false, nil, nil, nil, []any{"g1", "g2"},
+					`CN=Bob\, Jr.,OU=Users,DC=contoso,DC=example`, false},
+				{"fabrikam", "u3", "Zoë Ünicode <x>&\x01", true, time.Date(2026, 3, 1, 23, 30, 0, 0, time.FixedZone("X", -2*3600)), day, int64(0), nil,
+					nil, nil},
 			}),
 			martSheet("mart_findings", []string{"tenant", "as_of", "severity", "code", "subject", "detail"}, [][]any{
 				{"contoso", day, "critical", "usage_report_concealed", "contoso", "report rows carry 32-hex names"},

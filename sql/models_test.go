@@ -132,7 +132,7 @@ func createLicenceRows(t *testing.T, db *sql.DB, rows ...licenceRow) {
 		"account_enabled BOOLEAN", "user_type VARCHAR", "usage_location VARCHAR", "assigned_direct BOOLEAN",
 		"assigned_by_groups VARCHAR[]", "assigned_at TIMESTAMPTZ", "disabled_plans VARCHAR[]", "ignored BOOLEAN",
 		"unit_price_annual DECIMAL(18,2)", "currency VARCHAR", "term VARCHAR", "enabled_plans VARCHAR[]",
-		"workloads VARCHAR[]", "in_report BOOLEAN"}
+		"workloads VARCHAR[]", "in_report BOOLEAN", "on_premises_distinguished_name VARCHAR", "on_premises_sync_enabled BOOLEAN"}
 	for _, w := range activityWorkloads {
 		cols = append(cols, w+"_last_activity_date DATE")
 	}
@@ -165,7 +165,7 @@ func createLicenceRows(t *testing.T, db *sql.DB, rows ...licenceRow) {
 			enabled, r.userType, "US", true,
 			"[]", assigned, list(r.disabledPlans), false,
 			price, "USD", "annual", nullableList(r.enabledPlans),
-			list(r.workloads), r.inReport}
+			list(r.workloads), r.inReport, nil, nil}
 		for _, w := range activityWorkloads {
 			var d any
 			for k, v := range r.lastActivity {

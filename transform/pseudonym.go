@@ -15,9 +15,10 @@ const MinPseudonymKey = 16
 // replaces them. Object ids stay: they are what licence actions and
 // charge-back join on, and they name nobody without directory access.
 var PersonalColumns = map[string]string{
-	"user_principal_name": "upn",
-	"display_name":        "name",
-	"mail":                "mail",
+	"user_principal_name":            "upn",
+	"display_name":                   "name",
+	"mail":                           "mail",
+	"on_premises_distinguished_name": "dn",
 }
 
 // Pseudonymizer replaces personal values with stable pseudonyms: a keyed
@@ -39,20 +40,31 @@ func NewPseudonymizer(key []byte) (*Pseudonymizer, error) {
 }
 
 // Pseudonym returns the pseudonym of value in a column of kind "upn",
-// "name" or "mail": user-<16 hex>@pseudonym.invalid for addresses, User
-// <16 hex> for names. Empty values stay empty.
+// "name", "mail" or "dn": user-<16 hex>@pseudonym.invalid for addresses,
+// User <16 hex> for names; a distinguished name keeps its OU path and
+// has its first RDN, which names the person, replaced by CN=User <16 hex>
+// (CN=Ann Lee,OU=Sales,DC=contoso,DC=com becomes CN=User 1a2b…,OU=Sales,
+// DC=contoso,DC=com; a malformed one is replaced whole). Empty values
+// stay empty.
 func (p *Pseudonymizer) Pseudonym(kind, value string) string {
 	if value == "" {
 		return ""
 	}
-	if kind == "upn" || kind == "mail" {
-		value = strings.ToLower(value)
+	key := value
+	if kind == "upn" || kind == "mail" || kind == "dn" {
+		key = strings.ToLower(value)
 	}
 	m := hmac.New(sha256.New, p.key)
-	m.Write([]byte(kind + "\x00" + value))
+	m.Write([]byte(kind + "\x00" + key))
 	tag := hex.EncodeToString(m.Sum(nil))[:16]
-	if kind == "name" {
+	switch kind {
+	case "name":
 		return "User " + tag
+	case "dn":
+		if rdns, ok := SplitDN(value); ok && len(rdns) > 1 {
+			return "CN=User " + tag + "," + strings.Join(rdns[1:], ",")
+		}
+		return "CN=User " + tag
 	}
 	return "user-" + tag + "@pseudonym.invalid"
 }

@@ -49,6 +49,17 @@ func TestPseudonymizer(t *testing.T) {
 	if vals[2] != p.Pseudonym("upn", "AdeleV@contoso.com") || vals[3] != p.Pseudonym("name", "Adele Vance") || vals[4] != nil {
 		t.Errorf("personal columns: got %v", vals[2:])
 	}
+	dn := p.Pseudonym("dn", `CN=Vance\, Adele,OU=Sales,OU=Users,DC=contoso,DC=com`)
+	if !strings.HasPrefix(dn, "CN=User ") || !strings.HasSuffix(dn, ",OU=Sales,OU=Users,DC=contoso,DC=com") ||
+		strings.Contains(dn, "Adele") || strings.Contains(dn, "Vance") {
+		t.Errorf("dn pseudonym %q: want CN=User <hex> with the OU path kept and no name", dn)
+	}
+	if got := p.Pseudonym("dn", `cn=vance\, adele,ou=sales,ou=users,dc=contoso,dc=com`); !strings.HasPrefix(got, dn[:len("CN=User ")+16]) {
+		t.Errorf("dn pseudonym, another case: got %q, want the tag of %q", got, dn)
+	}
+	if got := p.Pseudonym("dn", "Adele Vance"); !strings.HasPrefix(got, "CN=User ") || strings.Contains(got, "Adele") {
+		t.Errorf("malformed dn pseudonym %q: want CN=User <hex> alone", got)
+	}
 	if p.Row([]string{"tenant", "sku_part_number"}) != nil {
 		t.Error("Row of columns without personal data: got a function, want nil")
 	}

@@ -26,7 +26,10 @@ func reclaimCmd(g *globals) *cobra.Command {
   plan     writes a plan file naming which SKU leaves which user and why, from
            mart_reclamation_candidates or a CSV (UserPrincipalName or ObjectId,
            and SkuPartNumber); rows that are not current candidates are refused
-           unless --force-listed.
+           unless --force-listed. --tenant, --reason, --sku, --department,
+           --min-idle-days, --usage-location, --domain and --ou narrow the
+           candidates (AND across flags, OR within one); a CSV row whose user
+           fails --usage-location, --domain or --ou is refused.
   apply    dry run unless --apply: re-checks every row against the latest
            snapshot and the user's licences read live from Graph, writes an undo
            file before the first change, then calls assignLicense in $batch
@@ -63,6 +66,7 @@ func (f *planFlags) register(c *cobra.Command, skus bool) {
 	}
 	fl.StringSliceVar(&f.sel.Departments, "department", nil, "only users of these departments")
 	fl.IntVar(&f.sel.MinIdleDays, "min-idle-days", 0, "only licences idle at least this many days")
+	registerUserFilter(c, &f.sel.Users)
 	fl.StringVar(&f.sel.CSV, "csv", "", "plan the rows of this CSV instead (UserPrincipalName or ObjectId, SkuPartNumber; optional Tenant)")
 	fl.BoolVar(&f.sel.ForceListed, "force-listed", false, "with --csv: plan listed rows that are not current candidates too")
 	fl.StringVar(&f.out, "out", "", "plan file to write (default reclaim-plan-<plan id>.json)")

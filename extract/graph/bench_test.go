@@ -13,11 +13,13 @@ import (
 )
 
 // usersPage is a 999-user page in Graph's exact JSON shape for the
-// extract.UserSelect fields.
+// extract.UserSelect fields; three users in five are synced from an
+// on-premises directory (a DN and onPremisesSyncEnabled true), the others
+// have both null.
 // next is the @odata.nextLink, omitted when empty.
 func usersPage(n int, next string) []byte {
 	var b strings.Builder
-	b.WriteString(`{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users(id,userPrincipalName,displayName,mail,department,employeeOrgData,companyName,country,usageLocation,userType,accountEnabled,createdDateTime,assignedLicenses,licenseAssignmentStates)",`)
+	b.WriteString(`{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users(id,userPrincipalName,displayName,mail,department,employeeOrgData,companyName,country,usageLocation,userType,accountEnabled,createdDateTime,assignedLicenses,licenseAssignmentStates,onPremisesDistinguishedName,onPremisesSyncEnabled)",`)
 	if next != "" {
 		b.WriteString(`"@odata.nextLink":"` + next + `",`)
 	}
@@ -33,7 +35,12 @@ func usersPage(n int, next string) []byte {
 		fmt.Fprintf(&b, `{"id":"%08x-1b2c-4d3e-8f40-%012x","userPrincipalName":"user%d@contoso.onmicrosoft.com","displayName":"User Number %d","mail":"user%d@contoso.com","department":"Department %d","employeeOrgData":{"division":null,"costCenter":"CC-%04d"},"companyName":"Contoso Ltd","country":"France","usageLocation":"FR","userType":"Member","accountEnabled":true,"createdDateTime":"2021-0%d-1%dT08:%02d:00Z",`,
 			i, i, i, i, i, i%40, i%500, 1+i%9, i%10, i%60)
 		fmt.Fprintf(&b, `"assignedLicenses":[{"disabledPlans":["a23b959c-7ce8-4e57-9140-b90eb88a9e97"],"skuId":"06ebc4ee-1bb5-47dd-8120-11324bc54e06"},{"disabledPlans":[],"skuId":"f30db892-07e9-47e9-837c-80727f46fd3d"}],`)
-		fmt.Fprintf(&b, `"licenseAssignmentStates":[{"skuId":"06ebc4ee-1bb5-47dd-8120-11324bc54e06","disabledPlans":["a23b959c-7ce8-4e57-9140-b90eb88a9e97"],"assignedByGroup":%s,"state":"Active","error":"None","lastUpdatedDateTime":"2023-04-05T06:07:08Z"},{"skuId":"f30db892-07e9-47e9-837c-80727f46fd3d","disabledPlans":[],"assignedByGroup":null,"state":"Active","error":"None","lastUpdatedDateTime":null}]}`, group)
+		fmt.Fprintf(&b, `"licenseAssignmentStates":[{"skuId":"06ebc4ee-1bb5-47dd-8120-11324bc54e06","disabledPlans":["a23b959c-7ce8-4e57-9140-b90eb88a9e97"],"assignedByGroup":%s,"state":"Active","error":"None","lastUpdatedDateTime":"2023-04-05T06:07:08Z"},{"skuId":"f30db892-07e9-47e9-837c-80727f46fd3d","disabledPlans":[],"assignedByGroup":null,"state":"Active","error":"None","lastUpdatedDateTime":null}],`, group)
+		if i%5 < 3 {
+			fmt.Fprintf(&b, `"onPremisesDistinguishedName":"CN=User Number %d,OU=Department %d,OU=Users,DC=contoso,DC=com","onPremisesSyncEnabled":true}`, i, i%40)
+		} else {
+			b.WriteString(`"onPremisesDistinguishedName":null,"onPremisesSyncEnabled":null}`)
+		}
 	}
 	b.WriteString(`]}`)
 	return []byte(b.String())

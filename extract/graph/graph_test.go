@@ -129,6 +129,17 @@ func TestEndToEnd(t *testing.T) {
 		if len(u.LicenseAssignmentStates) != 1 || u.LicenseAssignmentStates[0].AssignedByGroup != "11111111-2222-3333-4444-555555555555" {
 			t.Errorf("licenseAssignmentStates: got %+v, want one assigned by the group", u.LicenseAssignmentStates)
 		}
+		onPrem := func(u extract.User) string {
+			if u.OnPremisesSyncEnabled == nil {
+				return u.OnPremisesDistinguishedName + "|null"
+			}
+			return fmt.Sprintf("%s|%t", u.OnPremisesDistinguishedName, *u.OnPremisesSyncEnabled)
+		}
+		for i, want := range []string{"|null", "CN=User 2,OU=Sales,OU=Users,DC=contoso,DC=com|true", `CN=User\, Three,OU=Users,DC=contoso,DC=com|false`} {
+			if got := onPrem(users[i]); got != want {
+				t.Errorf("user %d onPremisesDistinguishedName|onPremisesSyncEnabled: got %q, want %q", i+1, got, want)
+			}
+		}
 		if users[0].LicenseAssignmentStates[0].AssignedByGroup != "" || users[0].Mail != "" {
 			t.Errorf("user 1: got assignedByGroup %q mail %q, want both empty (null)", users[0].LicenseAssignmentStates[0].AssignedByGroup, users[0].Mail)
 		}

@@ -5,7 +5,7 @@ package graph
 // to one of them takes the fallback).
 var (
 	pageFields    = []string{"@odata.nextLink", "value"}
-	userFields    = []string{"id", "userPrincipalName", "displayName", "mail", "department", "employeeOrgData", "companyName", "country", "usageLocation", "userType", "accountEnabled", "createdDateTime", "assignedLicenses", "licenseAssignmentStates"}
+	userFields    = []string{"id", "userPrincipalName", "displayName", "mail", "department", "employeeOrgData", "companyName", "country", "usageLocation", "userType", "accountEnabled", "createdDateTime", "assignedLicenses", "licenseAssignmentStates", "onPremisesDistinguishedName", "onPremisesSyncEnabled"}
 	orgFields     = []string{"costCenter"}
 	licenseFields = []string{"skuId", "disabledPlans"}
 	stateFields   = []string{"skuId", "assignedByGroup", "state", "error", "disabledPlans", "lastUpdatedDateTime"}
@@ -75,15 +75,7 @@ func (s *userScanner) user(u *wireUser) {
 			s.string(&u.UserType)
 		case "accountEnabled":
 			s.seen(&mask, 1<<10)
-			switch {
-			case s.literal("null"):
-			case s.literal("true"):
-				u.AccountEnabled = &wireTrue
-			case s.literal("false"):
-				u.AccountEnabled = &wireFalse
-			default:
-				s.fail()
-			}
+			s.nullBool(&u.AccountEnabled)
 		case "createdDateTime":
 			s.seen(&mask, 1<<11)
 			s.string(&u.CreatedDateTime)
@@ -93,9 +85,29 @@ func (s *userScanner) user(u *wireUser) {
 		case "licenseAssignmentStates":
 			s.seen(&mask, 1<<13)
 			u.LicenseAssignmentStates = s.states()
+		case "onPremisesDistinguishedName":
+			s.seen(&mask, 1<<14)
+			s.string(&u.OnPremisesDN)
+		case "onPremisesSyncEnabled":
+			s.seen(&mask, 1<<15)
+			s.nullBool(&u.OnPremisesSyncEnabled)
 		default:
 			s.unknown(k, userFields)
 		}
+	}
+}
+
+// nullBool reads true, false or null into a *bool field as encoding/json
+// would: null leaves it nil, true and false point at shared values.
+func (s *userScanner) nullBool(dst **bool) {
+	switch {
+	case s.literal("null"):
+	case s.literal("true"):
+		*dst = &wireTrue
+	case s.literal("false"):
+		*dst = &wireFalse
+	default:
+		s.fail()
 	}
 }
 

@@ -31,6 +31,8 @@ type wireUser struct {
 	CreatedDateTime         string                `json:"createdDateTime"`
 	AssignedLicenses        []wireLicense         `json:"assignedLicenses"`
 	LicenseAssignmentStates []wireAssignmentState `json:"licenseAssignmentStates"`
+	OnPremisesDN            string                `json:"onPremisesDistinguishedName"`
+	OnPremisesSyncEnabled   *bool                 `json:"onPremisesSyncEnabled"`
 }
 
 type wireOrgData struct {
@@ -78,6 +80,7 @@ func (w *wireUser) record() (extract.User, error) {
 		Mail: w.Mail, Department: w.Department, CompanyName: w.CompanyName,
 		Country: w.Country, UsageLocation: w.UsageLocation, UserType: w.UserType,
 		AccountEnabled: w.AccountEnabled == nil || *w.AccountEnabled, AssignedLicenses: licenses(w.AssignedLicenses),
+		OnPremisesDistinguishedName: w.OnPremisesDN, OnPremisesSyncEnabled: syncEnabled(w.OnPremisesSyncEnabled),
 	}
 	if w.EmployeeOrgData != nil {
 		u.CostCenter = w.EmployeeOrgData.CostCenter
@@ -100,6 +103,27 @@ func (w *wireUser) record() (extract.User, error) {
 		}
 	}
 	return u, nil
+}
+
+// Shared values of extract.User.OnPremisesSyncEnabled: a page of users
+// points at these two rather than allocating a bool per synced user.
+// Consumers read the pointer and never write through it.
+var (
+	syncTrue  = true
+	syncFalse = false
+)
+
+// syncEnabled is onPremisesSyncEnabled as extract.User holds it: nil for
+// null (a user never synced), else a pointer to one of the shared values,
+// never to the wire struct's (which the scanner shares across pages too).
+func syncEnabled(v *bool) *bool {
+	switch {
+	case v == nil:
+		return nil
+	case *v:
+		return &syncTrue
+	}
+	return &syncFalse
 }
 
 func licenses(ws []wireLicense) []extract.AssignedLicense {

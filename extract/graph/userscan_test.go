@@ -45,6 +45,12 @@ func TestScanUsersPage(t *testing.T) {
 		{"nulls everywhere", `{"@odata.nextLink":null,"value":[{"id":"a","mail":null,"accountEnabled":null,"employeeOrgData":null,"assignedLicenses":null,"licenseAssignmentStates":null,"createdDateTime":null}]}`, true},
 		{"null elements", `{"value":[null,{"id":"b","assignedLicenses":[null,{"skuId":"s","disabledPlans":[null,"p"]}],"licenseAssignmentStates":[null]}]}`, true},
 		{"accountEnabled false", `{"value":[{"id":"c","accountEnabled":false}]}`, true},
+		{"synced from on-premises", `{"value":[{"id":"c1","onPremisesDistinguishedName":"CN=Lee\\, Ann,OU=Sales,OU=Users,DC=contoso,DC=com","onPremisesSyncEnabled":true}]}`, true},
+		{"sync disabled", `{"value":[{"id":"c2","onPremisesDistinguishedName":"CN=Zoë Ångström,OU=Users,DC=contoso,DC=com","onPremisesSyncEnabled":false}]}`, true},
+		{"cloud-only", `{"value":[{"id":"c3","onPremisesDistinguishedName":null,"onPremisesSyncEnabled":null}]}`, true},
+		{"syncEnabled as string", `{"value":[{"id":"c4","onPremisesSyncEnabled":"true"}]}`, false},
+		{"DN as number", `{"value":[{"id":"c5","onPremisesDistinguishedName":1}]}`, false},
+		{"case-folded DN key", `{"value":[{"id":"c6","onPremisesDistinguishedname":"CN=x"}]}`, false},
 		{"unknown fields", `{"value":[{"id":"d","x":{"y":[1,-2.5e+3,0,true,false,null,"s\u00e9",{}],"z":[]},"employeeOrgData":{"division":"D","costCenter":"CC"}}],"@odata.count":12}`, true},
 		{"non-ASCII", `{"value":[{"id":"e","displayName":"Zoë Ångström 山田 🎉"}]}`, true},
 		{"escapes", `{"value":[{"id":"f","displayName":"O\"Brien \\ \/ \u00e9\n\ud83c\udf89"}]}`, true},
@@ -126,8 +132,11 @@ func randomPage(r *rand.Rand) []byte {
 	user := func() string {
 		return obj(userFields, func(f string) string {
 			switch f {
-			case "accountEnabled":
+			case "accountEnabled", "onPremisesSyncEnabled":
 				return []string{"true", "false", "null"}[r.IntN(3)]
+			case "onPremisesDistinguishedName":
+				cn := str()
+				return []string{`"CN=` + cn[1:len(cn)-1] + `,OU=Sales,DC=contoso,DC=com"`, `"CN=Lee\\, Ann,OU=Users,DC=x"`, "null"}[r.IntN(3)]
 			case "employeeOrgData":
 				if r.IntN(3) == 0 {
 					return "null"

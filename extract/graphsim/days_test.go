@@ -22,7 +22,8 @@ func dayOf(users, d int, churn float64) *graphsim.Tenant {
 // everyUserProperty selects all that the simulator knows of a user.
 const everyUserProperty = "id,userPrincipalName,displayName,mail,department,employeeOrgData,companyName,country," +
 	"usageLocation,userType,accountEnabled,createdDateTime,assignedLicenses,licenseAssignmentStates,businessPhones," +
-	"givenName,surname,jobTitle,mobilePhone,officeLocation,preferredLanguage,mailNickname"
+	"givenName,surname,jobTitle,mobilePhone,officeLocation,preferredLanguage,mailNickname," +
+	"onPremisesDistinguishedName,onPremisesSyncEnabled"
 
 // listUsers pages through GET /users and returns each user's JSON, as
 // sent, by object id.

@@ -97,6 +97,14 @@ func appendTime(b []byte, t time.Time) []byte {
 
 func appendBool(b []byte, v bool) []byte { return strconv.AppendBool(b, v) }
 
+// appendNullBool appends *v, or null when v is nil.
+func appendNullBool(b []byte, v *bool) []byte {
+	if v == nil {
+		return append(b, "null"...)
+	}
+	return appendBool(b, *v)
+}
+
 // appendKey appends "name": with a leading comma unless first.
 func appendKey(b []byte, name string, first bool) []byte {
 	if !first {

@@ -61,6 +61,7 @@ func (t *Tenant) simUser(i int) simUser {
 	if u.CreatedDateTime.Before(graphNullCreatedBefore) {
 		u.CreatedDateTime, u.CreatedNull = time.Time{}, true
 	}
+	u.OnPremisesDistinguishedName, u.OnPremisesSyncEnabled = t.onPremises(i, p, display)
 	s, gs, loc, set := t.licences(i, p)
 	if set {
 		u.UsageLocation = loc

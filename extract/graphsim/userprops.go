@@ -35,6 +35,8 @@ func init() {
 		{"createdDateTime", func(b []byte, u *simUser) []byte { return appendTime(b, u.CreatedDateTime) }},
 		{"assignedLicenses", func(b []byte, u *simUser) []byte { return appendAssigned(b, u.AssignedLicenses) }},
 		{"licenseAssignmentStates", func(b []byte, u *simUser) []byte { return appendStates(b, u.LicenseAssignmentStates) }},
+		{"onPremisesDistinguishedName", func(b []byte, u *simUser) []byte { return appendNullString(b, u.OnPremisesDistinguishedName) }},
+		{"onPremisesSyncEnabled", func(b []byte, u *simUser) []byte { return appendNullBool(b, u.OnPremisesSyncEnabled) }},
 		{"businessPhones", func(b []byte, u *simUser) []byte { return appendStrings(b, nonEmpty(u.BusinessPhone)) }},
 		{"givenName", func(b []byte, u *simUser) []byte { return appendNullString(b, u.GivenName) }},
 		{"surname", func(b []byte, u *simUser) []byte { return appendNullString(b, u.Surname) }},
@@ -51,7 +53,7 @@ func init() {
 		{"otherMails", func(b []byte, _ *simUser) []byte { return append(b, "[]"...) }},
 		{"city", nullProp}, {"state", nullProp}, {"streetAddress", nullProp}, {"postalCode", nullProp},
 		{"employeeId", nullProp}, {"employeeType", nullProp}, {"employeeHireDate", nullProp},
-		{"onPremisesSyncEnabled", nullProp}, {"onPremisesImmutableId", nullProp}, {"deletedDateTime", nullProp},
+		{"onPremisesImmutableId", nullProp}, {"deletedDateTime", nullProp},
 		{"creationType", nullProp}, {"faxNumber", nullProp}, {"ageGroup", nullProp},
 	} {
 		userProps[strings.ToLower(p.name)] = p

@@ -22,6 +22,7 @@ WITH licences AS (
     -- Each user with the report's activity dates (NULL: not in the report).
     SELECT u.tenant, u.snapshot_date, u.id, u.user_principal_name, u.display_name, u.department, u.cost_center,
         u.account_enabled, u.user_type, u.usage_location, u.created_date_time,
+        u.on_premises_distinguished_name, u.on_premises_sync_enabled,
         g.upn_key IS NOT NULL AS in_report,
         g.exchange_last_activity_date, g.onedrive_last_activity_date, g.sharepoint_last_activity_date,
         g.skype_last_activity_date, g.yammer_last_activity_date, g.teams_last_activity_date
@@ -41,7 +42,7 @@ WITH licences AS (
         coalesce(k.ignored, false) AS ignored, k.unit_price_annual, k.currency, k.term,
         o.enabled_plans,
         coalesce(o.workloads, sw.workloads, []) AS workloads,
-        u.in_report,
+        u.in_report, u.on_premises_distinguished_name, u.on_premises_sync_enabled,
         u.exchange_last_activity_date, u.onedrive_last_activity_date, u.sharepoint_last_activity_date,
         u.skype_last_activity_date, u.yammer_last_activity_date, u.teams_last_activity_date
     FROM licences l

@@ -4,7 +4,8 @@
 -- that wrote the snapshot.
 
 CREATE OR REPLACE VIEW raw_users AS
-SELECT v.tenant, s.snapshot_date, s.run_id, v.id, v.user_principal_name, v.display_name, v.mail, v.department, v.cost_center, v.company_name, v.country, v.usage_location, v.user_type, v.account_enabled, v.created_date_time
+SELECT v.tenant, s.snapshot_date, s.run_id, v.id, v.user_principal_name, v.display_name, v.mail, v.department, v.cost_center, v.company_name, v.country, v.usage_location, v.user_type, v.account_enabled, v.created_date_time,
+    v.on_premises_distinguished_name, v.on_premises_sync_enabled
 FROM raw_users_versions v
 JOIN snapshots s ON s.tenant = v.tenant AND v.valid_from <= s.snapshot_date AND (v.valid_to IS NULL OR s.snapshot_date < v.valid_to);
 

@@ -5,7 +5,7 @@ CREATE OR REPLACE VIEW mart_user_licenses_history AS
 SELECT v.tenant, s.snapshot_date, n.as_of, v.user_id, v.user_principal_name, v.display_name, v.department,
     v.cost_center, v.account_enabled, v.user_type, v.sku_id, v.sku_part_number, v.assigned_direct,
     v.assigned_by_groups, v.assigned_at, v.workloads, n.last_activity_date, n.idle_days, v.usage_location,
-    v.in_report, v.unit_price_annual, v.currency
+    v.in_report, v.unit_price_annual, v.currency, v.on_premises_distinguished_name, v.on_premises_sync_enabled
 FROM mart_user_licenses_history_versions v
 JOIN snapshots s ON s.tenant = v.tenant AND v.valid_from <= s.snapshot_date AND (v.valid_to IS NULL OR s.snapshot_date < v.valid_to)
 JOIN mart_user_licenses_history_nightly n ON n.tenant = v.tenant AND n.snapshot_date = s.snapshot_date AND n.row_key = v.row_key;

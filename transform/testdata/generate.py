@@ -59,13 +59,16 @@ def rules_snapshot():
     users, rows, lic = [], [], {}
 
     def user(n, upn, skus, created="2024-01-01", enabled=True, utype="Member", dept="Sales", loc="US",
-             states=None, disabled=None, report=None, rupn=None):
+             states=None, disabled=None, report=None, rupn=None, ou=None, synced=True):
         al = [{"skuId": s, "disabledPlans": (disabled or {}).get(s, [])} for s in skus]
         st = states if states is not None else [state(s) for s in skus]
         users.append({"id": "00000000-0000-0000-0000-0000000000%02d" % n, "userPrincipalName": upn, "displayName": "User %d" % n,
                       "department": dept, "costCenter": "CC-%d" % (100 + n % 3), "usageLocation": loc, "userType": utype,
                       "accountEnabled": enabled, "createdDateTime": created + "T09:00:00Z",
                       "assignedLicenses": al, "licenseAssignmentStates": st})
+        if ou is not None:  # synced from on-premises AD (synced=False: sync since switched off)
+            users[-1].update({"onPremisesDistinguishedName": "CN=User %d,%sOU=Users,DC=contoso,DC=example" % (n, ou),
+                              "onPremisesSyncEnabled": synced})
         for s in skus:
             lic[s] = lic.get(s, 0) + 1
         if report is not None:
@@ -74,8 +77,8 @@ def rules_snapshot():
     # Users 2-5 sit on either side of the inactivity and grace thresholds;
     # each reason's boundaries are pinned by its model test in sql/
     # (stg_reason_*_test.go), these rows only carry them to the goldens.
-    user(1, "active@contoso.example", [E3], report=ALL("2026-11-18"))
-    user(2, "idle90@contoso.example", [E3], report=ALL("2026-08-22"))
+    user(1, "active@contoso.example", [E3], report=ALL("2026-11-18"), ou="OU=Sales,")
+    user(2, "idle90@contoso.example", [E3], report=ALL("2026-08-22"), ou="OU=Sales,")
     user(3, "idle89@contoso.example", [E3], report=ALL("2026-08-23"))
     user(4, "never30@contoso.example", [E3], created="2026-10-21", states=[state(E3, when="2026-10-21T08:00:00Z")], report={})
     user(5, "never29@contoso.example", [E3], created="2026-10-22", states=[state(E3, when="2026-10-22T08:00:00Z")], report={})
@@ -89,9 +92,9 @@ def rules_snapshot():
     user(13, "twogroups@contoso.example", [E3], states=[state(E3, G1, "2025-02-01T00:00:00Z"), state(E3, G2, "2025-03-01T00:00:00Z")], report=ALL("2026-05-04"))
     user(14, "directgroup@contoso.example", [E3], states=[state(E3, None, "2025-02-01T00:00:00Z"), state(E3, G1, "2025-01-15T00:00:00Z")], report=ALL("2026-05-04"))
     user(15, "svc-backup@contoso.example", [E3], report=ALL("2026-01-01"))     # excluded by UPN glob
-    user(16, "legal@contoso.example", [E3], dept="Legal", report=ALL("2026-01-01"))  # exclusion expired yesterday
+    user(16, "legal@contoso.example", [E3], dept="Legal", report=ALL("2026-01-01"), ou="OU=Legal,", synced=False)  # exclusion expired yesterday
     user(17, "exec@contoso.example", [E3], states=[state(E3, G3, "2025-02-01T00:00:00Z")], report=ALL("2026-01-01"))  # group exclusion until today
-    user(18, "nolocation@contoso.example", [E3], loc="", report=ALL("2026-11-19"))
+    user(18, "nolocation@contoso.example", [E3], loc="", report=ALL("2026-11-19"), ou="")
     user(19, "pbierror@contoso.example", [E3], states=[state(E3, None, "2025-01-01T00:00:00Z"), state(PBI, G1, "2025-01-01T00:00:00Z", "Error", "CountViolation")], report=ALL("2026-11-19"))
     user(20, "disabledidle@contoso.example", [E3], enabled=False, report=ALL("2026-01-01"))
     user(21, "noteams@contoso.example", [E3], disabled={E3: [P['TEAMS'][0]]},

@@ -262,14 +262,23 @@ func (f *Server) download(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprint(w, f.CSV)
 }
 
-// userJSON is user n in Graph's shape; user 2 has a group-based licence.
+// userJSON is user n in Graph's shape; user 2 has a group-based licence
+// and is synced from on-premises AD, user 3 was synced (sync now off,
+// its DN kept), user 1 is cloud-only.
 func userJSON(n int) string {
+	onPrem := `"onPremisesDistinguishedName":null,"onPremisesSyncEnabled":null`
+	switch n {
+	case 2:
+		onPrem = `"onPremisesDistinguishedName":"CN=User 2,OU=Sales,OU=Users,DC=contoso,DC=com","onPremisesSyncEnabled":true`
+	case 3:
+		onPrem = `"onPremisesDistinguishedName":"CN=User\\, Three,OU=Users,DC=contoso,DC=com","onPremisesSyncEnabled":false`
+	}
 	return fmt.Sprintf(`{"id":"00000000-0000-0000-0000-00000000000%d","userPrincipalName":"user%d@contoso.com",
 "displayName":"User %d","mail":null,"department":"Sales","employeeOrgData":{"costCenter":"CC%d","division":null},
 "companyName":"Contoso","country":"France","usageLocation":"FR","userType":"Member","accountEnabled":true,
 "createdDateTime":"2021-03-0%dT10:00:00Z","assignedLicenses":[{"disabledPlans":[],"skuId":"c7df2760-2c81-4ef7-b578-5b5392b571df"}],
-"licenseAssignmentStates":[{"skuId":"c7df2760-2c81-4ef7-b578-5b5392b571df","assignedByGroup":%s,"state":"Active","error":"None","disabledPlans":[],"lastUpdatedDateTime":"2023-05-06T07:08:09Z"}]}`,
-		n, n, n, n, n, map[bool]string{true: `"11111111-2222-3333-4444-555555555555"`, false: "null"}[n == 2])
+"licenseAssignmentStates":[{"skuId":"c7df2760-2c81-4ef7-b578-5b5392b571df","assignedByGroup":%s,"state":"Active","error":"None","disabledPlans":[],"lastUpdatedDateTime":"2023-05-06T07:08:09Z"}],%s}`,
+		n, n, n, n, n, map[bool]string{true: `"11111111-2222-3333-4444-555555555555"`, false: "null"}[n == 2], onPrem)
 }
 
 const groupsJSON = `{"value":[

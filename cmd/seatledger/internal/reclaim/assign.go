@@ -89,6 +89,7 @@ func DecidePlans(it Item, live extract.LicenseResult) Outcome {
 	return o
 }
 
+// containsFold reports whether l holds s, case-insensitively.
 func containsFold(l []string, s string) bool {
 	return slices.ContainsFunc(l, func(x string) bool { return strings.EqualFold(x, s) })
 }

@@ -22,6 +22,9 @@ type Selection struct {
 	SKUs        []string // SKU part numbers
 	Departments []string
 	MinIdleDays int
+	// Users keeps only the users it matches, of the candidates and of
+	// the CSV's rows (a row it refuses is reported as refused).
+	Users UserFilter
 	// CSV names a file of rows to plan instead of the candidates.
 	CSV string
 	// ForceListed plans CSV rows that are not current candidates too.
@@ -39,6 +42,9 @@ type Planner struct {
 // closed before it returns): the candidates matching sel, or the rows of
 // sel.CSV. For replace, from and to are SKU part numbers.
 func (pl Planner) Build(ctx context.Context, sel Selection, op, from, to string) (*Plan, error) {
+	if err := sel.Users.Validate(); err != nil {
+		return nil, exit.UsageError(err)
+	}
 	w, err := pl.Warehouse.OpenRead(ctx)
 	if err != nil {
 		return nil, err
@@ -53,7 +59,7 @@ func (pl Planner) Build(ctx context.Context, sel Selection, op, from, to string)
 		if from != "" {
 			sel.SKUs = []string{from}
 		}
-		p.Items, err = fromCandidates(ctx, w, sel)
+		p.Items, err = pl.fromCandidates(ctx, w, sel)
 	}
 	if err != nil {
 		return nil, err
@@ -105,6 +111,7 @@ func (sel Selection) describe(from, to string) map[string]string {
 	add("reason", sel.Reasons)
 	add("sku", sel.SKUs)
 	add("department", sel.Departments)
+	sel.Users.describe(m)
 	if sel.MinIdleDays > 0 {
 		m["min_idle_days"] = fmt.Sprint(sel.MinIdleDays)
 	}
@@ -117,15 +124,27 @@ func (sel Selection) describe(from, to string) map[string]string {
 	return m
 }
 
-func fromCandidates(ctx context.Context, w Reader, sel Selection) ([]Item, error) {
+// fromCandidates plans the candidates matching sel. When --ou finds no
+// candidate with an on-premises DN at all, it says so on Stderr: the
+// warehouse may predate the field (stored from the next run on).
+func (pl Planner) fromCandidates(ctx context.Context, w Reader, sel Selection) ([]Item, error) {
 	cands, err := w.ReclaimCandidates(ctx, load.CandidateFilter{Tenants: sel.Tenants, Reasons: sel.Reasons,
 		SKUs: sel.SKUs, Departments: sel.Departments, MinIdleDays: sel.MinIdleDays})
 	if err != nil {
 		return nil, err
 	}
 	var items []Item
+	anyDN := false
 	for _, c := range cands {
-		items = append(items, candidateItem(c))
+		anyDN = anyDN || c.OnPremisesDistinguishedName != ""
+		if sel.Users.Match(UserFields{UserPrincipalName: c.UserPrincipalName, UsageLocation: c.UsageLocation,
+			OnPremisesDistinguishedName: c.OnPremisesDistinguishedName}) {
+			items = append(items, candidateItem(c))
+		}
+	}
+	if len(sel.Users.OUs) > 0 && len(cands) > 0 && !anyDN {
+		fmt.Fprintln(pl.Stderr, "note: --ou: no candidate has an on-premises distinguished name "+
+			"(cloud-only users, or a warehouse whose last run predates onPremisesDistinguishedName)")
 	}
 	return items, nil
 }
@@ -291,6 +310,10 @@ func resolveRow(r Row, sel Selection, from string, tenants []string, held []load
 		return Item{}, fmt.Sprintf("%s: no licensed user in tenant %s's latest snapshot", who, tenant)
 	case lic == nil:
 		return Item{}, fmt.Sprintf("user %s does not hold %s", user.UserID, sku)
+	}
+	if why := sel.Users.Mismatch(UserFields{UserPrincipalName: lic.UserPrincipalNameLower, UsageLocation: lic.UsageLocation,
+		OnPremisesDistinguishedName: lic.OnPremisesDistinguishedName}); why != "" {
+		return Item{}, fmt.Sprintf("user %s: %s", lic.UserID, why)
 	}
 	if it, ok := cands[tenant+"/"+lic.UserID+"/"+lic.SkuID]; ok {
 		it.CSVLine = r.Line
