@@ -81,14 +81,7 @@ type ReclaimableCost struct {
 // reclamation candidates by currency (candidates without a price left
 // out), ordered by tenant and currency.
 func (w *Warehouse) LatestReclaimable(ctx context.Context) ([]ReclaimableCost, error) {
-	const q = `SELECT tenant, currency, sum(annual_savings)::DOUBLE
-FROM mart_reclamation_candidates WHERE currency IS NOT NULL AND annual_savings IS NOT NULL
-GROUP BY ALL ORDER BY ALL`
-	return readMetricRows(ctx, w, "reclaimable cost of the latest snapshots", q, func(r *sql.Rows) (ReclaimableCost, error) {
-		var c ReclaimableCost
-		err := r.Scan(&c.Tenant, &c.Currency, &c.AnnualSavings)
-		return c, err
-	})
+	return w.sumsByCurrency(ctx, "reclaimable cost of the latest snapshots", "mart_reclamation_candidates", "annual_savings")
 }
 
 // LatestRealised sums the realised annual savings of each tenant's
@@ -96,10 +89,15 @@ GROUP BY ALL ORDER BY ALL`
 // currency, ordered by tenant and currency; the reclaimable type carries
 // them.
 func (w *Warehouse) LatestRealised(ctx context.Context) ([]ReclaimableCost, error) {
-	const q = `SELECT tenant, currency, sum(realised_annual_savings)::DOUBLE
-FROM mart_reclaim_outcomes WHERE currency IS NOT NULL AND realised_annual_savings IS NOT NULL
-GROUP BY ALL ORDER BY ALL`
-	return readMetricRows(ctx, w, "realised savings of the latest snapshots", q, func(r *sql.Rows) (ReclaimableCost, error) {
+	return w.sumsByCurrency(ctx, "realised savings of the latest snapshots", "mart_reclaim_outcomes", "realised_annual_savings")
+}
+
+// sumsByCurrency sums an amount column of a latest mart per tenant and
+// currency, rows without either left out.
+func (w *Warehouse) sumsByCurrency(ctx context.Context, what, mart, amount string) ([]ReclaimableCost, error) {
+	q := `SELECT tenant, currency, sum(` + amount + `)::DOUBLE FROM ` + mart + `
+WHERE currency IS NOT NULL AND ` + amount + ` IS NOT NULL GROUP BY ALL ORDER BY ALL`
+	return readMetricRows(ctx, w, what, q, func(r *sql.Rows) (ReclaimableCost, error) {
 		var c ReclaimableCost
 		err := r.Scan(&c.Tenant, &c.Currency, &c.AnnualSavings)
 		return c, err

@@ -87,17 +87,24 @@ func candidateColumns(dn string) string {
 // DN as alias: the column, or NULL in a warehouse opened read-only before
 // a writer ran migration 0009 (the reads work there, knowing no DN).
 func (w *Warehouse) onPremDN(ctx context.Context, alias string) (string, error) {
+	return w.columnOrNull(ctx, "mart_user_licenses", alias, "on_premises_distinguished_name")
+}
+
+// columnOrNull is alias.column when relation has the column, else a
+// VARCHAR NULL: for columns of a migration that a warehouse opened
+// read-only may not have run yet.
+func (w *Warehouse) columnOrNull(ctx context.Context, relation, alias, column string) (string, error) {
 	var n int
 	err := w.db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_columns()
-		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'mart_user_licenses'
-		AND column_name = 'on_premises_distinguished_name'`).Scan(&n)
+		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ? AND column_name = ?`,
+		relation, column).Scan(&n)
 	if err != nil {
-		return "", fmt.Errorf("look for mart_user_licenses.on_premises_distinguished_name: %w", err)
+		return "", fmt.Errorf("look for %s.%s: %w", relation, column, err)
 	}
 	if n == 0 {
 		return "NULL::VARCHAR", nil
 	}
-	return alias + ".on_premises_distinguished_name", nil
+	return alias + "." + column, nil
 }
 
 // ReclaimCandidates reads the reclamation candidates matching f, ordered

@@ -30,7 +30,8 @@ func TestLatestRoster(t *testing.T) {
 		}
 		u := users[i]
 		if r.Tenant != "contoso" || r.UserPrincipalNameLower != strings.ToLower(u.UserPrincipalName) || r.Department != u.Department ||
-			r.UsageLocation != u.UsageLocation || r.AccountEnabled != u.AccountEnabled || r.UserType != u.UserType {
+			r.UsageLocation != u.UsageLocation || r.AccountEnabled != u.AccountEnabled || r.UserType != u.UserType ||
+			r.OnPremisesDistinguishedName != u.OnPremisesDistinguishedName {
 			t.Errorf("user %s: got %+v, want the fields of %+v", r.UserID, r, u)
 		}
 		if len(r.SkuIDs) != len(u.AssignedLicenses) {

@@ -59,6 +59,7 @@ func (f *provisionFlags) register(c *cobra.Command, plansFlag, plansHelp string)
 	fl.StringVar(&f.sel.CSV, "csv", "", "CSV of users (UserPrincipalName or ObjectId; optional UsageLocation)")
 	fl.StringSliceVar(&f.sel.Departments, "department", nil, "users of these departments")
 	fl.StringSliceVar(&f.sel.Plans, plansFlag, nil, plansHelp)
+	registerUserFilter(c, &f.sel.Filter)
 	fl.StringVar(&f.out, "out", "", "plan file to write (default reclaim-plan-<plan id>.json)")
 }
 

@@ -26,13 +26,13 @@ func TestReclaimPlanUserFilters(t *testing.T) {
 			strings.EqualFold(domain, "contoso.example") && strings.HasSuffix(u.OnPremisesDistinguishedName, ","+sales)
 	}
 	var want, all []string
-	var outside string // a candidate the filters leave out
+	var outside string // a synced candidate outside the OU (the CSV case passes --ou alone)
 	for key := range e.counts("SELECT user_id || '/' || sku_id, 1 FROM mart_reclamation_candidates") {
 		id, _, _ := strings.Cut(key, "/")
 		all = append(all, key)
 		if in(e.user(id)) {
 			want = append(want, key)
-		} else if outside == "" && e.user(id).OnPremisesDistinguishedName != "" {
+		} else if dn := e.user(id).OnPremisesDistinguishedName; outside == "" && dn != "" && !strings.HasSuffix(dn, ","+sales) {
 			outside = id
 		}
 	}

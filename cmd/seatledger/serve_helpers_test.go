@@ -16,9 +16,12 @@ import (
 	"github.com/seatledger/seatledger/extract/graphsim"
 )
 
-// servePricing prices some of the simulator's SKUs, so that the
-// reclaimable cost is not zero.
-const servePricing = `pricing:
+// servePricing caps one SKU of the tenant (so that the limit series is
+// scraped) and prices some of the simulator's SKUs, so that the
+// reclaimable cost is not zero. It follows the tenant's auth block.
+const servePricing = `    limits:
+      ENTERPRISEPACK: 1000
+pricing:
   currency: USD
   prices:
     - {sku: SPE_E3, unit_price: 36, billing: monthly, term: monthly, effective: 2020-01-01}

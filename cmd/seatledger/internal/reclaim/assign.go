@@ -19,9 +19,7 @@ import (
 // assigns no licence to such a user.
 func DecideAssign(it Item, live extract.LicenseResult, defaultLocation string) Outcome {
 	o := Outcome{Item: it, Op: OpAssign}
-	if !live.OK() {
-		o.Result, o.Status, o.Code = ResultFailed, live.Status, live.Code
-		o.Message = "read the user's licences: " + live.Message
+	if failedRead(&o, live) {
 		return o
 	}
 	if h := holdingOf(live.User, it.SkuID); h.held {
@@ -51,9 +49,7 @@ func DecideAssign(it Item, live extract.LicenseResult, defaultLocation string) O
 // it was. Only a direct assignment can be changed per user.
 func DecidePlans(it Item, live extract.LicenseResult) Outcome {
 	o := Outcome{Item: it, Op: OpPlans}
-	if !live.OK() {
-		o.Result, o.Status, o.Code = ResultFailed, live.Status, live.Code
-		o.Message = "read the user's licences: " + live.Message
+	if failedRead(&o, live) {
 		return o
 	}
 	h := holdingOf(live.User, it.SkuID)

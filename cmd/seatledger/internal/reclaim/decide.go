@@ -57,6 +57,17 @@ func (o *Outcome) Refuse(format string, args ...any) {
 	o.drop()
 }
 
+// failedRead marks o failed when the live read of its user failed, and
+// reports whether it did.
+func failedRead(o *Outcome, live extract.LicenseResult) bool {
+	if live.OK() {
+		return false
+	}
+	o.Result, o.Status, o.Code = ResultFailed, live.Status, live.Code
+	o.Message = "read the user's licences: " + live.Message
+	return true
+}
+
 // holding is how a user holds one SKU right now.
 type holding struct {
 	held, direct  bool
@@ -97,9 +108,7 @@ func holdingOf(u extract.User, skuID string) holding {
 // whole call.)
 func Decide(op string, it Item, live extract.LicenseResult, allowNoLocation bool) Outcome {
 	o := Outcome{Item: it, Op: op}
-	if !live.OK() {
-		o.Result, o.Status, o.Code = ResultFailed, live.Status, live.Code
-		o.Message = "read the user's licences: " + live.Message
+	if failedRead(&o, live) {
 		return o
 	}
 	h := holdingOf(live.User, it.SkuID)
@@ -144,10 +153,7 @@ func DecideUndo(u UndoUser, live extract.LicenseResult) []Outcome {
 	outcome := func(l License) Outcome {
 		o := Outcome{Op: OpUndo, Item: Item{Tenant: u.Tenant, UserID: u.UserID, SkuID: l.SkuID,
 			SkuPartNumber: l.SkuPartNumber, Reason: u.Reason}}
-		if !live.OK() {
-			o.Result, o.Status, o.Code = ResultFailed, live.Status, live.Code
-			o.Message = "read the user's licences: " + live.Message
-		}
+		failedRead(&o, live)
 		return o
 	}
 	for _, l := range u.Restore {

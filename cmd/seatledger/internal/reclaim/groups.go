@@ -105,9 +105,7 @@ func DecideUndoGroup(g UndoGroup, live extract.GroupLicenseResult) Outcome {
 func DecideUndoMembership(m UndoMembership, live extract.LicenseResult) Outcome {
 	o := Outcome{Op: OpUndo, Item: Item{Tenant: m.Tenant, UserID: m.UserID, SkuID: m.SkuID, SkuPartNumber: m.SkuPartNumber,
 		Reason: m.Reason}}
-	if !live.OK() {
-		o.Result, o.Status, o.Code = ResultFailed, live.Status, live.Code
-		o.Message = "read the user's licences: " + live.Message
+	if failedRead(&o, live) {
 		return o
 	}
 	for _, g := range m.GroupIDs {

@@ -20,10 +20,13 @@ type Provision struct {
 	SKU    string // part number
 	// Users are user principal names or object ids; CSV is a file of
 	// them (UserPrincipalName or ObjectId, optional UsageLocation);
-	// Departments select by department. At least one of the three.
+	// Departments select by department; Filter narrows the users so
+	// selected by usage location, domain and on-premises OU, or, alone,
+	// selects every user of the roster that passes it. At least one.
 	Users       []string
 	CSV         string
 	Departments []string
+	Filter      UserFilter
 	// IncludeDisabled selects disabled accounts too (assign leaves them
 	// out by default: a seat for nobody).
 	IncludeDisabled bool
@@ -45,8 +48,11 @@ func (pl Planner) BuildProvision(ctx context.Context, sel Provision, op string, 
 	if err := sel.checkGroups(op); err != nil {
 		return nil, err
 	}
-	if len(sel.Users) == 0 && sel.CSV == "" && len(sel.Departments) == 0 && len(sel.Groups) == 0 {
-		return nil, exit.UsageError(errors.New("select users: --user, --csv or --department"))
+	if len(sel.Users) == 0 && sel.CSV == "" && len(sel.Departments) == 0 && len(sel.Groups) == 0 && sel.Filter.IsZero() {
+		return nil, exit.UsageError(errors.New("select users: --user, --csv, --department, --usage-location, --domain or --ou (or --group)"))
+	}
+	if err := sel.Filter.Validate(); err != nil {
+		return nil, exit.UsageError(err)
 	}
 	if sel.SKU == "" {
 		return nil, exit.UsageError(errors.New("--sku is required"))
@@ -97,6 +103,11 @@ func (pl Planner) BuildProvision(ctx context.Context, sel Provision, op string, 
 	}
 	skipped := map[string]int{}
 	for _, u := range picked {
+		if !sel.Filter.Match(UserFields{UserPrincipalName: u.user.UserPrincipalNameLower,
+			UsageLocation: u.user.UsageLocation, OnPremisesDistinguishedName: u.user.OnPremisesDistinguishedName}) {
+			skipped["do not pass --usage-location, --domain or --ou"]++
+			continue
+		}
 		held := slices.Contains(u.user.SkuIDs, strings.ToLower(sku.SkuID))
 		switch {
 		case op == OpAssign && held:
@@ -146,6 +157,7 @@ func (sel Provision) describe() map[string]string {
 	if sel.IncludeDisabled {
 		m["include_disabled"] = "true"
 	}
+	sel.Filter.describe(m)
 	if m["tenant"] == "" {
 		delete(m, "tenant")
 	}
@@ -283,8 +295,9 @@ func (pl Planner) pickUsers(sel Provision, roster []load.RosterUser) ([]picked, 
 			add(picked{user: roster[i], line: r.Line, location: r.UsageLocation}, i)
 		}
 	}
+	onlyFilter := len(sel.Users) == 0 && sel.CSV == "" && len(sel.Departments) == 0 && !sel.Filter.IsZero()
 	for i, u := range roster {
-		if slices.ContainsFunc(sel.Departments, func(d string) bool { return strings.EqualFold(d, u.Department) }) {
+		if onlyFilter || slices.ContainsFunc(sel.Departments, func(d string) bool { return strings.EqualFold(d, u.Department) }) {
 			add(picked{user: u}, i)
 		}
 	}

@@ -20,14 +20,16 @@ import (
 func TestBuildProvision(t *testing.T) {
 	const sway = "a23b959c-7ce8-4e57-9140-b90eb88a9e97" // SWAY in SPE_E3
 	roster := []load.RosterUser{
-		{Tenant: "contoso", UserID: "id-1", UserPrincipalNameLower: "ann@contoso.example", Department: "Sales", AccountEnabled: true},
+		{Tenant: "contoso", UserID: "id-1", UserPrincipalNameLower: "ann@contoso.example", Department: "Sales", AccountEnabled: true,
+			UsageLocation: "DE", OnPremisesDistinguishedName: "CN=Ann,OU=Sales,OU=Users,DC=contoso,DC=example"},
 		{Tenant: "contoso", UserID: "id-2", UserPrincipalNameLower: "bob@contoso.example", Department: "Sales", AccountEnabled: true, SkuIDs: []string{e3, visio}},
 		{Tenant: "contoso", UserID: "id-3", UserPrincipalNameLower: "cy@contoso.example", Department: "Legal", AccountEnabled: false},
-		{Tenant: "contoso", UserID: "id-4", UserPrincipalNameLower: "di@contoso.example", Department: "Legal", AccountEnabled: true},
+		{Tenant: "contoso", UserID: "id-4", UserPrincipalNameLower: "di@fabrikam.example", Department: "Legal", AccountEnabled: true,
+			UsageLocation: "FR", OnPremisesDistinguishedName: "CN=Di,OU=PreSales,OU=Users,DC=contoso,DC=example"},
 	}
 	dir := t.TempDir()
 	csvPath := filepath.Join(dir, "users.csv")
-	if err := os.WriteFile(csvPath, []byte("\ufeffUserPrincipalName,UsageLocation\r\nDI@contoso.example,fr\r\nann@contoso.example,\r\n"), 0o600); err != nil {
+	if err := os.WriteFile(csvPath, []byte("\ufeffUserPrincipalName,UsageLocation\r\nDI@fabrikam.example,fr\r\nann@contoso.example,\r\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	badCSV := filepath.Join(dir, "bad.csv")
@@ -53,6 +55,17 @@ func TestBuildProvision(t *testing.T) {
 			reclaim.OpAssign, false, []string{"id-3", "id-4"}, []string{"", ""}, nil, "", ""},
 		{"assign from a CSV with usage locations", reclaim.Provision{SKU: "SPE_E3", CSV: csvPath, Plans: []string{"SWAY"}},
 			reclaim.OpAssign, false, []string{"id-4", "id-1"}, []string{"FR", ""}, []string{sway}, "", ""},
+		{"filters alone select from the whole roster", reclaim.Provision{SKU: "SPE_E3",
+			Filter: reclaim.UserFilter{OUs: []string{"ou=sales,OU=Users,DC=contoso,DC=example"}}}, reclaim.OpAssign, false,
+			[]string{"id-1"}, []string{""}, nil, "", "selected users left out: they do not pass --usage-location, --domain or --ou"},
+		{"filters narrow a department: usage location", reclaim.Provision{SKU: "SPE_E3", Departments: []string{"Legal", "Sales"},
+			Filter: reclaim.UserFilter{UsageLocations: []string{"fr"}}}, reclaim.OpAssign, false,
+			[]string{"id-4"}, []string{""}, nil, "", ""},
+		{"filters narrow a department: domain, exactly", reclaim.Provision{SKU: "SPE_E3", Departments: []string{"Legal", "Sales"},
+			Filter: reclaim.UserFilter{Domains: []string{"CONTOSO.example"}}}, reclaim.OpAssign, false,
+			[]string{"id-1"}, []string{""}, nil, "", ""},
+		{"a bad filter value is named", reclaim.Provision{SKU: "SPE_E3", Filter: reclaim.UserFilter{UsageLocations: []string{"DEU"}}},
+			reclaim.OpAssign, false, nil, nil, nil, `--usage-location "DEU"`, ""},
 		{"unknown user", reclaim.Provision{SKU: "SPE_E3", Users: []string{"zed@contoso.example"}}, reclaim.OpAssign, false,
 			nil, nil, nil, "--user zed@contoso.example: no such user", ""},
 		{"bad CSV rows, each named", reclaim.Provision{SKU: "SPE_E3", CSV: badCSV}, reclaim.OpAssign, false,
