@@ -57,4 +57,3 @@ func (w *Warehouse) LatestRoster(ctx context.Context, tenant string) ([]RosterUs
 	}
 	return out, nil
 }
-
