@@ -49,12 +49,12 @@ type relationManifest struct {
 // partitionEntry is the computation of the snapshot's marts a partition
 // was written from: snapshot_facts.computed_by and computed_at change
 // exactly when they are computed again (the snapshot re-run, rebuilt or
-// upgraded). Empty: the relation had no rows for it, so there is no
-// partition directory.
+// upgraded). (Manifests before every partition had a file, even without
+// rows, said "empty": true for a partition left out; it is ignored, and
+// such a partition written, being absent from disk.)
 type partitionEntry struct {
 	ComputedBy string    `json:"computed_by"`
 	ComputedAt time.Time `json:"computed_at"`
-	Empty      bool      `json:"empty,omitempty"`
 }
 
 func (p partitionEntry) from(s exportSnapshot) bool {

@@ -159,6 +159,11 @@ func (e *exporter) writeChunk(ctx context.Context, r preparedRelation, chunk []s
 	if n, err := res.RowsAffected(); err == nil {
 		e.stats[r.name].Rows += n
 	}
+	for _, p := range chunk {
+		if err := e.writeEmpty(ctx, r, filepath.Join(stage, "tenant="+p.pw.t.name, "snapshot_date="+p.s.date)); err != nil {
+			return fmt.Errorf("partition tenant=%s/snapshot_date=%s: %w", p.pw.t.name, p.s.date, err)
+		}
+	}
 	if err := restrictTree(stage); err != nil {
 		return err
 	}
@@ -170,23 +175,37 @@ func (e *exporter) writeChunk(ctx context.Context, r preparedRelation, chunk []s
 	return nil
 }
 
-// place moves one staged partition into place (or removes the old one when
-// the snapshot has no rows: COPY writes no directory then) and records it.
-func (e *exporter) place(stage string, r preparedRelation, pw *partitionWork, s exportSnapshot) error {
-	src := filepath.Join(stage, "tenant="+pw.t.name, "snapshot_date="+s.date)
-	dst := e.partitionDir(r.name, pw.t.name, s.date)
-	_, err := os.Stat(src)
-	empty := errors.Is(err, fs.ErrNotExist)
-	if empty {
-		err = os.RemoveAll(dst)
-	} else {
-		err = placePartition(src, dst)
-	}
-	if err != nil {
+// writeEmpty writes a file without rows into the staged partition dir
+// when COPY wrote none there (a snapshot for which the relation has no
+// rows, such as mart_reclaim_outcomes before any reclaim): every snapshot
+// has its partition, so a reader always finds the relation's schema and
+// can tell a day without rows from a day not exported.
+func (e *exporter) writeEmpty(ctx context.Context, r preparedRelation, dir string) error {
+	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	pw.rm.Partitions[s.date] = partitionEntry{ComputedBy: s.computedBy, ComputedAt: s.computedAt.UTC(), Empty: empty}
-	pw.onDisk[s.date] = !empty
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	format, ext := "FORMAT parquet", "parquet"
+	if e.o.Format == "csv" {
+		format, ext = "FORMAT csv, HEADER true", "csv"
+	}
+	// The same select list as the partitioned COPY, so the same types;
+	// the partition columns live in the path.
+	query := "SELECT * EXCLUDE (tenant, snapshot_date) FROM (SELECT " + r.selectList + " FROM " + quoteIdent(r.source) + " LIMIT 0)"
+	_, err := e.conn.ExecContext(ctx, "COPY ("+query+") TO "+quoteLiteral(filepath.Join(dir, "data_0."+ext))+" ("+format+")")
+	return err
+}
+
+// place moves one staged partition into place and records it.
+func (e *exporter) place(stage string, r preparedRelation, pw *partitionWork, s exportSnapshot) error {
+	src := filepath.Join(stage, "tenant="+pw.t.name, "snapshot_date="+s.date)
+	if err := placePartition(src, e.partitionDir(r.name, pw.t.name, s.date)); err != nil {
+		return err
+	}
+	pw.rm.Partitions[s.date] = partitionEntry{ComputedBy: s.computedBy, ComputedAt: s.computedAt.UTC()}
+	pw.onDisk[s.date] = true
 	e.stats[r.name].Written++
 	return nil
 }

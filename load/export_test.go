@@ -198,7 +198,6 @@ type tenantManifest struct {
 		Partitions map[string]struct {
 			ComputedBy string    `json:"computed_by"`
 			ComputedAt time.Time `json:"computed_at"`
-			Empty      bool
 		}
 	}
 }

@@ -224,7 +224,7 @@ func (e *exporter) exportRelation(ctx context.Context, r preparedRelation) error
 
 // plan finds what relation r needs of tenant t: a partition is skipped
 // when the manifest has it from the same snapshot commit (and it is on
-// disk, unless it had no rows). A relation whose columns changed is
+// disk). A relation whose columns changed is
 // purged and rewritten like a tenant whose settings changed.
 func (e *exporter) plan(t *exportTenant, r preparedRelation) (*partitionWork, error) {
 	onDisk, err := e.partitionsOnDisk(r.name, t.name)
@@ -255,7 +255,7 @@ func (e *exporter) plan(t *exportTenant, r preparedRelation) (*partitionWork, er
 	}
 	for _, s := range want {
 		p, ok := rm.Partitions[s.date]
-		if ok && !e.o.Full && p.from(s) && (p.Empty || onDisk[s.date]) {
+		if ok && !e.o.Full && p.from(s) && onDisk[s.date] {
 			e.stats[r.name].Skipped++
 			continue
 		}

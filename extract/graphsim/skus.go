@@ -1,6 +1,7 @@
 package graphsim
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/seatledger/seatledger/extract"
@@ -169,4 +170,33 @@ func (t *Tenant) Subscriptions() []extract.Subscription {
 	out := make([]extract.Subscription, len(t.subs))
 	copy(out, t.subs)
 	return out
+}
+
+// Renew renews the subscriptions of the SKU with part number part for
+// units seats, as an administrator who buys fewer (or more) seats at the
+// renewal: the SKU's prepaid units (enabled, or warning for a SKU in its
+// grace period) become units and /directory/subscriptions splits them
+// anew. Like the admin centre, it refuses fewer units than are consumed
+// and a suspended SKU.
+func (t *Tenant) Renew(part string, units int64) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for k := range numSKUs {
+		if skuCatalog()[k].partNumber != part {
+			continue
+		}
+		switch {
+		case t.status[k] == "Suspended":
+			return fmt.Errorf("renew %s: the SKU is suspended", part)
+		case units < t.consumed[k]:
+			return fmt.Errorf("renew %s: %d units is fewer than the %d consumed", part, units, t.consumed[k])
+		case t.status[k] == "Warning":
+			t.prepaid[k] = extract.PrepaidUnits{Warning: units}
+		default:
+			t.prepaid[k] = extract.PrepaidUnits{Enabled: units}
+		}
+		t.subs = t.buildSubscriptions()
+		return nil
+	}
+	return fmt.Errorf("renew %s: no such SKU in the tenant", part)
 }
