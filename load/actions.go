@@ -1,6 +1,7 @@
 package load
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,6 +17,7 @@ type Action struct {
 	ApplyID         string
 	At              time.Time
 	Tenant          string
+	Target          string // user, or group: what the row changed ("" is user)
 	UserID          string // object id (a group's, for a group row: also in GroupIDs)
 	SkuID           string
 	SkuPartNumber   string
@@ -32,8 +34,8 @@ type Action struct {
 
 const insertAction = `INSERT INTO actions (plan_id, apply_id, acted_at, tenant, user_id, sku_id,
 	sku_part_number, operation, to_sku_id, to_sku_part_number, reason, result, http_status,
-	error_code, error_message, group_ids)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, from_json(?, '["VARCHAR"]'))`
+	error_code, error_message, group_ids, target)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, from_json(?, '["VARCHAR"]'), ?)`
 
 // RecordActions appends actions to the actions table in one transaction:
 // all rows or none.
@@ -44,6 +46,9 @@ func (w *Warehouse) RecordActions(ctx context.Context, actions []Action) error {
 	for i, a := range actions {
 		if a.PlanID == "" || a.ApplyID == "" || a.Tenant == "" || a.UserID == "" || a.SkuID == "" || a.Operation == "" || a.Result == "" {
 			return fmt.Errorf("record actions: action %d: plan id, apply id, tenant, user id, SKU id, operation and result are required", i+1)
+		}
+		if a.Target != "" && a.Target != "user" && a.Target != "group" {
+			return fmt.Errorf("record actions: action %d: target %q: want user or group", i+1, a.Target)
 		}
 	}
 	tx, err := w.db.BeginTx(ctx, nil)
@@ -72,7 +77,7 @@ func (w *Warehouse) RecordActions(ctx context.Context, actions []Action) error {
 		}
 		if _, err := stmt.ExecContext(ctx, a.PlanID, a.ApplyID, at.UTC(), a.Tenant, a.UserID, a.SkuID,
 			str(a.SkuPartNumber), a.Operation, str(a.ToSkuID), str(a.ToSkuPartNumber), str(a.Reason),
-			a.Result, status, str(a.ErrorCode), str(a.ErrorMessage), groups); err != nil {
+			a.Result, status, str(a.ErrorCode), str(a.ErrorMessage), groups, cmp.Or(a.Target, "user")); err != nil {
 			return fmt.Errorf("record action for user %s SKU %s: %w", a.UserID, a.SkuID, err)
 		}
 	}

@@ -23,13 +23,21 @@ func TestRecordActions(t *testing.T) {
 	failed := base
 	failed.UserID, failed.Result, failed.HTTPStatus = guid(1, 3), "failed", 400
 	failed.ErrorCode, failed.ErrorMessage = "Request_BadRequest", "License assignment cannot be done for user with invalid usage location."
-	if err := w.RecordActions(ctx, []load.Action{ok, group, failed}); err != nil {
+	licensing := base // a group's licences changed: the group's id in user_id
+	licensing.Target, licensing.UserID, licensing.Operation, licensing.Result, licensing.HTTPStatus = "group", guid(9, 3), "assign", "ok", 200
+	licensing.GroupIDs, licensing.Reason = []string{guid(9, 3)}, ""
+	if err := w.RecordActions(ctx, []load.Action{ok, group, failed, licensing}); err != nil {
 		t.Fatalf("RecordActions: %v", err)
 	}
 	bad := base
 	bad.Result = ""
 	if err := w.RecordActions(ctx, []load.Action{ok, bad}); err == nil || !strings.Contains(err.Error(), "action 2") {
 		t.Errorf("RecordActions without a result: got %v, want an error naming action 2", err)
+	}
+	bad = base
+	bad.Result, bad.Target = "ok", "device"
+	if err := w.RecordActions(ctx, []load.Action{bad}); err == nil || !strings.Contains(err.Error(), `target "device"`) {
+		t.Errorf("RecordActions with target device: got %v, want an error naming the target", err)
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
@@ -40,10 +48,10 @@ func TestRecordActions(t *testing.T) {
 	}
 	defer r.Close()
 	var got []string
-	err = r.Stream(ctx, `SELECT user_id, result, coalesce(http_status, 0), coalesce(error_code, ''),
-		coalesce(array_to_string(group_ids, ' '), ''), acted_at, sku_part_number FROM actions ORDER BY result`, nil,
+	err = r.Stream(ctx, `SELECT target, user_id, result, coalesce(http_status, 0), coalesce(error_code, ''),
+		coalesce(array_to_string(group_ids, ' '), ''), acted_at, sku_part_number FROM actions ORDER BY result, target`, nil,
 		func(_ []string, v []any) error {
-			got = append(got, fmt.Sprintf("%v|%v|%v|%v|%v|%v|%v", v...))
+			got = append(got, fmt.Sprintf("%v|%v|%v|%v|%v|%v|%v|%v", v...))
 			return nil
 		})
 	if err != nil {
@@ -51,9 +59,10 @@ func TestRecordActions(t *testing.T) {
 	}
 	when := at.Format("2006-01-02 15:04:05 +0000 UTC")
 	want := []string{
-		guid(1, 3) + "|failed|400|Request_BadRequest||" + when + "|SPE_E3",
-		guid(1, 2) + "|group_only|0||" + guid(9, 1) + " " + guid(9, 2) + "|" + when + "|SPE_E3",
-		guid(1, 1) + "|ok|200|||" + when + "|SPE_E3",
+		"user|" + guid(1, 3) + "|failed|400|Request_BadRequest||" + when + "|SPE_E3",
+		"user|" + guid(1, 2) + "|group_only|0||" + guid(9, 1) + " " + guid(9, 2) + "|" + when + "|SPE_E3",
+		"group|" + guid(9, 3) + "|ok|200||" + guid(9, 3) + "|" + when + "|SPE_E3",
+		"user|" + guid(1, 1) + "|ok|200|||" + when + "|SPE_E3",
 	}
 	for i := range want {
 		if i >= len(got) || got[i] != want[i] {

@@ -94,6 +94,13 @@ func (w *Warehouse) onPremDN(ctx context.Context, alias string) (string, error) 
 // VARCHAR NULL: for columns of a migration that a warehouse opened
 // read-only may not have run yet.
 func (w *Warehouse) columnOrNull(ctx context.Context, relation, alias, column string) (string, error) {
+	return w.columnOr(ctx, relation, alias, column, "NULL::VARCHAR")
+}
+
+// columnOr is alias.column when relation has the column, else the
+// expression fallback (what the migration that adds it would have
+// filled in).
+func (w *Warehouse) columnOr(ctx context.Context, relation, alias, column, fallback string) (string, error) {
 	var n int
 	err := w.db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_columns()
 		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ? AND column_name = ?`,
@@ -102,7 +109,7 @@ func (w *Warehouse) columnOrNull(ctx context.Context, relation, alias, column st
 		return "", fmt.Errorf("look for %s.%s: %w", relation, column, err)
 	}
 	if n == 0 {
-		return "NULL::VARCHAR", nil
+		return fallback, nil
 	}
 	return alias + "." + column, nil
 }

@@ -105,7 +105,7 @@ func widthFor(name string, f Format) float64 {
 		w = 34
 	case "detail", "exclusion_reason", "error_message", "on_premises_distinguished_name":
 		w = 60
-	case "user_id", "sku_id", "subscription_id", "commerce_subscription_id", "subject", "assigned_by_groups":
+	case "user_id", "target_id", "sku_id", "subscription_id", "commerce_subscription_id", "subject", "assigned_by_groups":
 		w = 38
 	}
 	// Room for the header and the table's filter button.

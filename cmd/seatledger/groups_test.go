@@ -81,10 +81,10 @@ func TestAssignGroupRoundTrip(t *testing.T) {
 		t.Errorf("consumed units of %s: got %d, want %d (+%d members)", sku.SkuPartNumber, got, before+newcomers, newcomers)
 	}
 	e.withDB(func(db *sql.DB) {
-		var user, groups string
-		if err := db.QueryRow("SELECT user_id, group_ids::VARCHAR FROM actions WHERE operation = 'assign' AND result = 'ok'").Scan(&user, &groups); err != nil ||
-			user != group.ID || !strings.Contains(groups, group.ID) {
-			t.Errorf("actions row: got user_id %s, group_ids %s (%v), want the group's id in both", user, groups, err)
+		var target, user, groups string
+		if err := db.QueryRow("SELECT target, user_id, group_ids::VARCHAR FROM actions WHERE operation = 'assign' AND result = 'ok'").Scan(&target, &user, &groups); err != nil ||
+			target != "group" || user != group.ID || !strings.Contains(groups, group.ID) {
+			t.Errorf("actions row: got target %s, user_id %s, group_ids %s (%v), want group and the group's id in both", target, user, groups, err)
 		}
 	})
 	if out := e.mustRun(0, "assign", "apply", "--plan", planPath, "--apply"); !strings.Contains(out, "carries this SKU already") {

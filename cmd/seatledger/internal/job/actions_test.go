@@ -34,8 +34,10 @@ func TestActionsSheet(t *testing.T) {
 		return load.Action{PlanID: "plan-1", ApplyID: "apply-" + user, At: at, Tenant: tenant, UserID: user, SkuID: skuID,
 			SkuPartNumber: "SPE_E3", Operation: "assign", Result: result}
 	}
+	group := act("contoso", "g-1", "ok", day.Add(22*time.Hour)) // assign --group
+	group.Target, group.GroupIDs = "group", []string{"g-1"}
 	err = w.RecordActions(context.Background(), []load.Action{
-		act("contoso", "u-today", "ok", day.Add(23*time.Hour)),
+		act("contoso", "u-today", "ok", day.Add(23*time.Hour)), group,
 		act("contoso", "u-failed", "failed", day.AddDate(0, 0, -1)),
 		act("contoso", "u-89", "ok", day.AddDate(0, 0, -89)),
 		act("contoso", "u-90", "ok", day.AddDate(0, 0, -90).Add(23*time.Hour)), // before the window
@@ -65,16 +67,19 @@ func TestActionsSheet(t *testing.T) {
 		t.Errorf("Actions sheet: got name %q, first column %q, %d highlights; want Actions, Acted at, highlights by result",
 			sheet.Name, sheet.Columns[0].Header, len(sheet.Highlights))
 	}
-	col := slices.IndexFunc(sheet.Columns, func(c reports.Column) bool { return c.Name == "user_id" })
+	col := func(name string) int {
+		return slices.IndexFunc(sheet.Columns, func(c reports.Column) bool { return c.Name == name })
+	}
+	target, id := col("target"), col("target_id")
 	var users []string
 	err = sheet.Rows(func(vals []any) error {
-		users = append(users, vals[col].(string))
+		users = append(users, vals[target].(string)+" "+vals[id].(string))
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"u-today", "u-failed", "u-89"}; !slices.Equal(users, want) || sheet.RowCount != len(want) {
+	if want := []string{"user u-today", "group g-1", "user u-failed", "user u-89"}; !slices.Equal(users, want) || sheet.RowCount != len(want) {
 		t.Errorf("Actions rows: got %v (count %d), want %v (the 90 days up to the report's day, newest first, contoso only)",
 			users, sheet.RowCount, want)
 	}

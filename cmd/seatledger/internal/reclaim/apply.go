@@ -1,7 +1,6 @@
 package reclaim
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -401,8 +400,11 @@ func (a Applier) record(ctx context.Context, planID, applyID string, outs []Outc
 	for i, o := range outs {
 		// A group row holds the group's object id in user_id (NOT NULL,
 		// object ids) and in group_ids.
-		who := cmp.Or(o.Item.UserID, o.Item.GroupID)
-		rows[i] = load.Action{PlanID: planID, ApplyID: applyID, At: now, Tenant: o.Item.Tenant, UserID: who,
+		target, who := "user", o.Item.UserID
+		if who == "" {
+			target, who = "group", o.Item.GroupID
+		}
+		rows[i] = load.Action{PlanID: planID, ApplyID: applyID, At: now, Tenant: o.Item.Tenant, Target: target, UserID: who,
 			SkuID: o.Item.SkuID, SkuPartNumber: o.Item.SkuPartNumber, Operation: o.Op, ToSkuID: o.Item.ToSkuID,
 			ToSkuPartNumber: o.Item.ToSkuPartNumber, Reason: o.Item.Reason, Result: o.Result,
 			HTTPStatus: o.Status, ErrorCode: o.Code, ErrorMessage: o.Message, GroupIDs: o.GroupIDs}
