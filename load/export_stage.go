@@ -187,14 +187,10 @@ func (e *exporter) writeEmpty(ctx context.Context, r preparedRelation, dir strin
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	format, ext := "FORMAT parquet", "parquet"
-	if e.o.Format == "csv" {
-		format, ext = "FORMAT csv, HEADER true", "csv"
-	}
 	// The same select list as the partitioned COPY, so the same types;
 	// the partition columns live in the path.
 	query := "SELECT * EXCLUDE (tenant, snapshot_date) FROM (SELECT " + r.selectList + " FROM " + quoteIdent(r.source) + " LIMIT 0)"
-	_, err := e.conn.ExecContext(ctx, "COPY ("+query+") TO "+quoteLiteral(filepath.Join(dir, "data_0."+ext))+" ("+format+")")
+	_, err := e.conn.ExecContext(ctx, "COPY ("+query+") TO "+quoteLiteral(filepath.Join(dir, "data_0."+e.ext))+" ("+e.fileOpts+")")
 	return err
 }
 

@@ -23,8 +23,10 @@ type exporter struct {
 	o        ExportOptions
 	log      *slog.Logger
 	settings exportSettings
-	copyOpts string
-	perCopy  int // partitionsPerCopy
+	copyOpts string // the partitioned COPY's options
+	fileOpts string // the options of one file's COPY (writeEmpty)
+	ext      string // of a partition's file, data_0.<ext>
+	perCopy  int    // partitionsPerCopy
 	rels     []preparedRelation
 	tenants  []*exportTenant
 	stats    map[string]*ExportedTable
@@ -57,11 +59,12 @@ type partitionWork struct {
 func newExporter(ctx context.Context, conn *sql.Conn, dir string, o ExportOptions, wo options) (*exporter, error) {
 	e := &exporter{conn: conn, dir: dir, o: o, log: wo.log, perCopy: partitionsPerCopy(wo.memoryLimit, wo.threads),
 		settings: exportSettings{SchemaVersion: ExportSchemaVersion, Format: o.Format, Mask: maskFingerprint(o.Mask)},
-		copyOpts: "FORMAT parquet, PARTITION_BY (tenant, snapshot_date)",
-		stats:    map[string]*ExportedTable{}}
+		fileOpts: "FORMAT parquet", ext: "parquet",
+		stats: map[string]*ExportedTable{}}
 	if o.Format == "csv" {
-		e.copyOpts = "FORMAT csv, HEADER true, PARTITION_BY (tenant, snapshot_date)"
+		e.fileOpts, e.ext = "FORMAT csv, HEADER true", "csv"
 	}
+	e.copyOpts = e.fileOpts + ", PARTITION_BY (tenant, snapshot_date)"
 	if e.settings.Mask != "" {
 		if err := registerMask(conn, o.Mask); err != nil {
 			return nil, fmt.Errorf("export: register mask function: %w", err)
