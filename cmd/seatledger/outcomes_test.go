@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/seatledger/seatledger/extract/graphsim"
 )
 
@@ -102,7 +100,7 @@ func TestOutcomesOverNights(t *testing.T) {
 
 	// The workbook of night 4: four seats, and 3 × the annual price realised.
 	book := filepath.Join(e.dir, "reports", "seatledger-"+first.AddDate(0, 0, 3).Format(time.DateOnly)+".xlsx")
-	rows := sheetRows(t, book, "Outcomes")
+	rows := openXLSX(t, book).rows("Outcomes")
 	seats, subtotal := 0, false
 	for _, r := range rows {
 		switch {
@@ -168,19 +166,4 @@ func (e *reclaimEnv) newcomer(not []string) string {
 	}
 	e.t.Fatal("simulated tenant: no unlicensed member with a usage location")
 	return ""
-}
-
-// sheetRows reads a sheet of a workbook back with excelize, values raw.
-func sheetRows(t *testing.T, path, sheet string) [][]string {
-	t.Helper()
-	f, err := excelize.OpenFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
-	if err != nil {
-		t.Fatalf("%s sheet %s: %v", path, sheet, err)
-	}
-	return rows
 }

@@ -1,15 +1,11 @@
 package main
 
 import (
-	"archive/zip"
 	"context"
 	"encoding/csv"
-	"encoding/xml"
 	"errors"
-	"io"
 	"os"
 	"os/exec"
-	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -218,59 +214,6 @@ func backdatedWarehouse(t *testing.T, days int) (string, time.Time) {
 	return path, old
 }
 
-// sheetDimensions reads each sheet's last row from its <dimension>, what
-// pandas trusts, straight from the .xlsx.
-func sheetDimensions(t *testing.T, book string) map[string]int64 {
-	t.Helper()
-	zr, err := zip.OpenReader(book)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zr.Close()
-	read := func(name string, v any) {
-		f, err := zr.Open(name)
-		if err != nil {
-			t.Fatalf("%s in %s: %v", name, book, err)
-		}
-		defer f.Close()
-		if err := xml.NewDecoder(f).Decode(v); err != nil && !errors.Is(err, io.EOF) {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
-	var wb struct {
-		Sheets []struct {
-			Name string `xml:"name,attr"`
-			RID  string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
-		} `xml:"sheets>sheet"`
-	}
-	var rels struct {
-		Rels []struct {
-			ID     string `xml:"Id,attr"`
-			Target string `xml:"Target,attr"`
-		} `xml:"Relationship"`
-	}
-	read("xl/workbook.xml", &wb)
-	read("xl/_rels/workbook.xml.rels", &rels)
-	out := map[string]int64{}
-	for _, s := range wb.Sheets {
-		for _, r := range rels.Rels {
-			if r.ID != s.RID {
-				continue
-			}
-			var ws struct {
-				Dim struct {
-					Ref string `xml:"ref,attr"`
-				} `xml:"dimension"`
-			}
-			read(path.Join("xl", strings.TrimPrefix(r.Target, "/xl/")), &ws)
-			ref := ws.Dim.Ref[strings.LastIndexByte(ws.Dim.Ref, ':')+1:]
-			n, _ := strconv.ParseInt(strings.TrimLeft(ref, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"), 10, 64)
-			out[s.Name] = n
-		}
-	}
-	return out
-}
-
 func TestReport(t *testing.T) {
 	wh, old := backdatedWarehouse(t, 7)
 	db := openWarehouse(t, wh)
@@ -308,7 +251,7 @@ func TestReport(t *testing.T) {
 			if want := "workbook:  " + filepath.Join(dir, tc.wantBook); !strings.Contains(out, want) || !strings.Contains(out, tc.wantOut) {
 				t.Errorf("got output\n%s\nwant it to contain %q and %q", out, want, tc.wantOut)
 			}
-			if got := sheetDimensions(t, filepath.Join(dir, tc.wantBook))["Users"]; got != tc.wantUsers+1 {
+			if got := openXLSX(t, filepath.Join(dir, tc.wantBook)).dimensions()["Users"]; got != tc.wantUsers+1 {
 				t.Errorf("Users sheet: got %d rows, want %d (header + %d licences)", got, tc.wantUsers+1, tc.wantUsers)
 			}
 		})
