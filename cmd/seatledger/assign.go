@@ -106,14 +106,19 @@ func assignUndoCmd(g *globals) *cobra.Command {
 func plansCmd(g *globals) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "plans",
-		Short: "Switch service plans of a SKU on or off for users, keeping every other disabled plan",
+		Short: "Switch service plans of a SKU on or off for users or licence groups, keeping every other disabled plan",
 		Long: `plans enable and plans disable plan, like assign plan, the selected users that
 hold --sku directly, write the plan file, then apply it with every guard of
 reclaim apply: a dry run unless --apply, --max, the undo file first. Each
 user gets one assignLicense call re-adding the SKU with its disabled plans
 changed: --plan taken out (enable) or added (disable); the others stay as
-they were. Plans the catalogue marks as not removable (Exchange
-Foundation) are refused. Undo with assign undo (or reclaim undo).`,
+they were. A user holding --sku only through groups is reported
+group_only: --group (object ids) switches the plans of the groups' SKU
+instead, read live and changed with one groups/{id}/assignLicense call
+each, for every member (a group not carrying --sku is left alone). Plans
+the catalogue marks as not removable (Exchange Foundation) are refused.
+Undo with assign undo (or reclaim undo): users and groups get back the
+plans disabled before.`,
 	}
 	c.AddCommand(plansSwitchCmd(g, true), plansSwitchCmd(g, false))
 	return c
@@ -127,8 +132,8 @@ func plansSwitchCmd(g *globals, enable bool) *cobra.Command {
 		verb = "enable"
 	}
 	c := &cobra.Command{
-		Use:   verb + " --sku SKU --plan PLAN (--user U | --csv FILE | --department D)",
-		Short: strings.ToUpper(verb[:1]) + verb[1:] + " service plans of --sku for the selected users (dry run unless --apply)",
+		Use:   verb + " --sku SKU --plan PLAN (--user U | --csv FILE | --department D | --group GROUP_ID)",
+		Short: strings.ToUpper(verb[:1]) + verb[1:] + " service plans of --sku for the selected users or groups (dry run unless --apply)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			pl, err := provisionPlanner(g, pf.warehouse)
@@ -147,7 +152,9 @@ func plansSwitchCmd(g *globals, enable bool) *cobra.Command {
 			return applyPlan(cmd.Context(), g, af, p, path)
 		},
 	}
-	pf.register(c, "plan", "service plans (names such as YAMMER_ENTERPRISE, or ids) to switch "+map[bool]string{true: "on", false: "off"}[enable])
+	onOff := map[bool]string{true: "on", false: "off"}[enable]
+	pf.register(c, "plan", "service plans (names such as YAMMER_ENTERPRISE, or ids) to switch "+onOff)
+	c.Flags().StringSliceVar(&pf.sel.Groups, "group", nil, "object ids of licence groups whose --sku gets the plans switched "+onOff+" (for all their members)")
 	af.register(c, false)
 	return c
 }

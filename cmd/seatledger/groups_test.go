@@ -12,6 +12,7 @@ import (
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/reclaim"
 	"github.com/seatledger/seatledger/extract"
 	"github.com/seatledger/seatledger/extract/graphsim"
+	"github.com/seatledger/seatledger/transform"
 )
 
 // groupPerms adds the membership write permission to assign's.
@@ -241,4 +242,100 @@ func bundles(u extract.User, group, sku string) bool {
 		}
 	}
 	return false
+}
+
+// TestPlansGroupRoundTrip switches a service plan off in a licence
+// group's SKU (plans disable --group) through the real client against the
+// simulator: a member holding the SKU only through the group, planned
+// beside it, is group_only and pointed at --group; the dry run changes
+// nothing; the apply makes one group assignLicense call, the group and
+// its members show the plan disabled, the others as they were; the undo
+// gives the group back its disabled plans.
+func TestPlansGroupRoundTrip(t *testing.T) {
+	e := newReclaimEnv(t, 1200, graphsim.ServerOptions{Permissions: assignPerms, Seed: 5})
+	tn := e.srv.Tenant()
+	var group extract.Group
+	var sku extract.SKU
+	var plan extract.ServicePlan
+	var member extract.User
+	for _, g := range tn.Groups() {
+		for _, l := range g.AssignedLicenses {
+			k := skuOf(tn, l.SkuID)
+			i := slices.IndexFunc(e.groupMembers(g.ID), func(u extract.User) bool { return directDisabled(u, l.SkuID) == nil && holds(u, l.SkuID) })
+			j := slices.IndexFunc(k.ServicePlans, func(p extract.ServicePlan) bool {
+				_, fixed := transform.FixedPlan(p.ServicePlanName)
+				return p.AppliesTo == "User" && !fixed && !slices.Contains(l.DisabledPlans, p.ServicePlanID)
+			})
+			if group.ID == "" && i >= 0 && j >= 0 {
+				group, sku, plan, member = g, k, k.ServicePlans[j], e.groupMembers(g.ID)[i]
+			}
+		}
+	}
+	if group.ID == "" {
+		t.Fatal("no licence group carrying a SKU with a plan to switch off and a member holding it only through the group")
+	}
+	disabled := func(g extract.Group) []string {
+		for _, l := range g.AssignedLicenses {
+			if l.SkuID == sku.SkuID {
+				return l.DisabledPlans
+			}
+		}
+		return []string{"(not carried)"}
+	}
+	memberDisabled := func(u extract.User) []string {
+		for _, s := range u.LicenseAssignmentStates {
+			if s.SkuID == sku.SkuID && s.AssignedByGroup == group.ID {
+				return s.DisabledPlans
+			}
+		}
+		return []string{"(not from the group)"}
+	}
+	before := disabled(group)
+	planPath := filepath.Join(e.dir, "plans-group.json")
+	out := e.mustRun(0, "plans", "disable", "--sku", sku.SkuPartNumber, "--plan", plan.ServicePlanName,
+		"--group", group.ID, "--user", member.ID, "--out", planPath)
+	if !strings.Contains(out, "1 would_change") || !strings.Contains(out, "1 group_only") || !strings.Contains(out, "plans --group") {
+		t.Errorf("dry run: want the group to change and the member group_only, pointed at --group:\n%s", out)
+	}
+	if g, _ := tn.Group(group.ID); !samePlanSet(disabled(g), before) {
+		t.Errorf("group after the dry run: disabled plans %v, want %v", disabled(g), before)
+	}
+	if p := readPlan(t, planPath); len(p.Items) != 2 || p.Items[1].GroupID != group.ID || !slices.Equal(p.Items[1].DisablePlans, []string{plan.ServicePlanID}) {
+		t.Errorf("plan items: got %+v, want the member and the group, %s to disable", p.Items, plan.ServicePlanID)
+	}
+	e.mustRun(0, "reclaim", "apply", "--plan", planPath, "--apply")
+	want := append(slices.Clone(before), plan.ServicePlanID)
+	if g, _ := tn.Group(group.ID); !samePlanSet(disabled(g), want) || len(g.AssignedLicenses) != len(group.AssignedLicenses) {
+		t.Errorf("group after the apply: licences %v, want %s with %v disabled, the others as they were", g.AssignedLicenses, sku.SkuPartNumber, want)
+	}
+	if got := memberDisabled(e.user(member.ID)); !samePlanSet(got, want) {
+		t.Errorf("member %s after the apply: disabled plans from the group %v, want %v", member.ID, got, want)
+	}
+	e.withDB(func(db *sql.DB) {
+		var target, id, result string
+		if err := db.QueryRow("SELECT target, user_id, result FROM actions WHERE operation = 'plans' AND target = 'group'").Scan(&target, &id, &result); err != nil ||
+			id != group.ID || result != "ok" {
+			t.Errorf("actions row: got %s %s %s (%v), want group %s ok", target, id, result, err, group.ID)
+		}
+	})
+	undoFiles, _ := filepath.Glob(filepath.Join(e.dir, "plans-group.undo-*.json"))
+	if len(undoFiles) != 1 {
+		t.Fatalf("undo files: got %v, want one", undoFiles)
+	}
+	e.mustRun(0, "assign", "undo", "--undo-file", undoFiles[0], "--apply")
+	if g, _ := tn.Group(group.ID); !samePlanSet(disabled(g), before) {
+		t.Errorf("group after undo: disabled plans %v, want %v", disabled(g), before)
+	}
+	if got := memberDisabled(e.user(member.ID)); !samePlanSet(got, before) {
+		t.Errorf("member after undo: disabled plans %v, want %v", got, before)
+	}
+}
+
+func skuOf(tn *graphsim.Tenant, id string) extract.SKU {
+	for _, k := range tn.SKUs() {
+		if k.SkuID == id {
+			return k
+		}
+	}
+	return extract.SKU{}
 }

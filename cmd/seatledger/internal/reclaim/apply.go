@@ -93,6 +93,9 @@ func (a Applier) Apply(ctx context.Context, p *Plan, planPath string, o ApplyOpt
 		return err
 	}
 	if err := readGroups(ctx, clients, outs, func(out Outcome, live extract.GroupLicenseResult) Outcome {
+		if p.Operation == OpPlans {
+			return DecidePlansGroup(out.Item, live)
+		}
 		return DecideGroupAssign(out.Item, live)
 	}); err != nil {
 		return err

@@ -59,11 +59,26 @@ func DecidePlans(it Item, live extract.LicenseResult) Outcome {
 		return o
 	case !h.direct:
 		o.Result, o.GroupIDs = ResultGroupOnly, h.groups
-		o.Message = "held only through groups: change the group's licence instead"
+		o.Message = "held only through groups: switch the group's plans instead (plans --group)"
 		return o
 	}
-	var next []string
-	for _, p := range h.disabledPlans {
+	next, same := nextDisabled(h.disabledPlans, it)
+	if same {
+		o.Result, o.Message = ResultUnchanged, "the service plans are so already"
+		return o
+	}
+	ch := extract.LicenseChange{UserID: it.UserID, Add: []extract.AssignedLicense{{SkuID: it.SkuID, DisabledPlans: next}}}
+	undo := UndoUser{Tenant: it.Tenant, UserID: it.UserID, UsageLocation: live.User.UsageLocation, Reason: it.Reason, Exact: true,
+		Restore: []License{{SkuID: it.SkuID, SkuPartNumber: it.SkuPartNumber, DisabledPlans: nonNil(h.disabledPlans)}}}
+	o.Result, o.Change, o.Undo = ResultPending, &ch, &undo
+	return o
+}
+
+// nextDisabled are a licence's disabled plans (disabled, as they are now)
+// once a plans item has switched them: EnablePlans taken out, DisablePlans
+// put in, sorted and lower-case. same says nothing changes.
+func nextDisabled(disabled []string, it Item) (next []string, same bool) {
+	for _, p := range disabled {
 		if !containsFold(it.EnablePlans, p) && !containsFold(next, p) {
 			next = append(next, strings.ToLower(p))
 		}
@@ -73,16 +88,8 @@ func DecidePlans(it Item, live extract.LicenseResult) Outcome {
 			next = append(next, strings.ToLower(p))
 		}
 	}
-	if samePlans(next, h.disabledPlans) {
-		o.Result, o.Message = ResultUnchanged, "the service plans are so already"
-		return o
-	}
 	slices.Sort(next)
-	ch := extract.LicenseChange{UserID: it.UserID, Add: []extract.AssignedLicense{{SkuID: it.SkuID, DisabledPlans: nonNil(next)}}}
-	undo := UndoUser{Tenant: it.Tenant, UserID: it.UserID, UsageLocation: live.User.UsageLocation, Reason: it.Reason, Exact: true,
-		Restore: []License{{SkuID: it.SkuID, SkuPartNumber: it.SkuPartNumber, DisabledPlans: nonNil(h.disabledPlans)}}}
-	o.Result, o.Change, o.Undo = ResultPending, &ch, &undo
-	return o
+	return nonNil(next), samePlans(next, disabled)
 }
 
 // containsFold reports whether l holds s, case-insensitively.

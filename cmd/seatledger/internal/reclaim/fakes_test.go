@@ -268,9 +268,9 @@ func (g *fakeGraph) AssignGroupLicense(_ context.Context, ch extract.GroupLicens
 	if !ok {
 		return extract.LicenseResult{UserID: ch.GroupID, Status: 404, Code: "Request_ResourceNotFound", Message: "Resource '" + ch.GroupID + "' does not exist"}, nil
 	}
-	var kept []extract.AssignedLicense
+	var kept []extract.AssignedLicense // a SKU added again gets its new disabled plans
 	for _, l := range gr.licences {
-		if !slices.Contains(ch.Remove, l.SkuID) {
+		if !slices.Contains(ch.Remove, l.SkuID) && !slices.ContainsFunc(ch.Add, func(a extract.AssignedLicense) bool { return a.SkuID == l.SkuID }) {
 			kept = append(kept, l)
 		}
 	}

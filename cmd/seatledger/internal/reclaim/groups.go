@@ -21,9 +21,7 @@ import (
 // SKU already is left alone, an unknown group fails with Graph's message.
 func DecideGroupAssign(it Item, live extract.GroupLicenseResult) Outcome {
 	o := Outcome{Item: it, Op: OpAssign, GroupIDs: []string{it.GroupID}}
-	if !live.OK() {
-		o.Result, o.Status, o.Code = ResultFailed, live.Status, live.Code
-		o.Message = "read the group's licences: " + live.Message
+	if failedGroupRead(&o, live) {
 		return o
 	}
 	if slices.ContainsFunc(live.Group.AssignedLicenses, func(l extract.AssignedLicense) bool { return strings.EqualFold(l.SkuID, it.SkuID) }) {
@@ -36,6 +34,47 @@ func DecideGroupAssign(it Item, live extract.GroupLicenseResult) Outcome {
 	o.UndoGroup = &UndoGroup{Tenant: it.Tenant, GroupID: it.GroupID, Reason: it.Reason,
 		RemoveOnUndo: []License{{SkuID: it.SkuID, SkuPartNumber: it.SkuPartNumber, DisabledPlans: []string{}}}}
 	return o
+}
+
+// DecidePlansGroup compares a planned service-plan change of a licence
+// group (an OpPlans item with GroupID) with the group's licences read
+// live: the SKU is given to the group again with its disabled plans
+// switched as DecidePlans switches a user's (Graph replaces a SKU's
+// disabled plans when it is added again), and undo puts back the plans
+// disabled now. A group not carrying the SKU is left alone.
+func DecidePlansGroup(it Item, live extract.GroupLicenseResult) Outcome {
+	o := Outcome{Item: it, Op: OpPlans, GroupIDs: []string{it.GroupID}}
+	if failedGroupRead(&o, live) {
+		return o
+	}
+	i := slices.IndexFunc(live.Group.AssignedLicenses, func(l extract.AssignedLicense) bool { return strings.EqualFold(l.SkuID, it.SkuID) })
+	if i < 0 {
+		o.Result, o.Message = ResultNotAssigned, "the group does not carry this SKU"
+		return o
+	}
+	now := live.Group.AssignedLicenses[i].DisabledPlans
+	next, same := nextDisabled(now, it)
+	if same {
+		o.Result, o.Message = ResultUnchanged, "the service plans are so already"
+		return o
+	}
+	o.Result = ResultPending
+	o.GroupChange = &extract.GroupLicenseChange{GroupID: it.GroupID, Remove: []string{},
+		Add: []extract.AssignedLicense{{SkuID: it.SkuID, DisabledPlans: next}}}
+	o.UndoGroup = &UndoGroup{Tenant: it.Tenant, GroupID: it.GroupID, Reason: it.Reason,
+		Restore: []License{{SkuID: it.SkuID, SkuPartNumber: it.SkuPartNumber, DisabledPlans: nonNil(now)}}}
+	return o
+}
+
+// failedGroupRead marks o failed when the live read of its group failed,
+// and reports whether it did.
+func failedGroupRead(o *Outcome, live extract.GroupLicenseResult) bool {
+	if live.OK() {
+		return false
+	}
+	o.Result, o.Status, o.Code = ResultFailed, live.Status, live.Code
+	o.Message = "read the group's licences: " + live.Message
+	return true
 }
 
 // DecideMembership turns a remove item whose SKU the user holds only
@@ -74,25 +113,45 @@ func DecideMembership(it Item, live extract.LicenseResult) Outcome {
 }
 
 // DecideUndoGroup compares one group undo entry with the group's licences
-// read live: each SKU the apply added that the group still carries is
-// removed (one call); nothing else of the group is touched.
+// read live, in one call: each SKU the apply added that the group still
+// carries is removed, and each SKU whose plans the apply switched gets its
+// disabled plans back (left alone when the group no longer carries it:
+// adding it would license every member). Nothing else of the group is
+// touched.
 func DecideUndoGroup(g UndoGroup, live extract.GroupLicenseResult) Outcome {
-	l := g.RemoveOnUndo[0]
+	l := g.first()
 	o := Outcome{Op: OpUndo, Item: Item{Tenant: g.Tenant, GroupID: g.GroupID, SkuID: l.SkuID, SkuPartNumber: l.SkuPartNumber,
 		Reason: g.Reason}, GroupIDs: []string{g.GroupID}}
-	if !live.OK() {
-		o.Result, o.Status, o.Code = ResultFailed, live.Status, live.Code
-		o.Message = "read the group's licences: " + live.Message
+	if failedGroupRead(&o, live) {
 		return o
 	}
-	ch := extract.GroupLicenseChange{GroupID: g.GroupID, Add: []extract.AssignedLicense{}}
+	carried := func(sku string) (extract.AssignedLicense, bool) {
+		i := slices.IndexFunc(live.Group.AssignedLicenses, func(a extract.AssignedLicense) bool { return strings.EqualFold(a.SkuID, sku) })
+		if i < 0 {
+			return extract.AssignedLicense{}, false
+		}
+		return live.Group.AssignedLicenses[i], true
+	}
+	ch := extract.GroupLicenseChange{GroupID: g.GroupID, Add: []extract.AssignedLicense{}, Remove: []string{}}
+	why := "the group no longer carries this SKU"
 	for _, r := range g.RemoveOnUndo {
-		if slices.ContainsFunc(live.Group.AssignedLicenses, func(a extract.AssignedLicense) bool { return strings.EqualFold(a.SkuID, r.SkuID) }) {
+		if _, ok := carried(r.SkuID); ok {
 			ch.Remove = append(ch.Remove, r.SkuID)
 		}
 	}
-	if len(ch.Remove) == 0 {
-		o.Result, o.Message = ResultUnchanged, "the group no longer carries this SKU"
+	for _, r := range g.Restore {
+		a, ok := carried(r.SkuID)
+		switch {
+		case !ok:
+			why = "the group no longer carries this SKU: not given back (that would license every member)"
+		case samePlans(a.DisabledPlans, r.DisabledPlans):
+			why = "the SKU's service plans are as they were"
+		default:
+			ch.Add = append(ch.Add, extract.AssignedLicense{SkuID: r.SkuID, DisabledPlans: nonNil(r.DisabledPlans)})
+		}
+	}
+	if len(ch.Add)+len(ch.Remove) == 0 {
+		o.Result, o.Message = ResultUnchanged, why
 		return o
 	}
 	o.Result, o.GroupChange = ResultPending, &ch
@@ -306,7 +365,7 @@ func (a Applier) undoGroups(ctx context.Context, u *Undo, clients map[string]Gra
 	var outs []Outcome
 	byGroup, byMember := map[string]UndoGroup{}, map[string]UndoMembership{}
 	for _, g := range u.Groups {
-		l := g.RemoveOnUndo[0]
+		l := g.first()
 		byGroup[g.Tenant+"/"+g.GroupID] = g
 		outs = append(outs, Outcome{Op: OpUndo, Item: Item{Tenant: g.Tenant, GroupID: g.GroupID, SkuID: l.SkuID, SkuPartNumber: l.SkuPartNumber, Reason: g.Reason}})
 	}

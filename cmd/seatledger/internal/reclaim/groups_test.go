@@ -274,9 +274,10 @@ func TestGroupMembershipUndo(t *testing.T) {
 	}
 }
 
-// TestBuildProvisionGroups plans group items for assign --group, alone or
-// beside users, one per group, with the plans left off; refuses a group
-// that is not an object id and --group outside assign.
+// TestBuildProvisionGroups plans group items for assign and plans
+// --group, alone or beside users, one per group, with the plans left off
+// or switched; refuses a group that is not an object id and --group
+// outside assign and plans.
 func TestBuildProvisionGroups(t *testing.T) {
 	const g1, g2 = "6c1f0a52-7e2b-4b8e-9a51-0f1d2c3b4a51", "7d2e1b63-8f3c-4c9f-8b62-1e2f3d4c5b62"
 	roster := []load.RosterUser{{Tenant: "contoso", UserID: "id-1", UserPrincipalNameLower: "ann@contoso.example", AccountEnabled: true}}
@@ -295,8 +296,12 @@ func TestBuildProvisionGroups(t *testing.T) {
 			[]string{"id-1", "group:" + g1}, ""},
 		{"not an object id", reclaim.Provision{SKU: "VISIOCLIENT", Groups: []string{"SG-LIC-Visio"}}, reclaim.OpAssign, nil,
 			"--group SG-LIC-Visio: not an object id"},
-		{"plans do not take groups", reclaim.Provision{SKU: "VISIOCLIENT", Groups: []string{g1}, Plans: []string{"sway"}}, reclaim.OpPlans, nil,
-			"--group: only assign plans target groups"},
+		{"plans switch a group's plans", reclaim.Provision{SKU: "VISIOCLIENT", Groups: []string{g1}, Plans: []string{"VISIO_CLIENT_SUBSCRIPTION"}},
+			reclaim.OpPlans, []string{"group:" + g1}, ""},
+		{"plans: a plan that cannot be switched off", reclaim.Provision{SKU: "VISIOCLIENT", Groups: []string{g1}, Plans: []string{"EXCHANGE_S_FOUNDATION"}},
+			reclaim.OpPlans, nil, "cannot be switched off"},
+		{"reclaim does not take groups", reclaim.Provision{SKU: "VISIOCLIENT", Groups: []string{g1}}, reclaim.OpRemove, nil,
+			"--group: only assign and plans target groups"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -327,12 +332,17 @@ func TestBuildProvisionGroups(t *testing.T) {
 			if !slices.Equal(got, tc.items) {
 				t.Errorf("items: got %v, want %v", got, tc.items)
 			}
+			for _, it := range p.Items {
+				if tc.op == reclaim.OpPlans && (len(it.DisablePlans) != 1 || it.DisabledPlans != nil || !strings.HasPrefix(it.Reason, "disable ")) {
+					t.Errorf("plans item %+v: want one plan to disable, none left off", it)
+				}
+			}
 		})
 	}
 }
 
 // TestPlanValidateGroups: an item has exactly one of user_id and
-// group_id, and only assign plans have group items.
+// group_id, and only assign and plans plans have group items.
 func TestPlanValidateGroups(t *testing.T) {
 	tests := []struct {
 		name string
@@ -343,6 +353,7 @@ func TestPlanValidateGroups(t *testing.T) {
 		{"group item", reclaim.OpAssign, groupItem("g-1"), ""},
 		{"both", reclaim.OpAssign, reclaim.Item{Tenant: "contoso", UserID: "u-1", GroupID: "g-1", SkuID: visio}, "user_id and group_id are both set"},
 		{"neither", reclaim.OpAssign, reclaim.Item{Tenant: "contoso", SkuID: visio}, "tenant, user_id and sku_id are required (group_id instead"},
+		{"group in a plans plan", reclaim.OpPlans, reclaim.Item{Tenant: "contoso", GroupID: "g-1", SkuID: visio, DisablePlans: []string{"p-1"}}, ""},
 		{"group in a remove plan", reclaim.OpRemove, reclaim.Item{Tenant: "contoso", GroupID: "g-1", SkuID: visio}, "group_id is set in a remove plan"},
 	}
 	for _, tc := range tests {
@@ -351,6 +362,153 @@ func TestPlanValidateGroups(t *testing.T) {
 			err := p.Validate()
 			if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
 				t.Errorf("Validate: got %v, want %q", err, tc.err)
+			}
+		})
+	}
+}
+
+// TestPlansGroup switches the plans of a group's SKU (plans --group): the
+// group gets the SKU again with its disabled plans switched, its members'
+// states follow, and undo gives back the plans disabled before; a group
+// not carrying the SKU, plans so already and an unknown group each get
+// their result, and nothing is sent for them.
+func TestPlansGroup(t *testing.T) {
+	plans := func(group string, enable, disable []string) reclaim.Item {
+		return reclaim.Item{Tenant: "contoso", GroupID: group, SkuID: e3, SkuPartNumber: "SPE_E3", Reason: "plans",
+			EnablePlans: enable, DisablePlans: disable}
+	}
+	tests := []struct {
+		name    string
+		item    reclaim.Item
+		result  string
+		after   []string // g-e3's disabled plans of SPE_E3 afterwards
+		message string
+	}{
+		{"disable one more", plans("g-e3", nil, []string{"PLAN-B"}), reclaim.ResultOK, []string{"plan-a", "plan-b"}, ""},
+		{"enable the disabled one", plans("g-e3", []string{"plan-a"}, nil), reclaim.ResultOK, []string{}, ""},
+		{"already so", plans("g-e3", []string{"plan-z"}, []string{"plan-a"}), reclaim.ResultUnchanged, []string{"plan-a"}, "so already"},
+		{"group without the SKU", plans("g-vis", nil, []string{"plan-b"}), reclaim.ResultNotAssigned, []string{"plan-a"}, "does not carry this SKU"},
+		{"unknown group", plans("g-gone", nil, []string{"plan-b"}), reclaim.ResultFailed, []string{"plan-a"}, "Resource 'g-gone' does not exist"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := groupEnv(t, 5)
+			g := e.graphs["contoso"]
+			g.groups["g-e3"].licences = []extract.AssignedLicense{{SkuID: e3, DisabledPlans: []string{"plan-a"}}, {SkuID: ems}}
+			g.regroup("u-group")
+			ctx := context.Background()
+			p := &reclaim.Plan{ID: "plan-1", Operation: reclaim.OpPlans, Items: []reclaim.Item{tc.item}}
+			err := e.applier().Apply(ctx, p, filepath.Join(filepath.Dir(e.undo), "plan.json"), reclaim.ApplyOptions{Apply: true, Max: 50, UndoFile: e.undo})
+			if (tc.result == reclaim.ResultFailed) != (err != nil) {
+				t.Fatalf("Apply: got error %v\n%s", err, e.out.String())
+			}
+			if got := printedResults(e.out.String()); !slices.Equal(got, []string{tc.result}) {
+				t.Errorf("result: got %v, want %s\n%s", got, tc.result, e.out.String())
+			}
+			if tc.message != "" && !strings.Contains(e.out.String(), tc.message) {
+				t.Errorf("printed table: want %q in\n%s", tc.message, e.out.String())
+			}
+			if n := len(g.groupCalls); (tc.result == reclaim.ResultOK) != (n == 1) {
+				t.Errorf("group calls: got %d, want one only when ok", n)
+			}
+			if got := groupPlans(g, "g-e3", "u-group"); !slices.Equal(got, tc.after) {
+				t.Errorf("g-e3's SPE_E3 disabled plans (the group's and member u-group's): got %v, want %v", got, tc.after)
+			}
+			if tc.result != reclaim.ResultOK {
+				return
+			}
+			if len(e.wh.actions) != 1 || e.wh.actions[0].UserID != "g-e3" || e.wh.actions[0].Operation != reclaim.OpPlans {
+				t.Errorf("actions: got %+v, want one plans row for g-e3", e.wh.actions)
+			}
+			u, err := reclaim.ReadUndo(e.undo)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range []string{reclaim.ResultOK, reclaim.ResultUnchanged} {
+				e.out.Reset()
+				if err := e.applier().Undo(ctx, u, true); err != nil {
+					t.Fatalf("Undo: %v\n%s", err, e.out.String())
+				}
+				if got := printedResults(e.out.String()); !slices.Equal(got, []string{want}) {
+					t.Errorf("undo results: got %v, want %s\n%s", got, want, e.out.String())
+				}
+			}
+			if got := groupPlans(g, "g-e3", "u-group"); !slices.Equal(got, []string{"plan-a"}) {
+				t.Errorf("g-e3's disabled plans after undo: got %v, want [plan-a]", got)
+			}
+			if l := g.groups["g-e3"].licences; len(l) != 2 {
+				t.Errorf("g-e3's licences after undo: got %v, want SPE_E3 and EMS", l)
+			}
+		})
+	}
+}
+
+// groupPlans are the disabled plans of group's SPE_E3, checked to be
+// those of member's state from the group ("mismatch" when not).
+func groupPlans(g *fakeGraph, group, member string) []string {
+	var plans []string
+	for _, l := range g.groups[group].licences {
+		if l.SkuID == e3 {
+			plans = nonNil(l.DisabledPlans)
+		}
+	}
+	for _, s := range g.users[member].LicenseAssignmentStates {
+		if s.SkuID == e3 && s.AssignedByGroup == group && !slices.Equal(nonNil(s.DisabledPlans), plans) {
+			return []string{"mismatch"}
+		}
+	}
+	return plans
+}
+
+func nonNil(l []string) []string {
+	if l == nil {
+		return []string{}
+	}
+	return l
+}
+
+// TestPlansGroupUndoLeavesAGroupWithoutTheSKU: an undo of a group's plans
+// whose group no longer carries the SKU does not give the SKU back (that
+// would license every member).
+func TestPlansGroupUndoLeavesAGroupWithoutTheSKU(t *testing.T) {
+	e := groupEnv(t, 5)
+	u := &reclaim.Undo{PlanID: "plan-1", Groups: []reclaim.UndoGroup{{Tenant: "contoso", GroupID: "g-vis",
+		Restore: []reclaim.License{{SkuID: e3, SkuPartNumber: "SPE_E3", DisabledPlans: []string{"plan-a"}}}}}}
+	if err := e.applier().Undo(context.Background(), u, true); err != nil {
+		t.Fatalf("Undo: %v\n%s", err, e.out.String())
+	}
+	if got := printedResults(e.out.String()); !slices.Equal(got, []string{reclaim.ResultUnchanged}) || !strings.Contains(e.out.String(), "not given back") {
+		t.Errorf("undo: got %v, want unchanged, not given back\n%s", got, e.out.String())
+	}
+	if n := len(e.graphs["contoso"].groupCalls); n != 0 {
+		t.Errorf("group calls: got %d, want none", n)
+	}
+}
+
+// TestReadUndoGroups: a group entry needs a tenant, a group and a SKU to
+// remove or to restore, and the error names the entry.
+func TestReadUndoGroups(t *testing.T) {
+	l := []reclaim.License{{SkuID: e3}}
+	tests := []struct {
+		name  string
+		group reclaim.UndoGroup
+		err   string
+	}{
+		{"remove", reclaim.UndoGroup{Tenant: "contoso", GroupID: "g-1", RemoveOnUndo: l}, ""},
+		{"restore", reclaim.UndoGroup{Tenant: "contoso", GroupID: "g-1", Restore: l}, ""},
+		{"neither", reclaim.UndoGroup{Tenant: "contoso", GroupID: "g-1"}, "groups[0]: tenant, group_id and remove_on_undo or restore"},
+		{"a restore without SKU", reclaim.UndoGroup{Tenant: "contoso", GroupID: "g-1", Restore: []reclaim.License{{}}}, "groups[0]"},
+		{"no group", reclaim.UndoGroup{Tenant: "contoso", Restore: l}, "groups[0]"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "undo.json")
+			if err := reclaim.WriteUndo(path, &reclaim.Undo{PlanID: "plan-1", Groups: []reclaim.UndoGroup{tc.group}}); err != nil {
+				t.Fatal(err)
+			}
+			_, err := reclaim.ReadUndo(path)
+			if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err) || !strings.Contains(err.Error(), path)) {
+				t.Errorf("ReadUndo: got %v, want %q", err, tc.err)
 			}
 		})
 	}

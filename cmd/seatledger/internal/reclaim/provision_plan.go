@@ -94,11 +94,13 @@ func (pl Planner) BuildProvision(ctx context.Context, sel Provision, op string, 
 	if sel.CSV != "" {
 		p.Source = "csv:" + sel.CSV
 	}
-	reason := "assign"
+	// change is what every item changes: the SKU's plans left off
+	// (assign), or the plans switched on or off (plans).
+	change := Item{Reason: "assign", DisabledPlans: planIDs}
 	if op == OpPlans {
-		reason = "disable " + strings.Join(names, ",")
+		change = Item{Reason: "disable " + strings.Join(names, ","), DisablePlans: planIDs}
 		if enable {
-			reason = "enable " + strings.Join(names, ",")
+			change = Item{Reason: "enable " + strings.Join(names, ","), EnablePlans: planIDs}
 		}
 	}
 	skipped := map[string]int{}
@@ -120,22 +122,18 @@ func (pl Planner) BuildProvision(ctx context.Context, sel Provision, op string, 
 			skipped["are disabled accounts (--include-disabled)"]++
 			continue
 		}
-		it := Item{Tenant: tenant, UserID: u.user.UserID, UserPrincipalName: u.user.UserPrincipalNameLower,
-			SkuID: sku.SkuID, SkuPartNumber: sku.SkuPartNumber, Reason: reason, CSVLine: u.line}
-		switch {
-		case op == OpAssign:
-			it.DisabledPlans, it.UsageLocation = planIDs, u.location
-		case enable:
-			it.EnablePlans = planIDs
-		default:
-			it.DisablePlans = planIDs
+		it := change
+		it.Tenant, it.UserID, it.UserPrincipalName, it.SkuID, it.SkuPartNumber, it.CSVLine =
+			tenant, u.user.UserID, u.user.UserPrincipalNameLower, sku.SkuID, sku.SkuPartNumber, u.line
+		if op == OpAssign {
+			it.UsageLocation = u.location
 		}
 		p.Items = append(p.Items, it)
 	}
 	for why, n := range skipped {
 		fmt.Fprintf(pl.Stderr, "plan: %d selected users left out: they %s\n", n, why)
 	}
-	p.Items = append(p.Items, groupItems(sel, tenant, sku, planIDs)...)
+	p.Items = append(p.Items, groupItems(sel, tenant, sku, change)...)
 	if len(p.Items) == 0 {
 		return nil, errors.New("plan: no user left to plan: nothing to do")
 	}
@@ -316,8 +314,8 @@ func (sel Provision) checkGroups(op string) error {
 	if len(sel.Groups) == 0 {
 		return nil
 	}
-	if op != OpAssign {
-		return exit.UsageError(errors.New("--group: only assign plans target groups"))
+	if op != OpAssign && op != OpPlans {
+		return exit.UsageError(errors.New("--group: only assign and plans target groups"))
 	}
 	var errs []error
 	for _, g := range sel.Groups {
@@ -334,16 +332,18 @@ func (sel Provision) checkGroups(op string) error {
 // guidRE matches an object id.
 var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
-// groupItems are the assign items of --group: one per group (apply reads
-// each group live; one carrying the SKU already is left alone).
-func groupItems(sel Provision, tenant string, sku load.TenantSKU, planIDs []string) []Item {
+// groupItems are the items of --group, one per group, each as a user's
+// item of the plan would be (apply reads each group live; a group carrying
+// the SKU already, or for plans not carrying it, is left alone).
+func groupItems(sel Provision, tenant string, sku load.TenantSKU, like Item) []Item {
 	var out []Item
 	for _, g := range sel.Groups {
 		if slices.ContainsFunc(out, func(it Item) bool { return strings.EqualFold(it.GroupID, g) }) {
 			continue
 		}
-		out = append(out, Item{Tenant: tenant, GroupID: strings.ToLower(g), SkuID: sku.SkuID, SkuPartNumber: sku.SkuPartNumber,
-			Reason: "assign", DisabledPlans: planIDs})
+		it := like
+		it.Tenant, it.GroupID, it.SkuID, it.SkuPartNumber = tenant, strings.ToLower(g), sku.SkuID, sku.SkuPartNumber
+		out = append(out, it)
 	}
 	return out
 }

@@ -24,13 +24,27 @@ type Undo struct {
 	Memberships []UndoMembership `json:"memberships,omitempty"`
 }
 
-// UndoGroup is one licence group an apply gave SKUs to: undo removes
-// them from the group (and changes nothing else of it).
+// UndoGroup is one licence group an apply changed: undo removes the SKUs
+// it gave the group (assign --group) and gives back the disabled plans of
+// the SKUs whose plans it switched (plans --group), and changes nothing
+// else of the group.
 type UndoGroup struct {
 	Tenant       string    `json:"tenant"`
 	GroupID      string    `json:"group_id"`
-	RemoveOnUndo []License `json:"remove_on_undo"`
+	RemoveOnUndo []License `json:"remove_on_undo,omitempty"`
+	Restore      []License `json:"restore,omitempty"`
 	Reason       string    `json:"reason,omitempty"`
+}
+
+// first is the entry's first licence: removed, else restored.
+func (g UndoGroup) first() License {
+	if len(g.RemoveOnUndo) > 0 {
+		return g.RemoveOnUndo[0]
+	}
+	if len(g.Restore) > 0 {
+		return g.Restore[0]
+	}
+	return License{}
 }
 
 // UndoMembership is one user an apply took out of the licensing groups
@@ -125,8 +139,10 @@ func ReadUndo(path string) (*Undo, error) {
 		}
 	}
 	for i, g := range u.Groups {
-		if g.Tenant == "" || g.GroupID == "" || len(g.RemoveOnUndo) == 0 || slices.ContainsFunc(g.RemoveOnUndo, func(l License) bool { return l.SkuID == "" }) {
-			errs = append(errs, fmt.Errorf("groups[%d]: tenant, group_id and remove_on_undo (each with sku_id) are required", i))
+		noSKU := func(l License) bool { return l.SkuID == "" }
+		if g.Tenant == "" || g.GroupID == "" || len(g.RemoveOnUndo)+len(g.Restore) == 0 ||
+			slices.ContainsFunc(g.RemoveOnUndo, noSKU) || slices.ContainsFunc(g.Restore, noSKU) {
+			errs = append(errs, fmt.Errorf("groups[%d]: tenant, group_id and remove_on_undo or restore (each with sku_id) are required", i))
 		}
 	}
 	for i, m := range u.Memberships {
