@@ -141,7 +141,7 @@ func readText(t *testing.T, path string) string {
 // TestPlansRoundTrip switches a service plan off and on again for a user
 // holding SPE_E3 directly, through the simulator, keeping the plans
 // already disabled; Exchange Foundation is refused before any plan is
-// written; the undo puts the plans back.
+// written; each undo puts back the plans as they were before its apply.
 func TestPlansRoundTrip(t *testing.T) {
 	e := newReclaimEnv(t, 600, graphsim.ServerOptions{Permissions: assignPerms, Seed: 7})
 	const e3 = "05e9a617-0261-4cee-bb44-138d3ef5d965"
@@ -167,6 +167,12 @@ func TestPlansRoundTrip(t *testing.T) {
 	if want := append(slices.Clone(before), sway); !samePlanSet(after, want) {
 		t.Errorf("disabled plans after plans disable: got %v, want %v", after, want)
 	}
+	// Re-enabled: the plans as they were, one more plans row.
+	e.mustRun(0, "plans", "enable", "--sku", "SPE_E3", "--plan", "sway", "--user", user.ID,
+		"--out", filepath.Join(e.dir, "plans-enable.json"), "--apply")
+	if got := directDisabled(e.user(user.ID), e3); !samePlanSet(got, before) {
+		t.Errorf("disabled plans after plans enable: got %v, want %v", got, before)
+	}
 	out := e.mustRun(2, "plans", "disable", "--sku", "SPE_E3", "--plan", "EXCHANGE_S_FOUNDATION", "--user", user.UserPrincipalName, "--apply")
 	if !strings.Contains(out, "service plan EXCHANGE_S_FOUNDATION cannot be switched off") {
 		t.Errorf("Exchange Foundation: want a refusal naming it:\n%s", out)
@@ -175,12 +181,22 @@ func TestPlansRoundTrip(t *testing.T) {
 	if len(undoFiles) != 1 {
 		t.Fatalf("undo files: got %v, want one", undoFiles)
 	}
+	// The enable's undo switches SWAY off again; the disable's undo then
+	// puts the plans back as they were before it.
+	enableUndo, _ := filepath.Glob(filepath.Join(e.dir, "plans-enable.undo-*.json"))
+	if len(enableUndo) != 1 {
+		t.Fatalf("undo files of the enable: got %v, want one", enableUndo)
+	}
+	e.mustRun(0, "assign", "undo", "--undo-file", enableUndo[0], "--apply")
+	if got, want := directDisabled(e.user(user.ID), e3), append(slices.Clone(before), sway); !samePlanSet(got, want) {
+		t.Errorf("disabled plans after the enable's undo: got %v, want %v", got, want)
+	}
 	e.mustRun(0, "assign", "undo", "--undo-file", undoFiles[0], "--apply")
 	if got := directDisabled(e.user(user.ID), e3); !samePlanSet(got, before) {
 		t.Errorf("disabled plans after undo: got %v, want %v", got, before)
 	}
-	if got := e.actions(reclaim.OpPlans); got["ok"] != 1 {
-		t.Errorf("plans actions: got %v, want 1 ok", got)
+	if got := e.actions(reclaim.OpPlans); got["ok"] != 2 {
+		t.Errorf("plans actions: got %v, want 2 ok (disable, enable)", got)
 	}
 }
 
