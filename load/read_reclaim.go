@@ -250,11 +250,13 @@ func (w *Warehouse) LatestReports(ctx context.Context) ([]TenantReport, error) {
 }
 
 // LatestSKUs reads, per tenant, the subscribed SKUs of its latest
-// snapshot whose part number is partNumber (case-insensitively).
+// snapshot whose part number is partNumber (case-insensitively), or all
+// of them when partNumber is "", by tenant and part number.
 func (w *Warehouse) LatestSKUs(ctx context.Context, partNumber string) ([]TenantSKU, error) {
 	const query = `SELECT k.tenant, k.sku_id, k.sku_part_number FROM raw_subscribed_skus k
 		JOIN stg_snapshots s USING (tenant, snapshot_date)
-		WHERE s.is_latest AND lower(k.sku_part_number) = lower(?)`
+		WHERE s.is_latest AND (lower(k.sku_part_number) = lower($1) OR $1 = '')
+		ORDER BY k.tenant, k.sku_part_number`
 	var out []TenantSKU
 	err := w.readRows(ctx, query, []any{partNumber}, func(rows *sql.Rows) error {
 		var t, id, name sql.NullString

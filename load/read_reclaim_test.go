@@ -281,4 +281,9 @@ func TestLatestSnapshotReads(t *testing.T) {
 			t.Errorf("LatestSKUs(%s): got %v (%v), want %s", tc.part, got, err, tc.want)
 		}
 	}
+	// "" reads every SKU (this warehouse's tenants have one each).
+	all, err := w.LatestSKUs(ctx, "")
+	if want := "[{contoso " + skuIDs[0] + " SPE_E3} {fabrikam " + skuIDs[0] + " SPE_E3}]"; err != nil || fmt.Sprint(all) != want {
+		t.Errorf("LatestSKUs(\"\"): got %v (%v), want %s", all, err, want)
+	}
 }

@@ -16,6 +16,9 @@ type outcomeWorld struct {
 	before, now map[string][2]int // SKU id -> purchased (active), consumed units
 	held        []string          // user/sku held now
 	actions     []outcomeAction
+	// groupActions are rows of target group (a licence group's SKU
+	// changed; user_id holds the group's id).
+	groupActions []outcomeAction
 }
 
 type outcomeAction struct {
@@ -49,10 +52,14 @@ func createOutcomeWorld(t *testing.T, db *sql.DB, w outcomeWorld) {
 	}
 	mustExec(t, db, `CREATE TEMP TABLE actions (plan_id VARCHAR, apply_id VARCHAR, acted_at TIMESTAMPTZ, tenant VARCHAR,
 		user_id VARCHAR, sku_id VARCHAR, sku_part_number VARCHAR, operation VARCHAR, to_sku_id VARCHAR,
-		to_sku_part_number VARCHAR, reason VARCHAR, result VARCHAR)`)
-	for i, a := range w.actions {
-		mustExec(t, db, `INSERT INTO actions VALUES ('p', ?, ?, 't', ?, ?, upper(?), ?, NULL, NULL, 'inactive', ?)`,
-			fmt.Sprintf("a%02d", i), outcomeBase.AddDate(0, 0, a.day).Add(10*time.Hour), a.user, a.sku, a.sku, a.op, a.result)
+		to_sku_part_number VARCHAR, reason VARCHAR, result VARCHAR, target VARCHAR)`)
+	for i, a := range slices.Concat(w.actions, w.groupActions) {
+		target := "user"
+		if i >= len(w.actions) {
+			target = "group"
+		}
+		mustExec(t, db, `INSERT INTO actions VALUES ('p', ?, ?, 't', ?, ?, upper(?), ?, NULL, NULL, 'inactive', ?, ?)`,
+			fmt.Sprintf("a%02d", i), outcomeBase.AddDate(0, 0, a.day).Add(10*time.Hour), a.user, a.sku, a.sku, a.op, a.result, target)
 	}
 }
 
@@ -106,6 +113,10 @@ func TestReclaimOutcomes(t *testing.T) {
 			before: map[string][2]int{"visio": {2, 2}}, now: map[string][2]int{},
 			actions: []outcomeAction{remove("u1", "visio", 1)}},
 			[]string{"u1 visio cut_at_renewal 432.00"}},
+		{"a SKU taken from a licence group is no user's seat", outcomeWorld{
+			before: map[string][2]int{"e3": {10, 9}}, now: map[string][2]int{"e3": {10, 5}},
+			groupActions: []outcomeAction{remove("g-1", "e3", 1)}},
+			nil},
 		{"removed before any snapshot of the SKU: freed", outcomeWorld{
 			before: map[string][2]int{}, now: map[string][2]int{"e3": {9, 8}},
 			actions: []outcomeAction{remove("u1", "e3", -5)}},

@@ -58,7 +58,9 @@ func (f *provisionFlags) register(c *cobra.Command, plansFlag, plansHelp string)
 	fl.StringSliceVar(&f.sel.Users, "user", nil, "user principal names or object ids")
 	fl.StringVar(&f.sel.CSV, "csv", "", "CSV of users (UserPrincipalName or ObjectId; optional UsageLocation)")
 	fl.StringSliceVar(&f.sel.Departments, "department", nil, "users of these departments")
-	fl.StringSliceVar(&f.sel.Plans, plansFlag, nil, plansHelp)
+	if plansFlag != "" {
+		fl.StringSliceVar(&f.sel.Plans, plansFlag, nil, plansHelp)
+	}
 	registerUserFilter(c, &f.sel.Filter)
 	fl.StringVar(&f.out, "out", "", "plan file to write (default reclaim-plan-<plan id>.json)")
 }
@@ -155,6 +157,51 @@ func plansSwitchCmd(g *globals, enable bool) *cobra.Command {
 	onOff := map[bool]string{true: "on", false: "off"}[enable]
 	pf.register(c, "plan", "service plans (names such as YAMMER_ENTERPRISE, or ids) to switch "+onOff)
 	c.Flags().StringSliceVar(&pf.sel.Groups, "group", nil, "object ids of licence groups whose --sku gets the plans switched "+onOff+" (for all their members)")
+	af.register(c, false)
+	return c
+}
+
+// unassignCmd takes licences from users or licence groups by hand.
+func unassignCmd(g *globals) *cobra.Command {
+	var pf provisionFlags
+	var af applyFlags
+	c := &cobra.Command{
+		Use:   "unassign (--sku SKU | --all-skus) (--user U | --csv FILE | --department D | --group GROUP_ID)",
+		Short: "Take a SKU, or every SKU, from the selected users or licence groups (dry run unless --apply)",
+		Long: `unassign plans, like assign plan, the selected users that hold --sku (or, with
+--all-skus, every SKU each holds: one row per licence), writes the plan file,
+then applies it with every guard of reclaim apply: a dry run unless --apply,
+--max, the undo file first, $batch of at most 20, one assignLicense call per
+user, the actions table (reason unassign). Unlike reclaim, the rows need not
+be reclamation candidates: they are what you picked. A licence held only
+through a group is reported group_only: take it from the group with --group
+(object ids, --sku only), read live and changed with one
+groups/{id}/assignLicense call each, which every member holding the SKU no
+other way loses. Users without usageLocation are refused unless
+--allow-no-usage-location (an undo could not give the licence back). Undo with
+reclaim undo: users and groups get the licences back with the disabled plans
+they had.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			pl, err := provisionPlanner(g, pf.warehouse)
+			if err != nil {
+				return err
+			}
+			p, err := pl.BuildProvision(cmd.Context(), pf.sel, reclaim.OpRemove, false)
+			if err != nil {
+				return err
+			}
+			path, err := reclaim.SavePlan(g.stdout, pf.out, p)
+			if err != nil {
+				return err
+			}
+			af.warehouse = pf.warehouse
+			return applyPlan(cmd.Context(), g, af, p, path)
+		},
+	}
+	pf.register(c, "", "")
+	c.Flags().BoolVar(&pf.sel.AllSKUs, "all-skus", false, "every SKU the selected users hold, instead of --sku")
+	c.Flags().StringSliceVar(&pf.sel.Groups, "group", nil, "object ids of licence groups to take --sku from (their members lose it unless held otherwise)")
 	af.register(c, false)
 	return c
 }

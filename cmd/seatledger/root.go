@@ -59,7 +59,7 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	pf.StringVar(&g.logFormat, "log-format", "text", "log format: text or json")
 	root.AddCommand(
 		demoCmd(g), runCmd(g), checkCmd(g), queryCmd(g), graphsimCmd(g), benchCmd(g), serveCmd(g),
-		reportCmd(g), exportCmd(g), reclaimCmd(g), assignCmd(g), plansCmd(g), rebuildCmd(g),
+		reportCmd(g), exportCmd(g), reclaimCmd(g), assignCmd(g), plansCmd(g), unassignCmd(g), rebuildCmd(g),
 	)
 	return root.ExecuteContext(ctx)
 }

@@ -1,9 +1,11 @@
 -- 80_mart_reclaim_outcomes: what became of each reclaimed seat, and the
 -- savings realised beside those promised.
 -- Grain: one row per tenant × user × SKU that an apply removed (reclaim
--- remove, the from-SKU of replace, or the licensing group left with
--- --group-membership; result ok) before this snapshot's
--- day; the latest such removal of the pair. _history: per snapshot.
+-- remove, unassign, the from-SKU of replace, or the licensing group left
+-- with --group-membership; result ok) before this snapshot's day; the
+-- latest such removal of the pair. Rows of target group (a SKU taken from
+-- a licence group: its members' seats, unknown here) are not followed.
+-- _history: per snapshot.
 -- Inputs: stg_snapshots, stg_skus, raw_user_licenses, actions,
 --         mart_license_inventory_history (the SKU's units on the last
 --         snapshot on or before the removal), param_settings.
@@ -35,7 +37,8 @@ WITH snap AS (
     SELECT a.tenant, a.acted_at, a.apply_id, a.plan_id, a.user_id, lower(a.sku_id) AS sku_id,
         a.sku_part_number, a.operation, a.to_sku_part_number, a.reason
     FROM actions a JOIN snap s ON s.tenant = a.tenant
-    WHERE a.operation IN ('remove', 'replace', 'remove_membership') AND a.result = 'ok' AND utc_date(a.acted_at) < s.snapshot_date
+    WHERE a.operation IN ('remove', 'replace', 'remove_membership') AND a.result = 'ok' AND a.target = 'user'
+        AND utc_date(a.acted_at) < s.snapshot_date
     QUALIFY row_number() OVER (PARTITION BY a.tenant, a.user_id, lower(a.sku_id) ORDER BY a.acted_at DESC, a.apply_id DESC) = 1
 ), undone AS (
     SELECT DISTINCT r.tenant, r.user_id, r.sku_id

@@ -93,8 +93,11 @@ func (a Applier) Apply(ctx context.Context, p *Plan, planPath string, o ApplyOpt
 		return err
 	}
 	if err := readGroups(ctx, clients, outs, func(out Outcome, live extract.GroupLicenseResult) Outcome {
-		if p.Operation == OpPlans {
+		switch p.Operation {
+		case OpPlans:
 			return DecidePlansGroup(out.Item, live)
+		case OpRemove:
+			return DecideGroupRemove(out.Item, live)
 		}
 		return DecideGroupAssign(out.Item, live)
 	}); err != nil {

@@ -86,7 +86,7 @@ func (r memReader) LatestReports(context.Context) ([]load.TenantReport, error) {
 func (r memReader) LatestSKUs(_ context.Context, part string) ([]load.TenantSKU, error) {
 	var out []load.TenantSKU
 	for _, k := range r.m.skus {
-		if strings.EqualFold(k.SkuPartNumber, part) {
+		if part == "" || strings.EqualFold(k.SkuPartNumber, part) {
 			out = append(out, k)
 		}
 	}

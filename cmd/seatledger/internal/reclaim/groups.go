@@ -12,7 +12,8 @@ import (
 )
 
 // Licence groups: assign --group gives a SKU to a group (group-based
-// licensing then gives it to every member), and reclaim apply
+// licensing then gives it to every member), plans --group switches its
+// plans, unassign --group takes it from the group, and reclaim apply
 // --group-membership takes a user out of the groups that give a SKU it
 // holds through groups only.
 
@@ -61,8 +62,30 @@ func DecidePlansGroup(it Item, live extract.GroupLicenseResult) Outcome {
 	o.Result = ResultPending
 	o.GroupChange = &extract.GroupLicenseChange{GroupID: it.GroupID, Remove: []string{},
 		Add: []extract.AssignedLicense{{SkuID: it.SkuID, DisabledPlans: next}}}
-	o.UndoGroup = &UndoGroup{Tenant: it.Tenant, GroupID: it.GroupID, Reason: it.Reason,
+	o.UndoGroup = &UndoGroup{Tenant: it.Tenant, GroupID: it.GroupID, Reason: it.Reason, PlansOnly: true,
 		Restore: []License{{SkuID: it.SkuID, SkuPartNumber: it.SkuPartNumber, DisabledPlans: nonNil(now)}}}
+	return o
+}
+
+// DecideGroupRemove compares a planned removal of a SKU from a licence
+// group (an unassign item with GroupID) with the group's licences read
+// live: the SKU leaves the group (and every member holding it no other
+// way), and undo gives it back with the plans disabled now. A group not
+// carrying the SKU is left alone.
+func DecideGroupRemove(it Item, live extract.GroupLicenseResult) Outcome {
+	o := Outcome{Item: it, Op: OpRemove, GroupIDs: []string{it.GroupID}}
+	if failedGroupRead(&o, live) {
+		return o
+	}
+	i := slices.IndexFunc(live.Group.AssignedLicenses, func(l extract.AssignedLicense) bool { return strings.EqualFold(l.SkuID, it.SkuID) })
+	if i < 0 {
+		o.Result, o.Message = ResultNotAssigned, "the group does not carry this SKU"
+		return o
+	}
+	o.Result = ResultPending
+	o.GroupChange = &extract.GroupLicenseChange{GroupID: it.GroupID, Remove: []string{it.SkuID}, Add: []extract.AssignedLicense{}}
+	o.UndoGroup = &UndoGroup{Tenant: it.Tenant, GroupID: it.GroupID, Reason: it.Reason,
+		Restore: []License{{SkuID: it.SkuID, SkuPartNumber: it.SkuPartNumber, DisabledPlans: nonNil(live.Group.AssignedLicenses[i].DisabledPlans)}}}
 	return o
 }
 
@@ -114,10 +137,11 @@ func DecideMembership(it Item, live extract.LicenseResult) Outcome {
 
 // DecideUndoGroup compares one group undo entry with the group's licences
 // read live, in one call: each SKU the apply added that the group still
-// carries is removed, and each SKU whose plans the apply switched gets its
-// disabled plans back (left alone when the group no longer carries it:
-// adding it would license every member). Nothing else of the group is
-// touched.
+// carries is removed, and each SKU the apply took or changed is given back
+// with its disabled plans as they were. For a PlansOnly entry (plans
+// --group) a SKU the group no longer carries is left alone: someone took
+// it since, and adding it would license every member. Nothing else of
+// the group is touched.
 func DecideUndoGroup(g UndoGroup, live extract.GroupLicenseResult) Outcome {
 	l := g.first()
 	o := Outcome{Op: OpUndo, Item: Item{Tenant: g.Tenant, GroupID: g.GroupID, SkuID: l.SkuID, SkuPartNumber: l.SkuPartNumber,
@@ -142,8 +166,10 @@ func DecideUndoGroup(g UndoGroup, live extract.GroupLicenseResult) Outcome {
 	for _, r := range g.Restore {
 		a, ok := carried(r.SkuID)
 		switch {
-		case !ok:
+		case !ok && g.PlansOnly:
 			why = "the group no longer carries this SKU: not given back (that would license every member)"
+		case !ok:
+			ch.Add = append(ch.Add, extract.AssignedLicense{SkuID: r.SkuID, DisabledPlans: nonNil(r.DisabledPlans)})
 		case samePlans(a.DisabledPlans, r.DisabledPlans):
 			why = "the SKU's service plans are as they were"
 		default:

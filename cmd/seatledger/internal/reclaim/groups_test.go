@@ -276,8 +276,9 @@ func TestGroupMembershipUndo(t *testing.T) {
 
 // TestBuildProvisionGroups plans group items for assign and plans
 // --group, alone or beside users, one per group, with the plans left off
-// or switched; refuses a group that is not an object id and --group
-// outside assign and plans.
+// or switched, or to unassign; refuses a group that is not an object id,
+// --group outside assign, plans and unassign, and --group with
+// --all-skus.
 func TestBuildProvisionGroups(t *testing.T) {
 	const g1, g2 = "6c1f0a52-7e2b-4b8e-9a51-0f1d2c3b4a51", "7d2e1b63-8f3c-4c9f-8b62-1e2f3d4c5b62"
 	roster := []load.RosterUser{{Tenant: "contoso", UserID: "id-1", UserPrincipalNameLower: "ann@contoso.example", AccountEnabled: true}}
@@ -300,8 +301,12 @@ func TestBuildProvisionGroups(t *testing.T) {
 			reclaim.OpPlans, []string{"group:" + g1}, ""},
 		{"plans: a plan that cannot be switched off", reclaim.Provision{SKU: "VISIOCLIENT", Groups: []string{g1}, Plans: []string{"EXCHANGE_S_FOUNDATION"}},
 			reclaim.OpPlans, nil, "cannot be switched off"},
-		{"reclaim does not take groups", reclaim.Provision{SKU: "VISIOCLIENT", Groups: []string{g1}}, reclaim.OpRemove, nil,
-			"--group: only assign and plans target groups"},
+		{"unassign takes a SKU from groups", reclaim.Provision{SKU: "VISIOCLIENT", Groups: []string{g1}}, reclaim.OpRemove,
+			[]string{"group:" + g1}, ""},
+		{"unassign: every SKU of a group is not planned", reclaim.Provision{AllSKUs: true, Groups: []string{g1}}, reclaim.OpRemove, nil,
+			"--group with --all-skus: name the SKU"},
+		{"replace does not take groups", reclaim.Provision{SKU: "VISIOCLIENT", Groups: []string{g1}}, reclaim.OpReplace, nil,
+			"--group: only assign, plans and unassign target groups"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -342,7 +347,7 @@ func TestBuildProvisionGroups(t *testing.T) {
 }
 
 // TestPlanValidateGroups: an item has exactly one of user_id and
-// group_id, and only assign and plans plans have group items.
+// group_id, and replace plans have no group items.
 func TestPlanValidateGroups(t *testing.T) {
 	tests := []struct {
 		name string
@@ -354,7 +359,9 @@ func TestPlanValidateGroups(t *testing.T) {
 		{"both", reclaim.OpAssign, reclaim.Item{Tenant: "contoso", UserID: "u-1", GroupID: "g-1", SkuID: visio}, "user_id and group_id are both set"},
 		{"neither", reclaim.OpAssign, reclaim.Item{Tenant: "contoso", SkuID: visio}, "tenant, user_id and sku_id are required (group_id instead"},
 		{"group in a plans plan", reclaim.OpPlans, reclaim.Item{Tenant: "contoso", GroupID: "g-1", SkuID: visio, DisablePlans: []string{"p-1"}}, ""},
-		{"group in a remove plan", reclaim.OpRemove, reclaim.Item{Tenant: "contoso", GroupID: "g-1", SkuID: visio}, "group_id is set in a remove plan"},
+		{"group in a remove plan", reclaim.OpRemove, reclaim.Item{Tenant: "contoso", GroupID: "g-1", SkuID: visio}, ""},
+		{"group in a replace plan", reclaim.OpReplace, reclaim.Item{Tenant: "contoso", GroupID: "g-1", SkuID: visio, ToSkuID: e3},
+			"group_id is set in a replace plan"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -472,7 +479,7 @@ func nonNil(l []string) []string {
 // would license every member).
 func TestPlansGroupUndoLeavesAGroupWithoutTheSKU(t *testing.T) {
 	e := groupEnv(t, 5)
-	u := &reclaim.Undo{PlanID: "plan-1", Groups: []reclaim.UndoGroup{{Tenant: "contoso", GroupID: "g-vis",
+	u := &reclaim.Undo{PlanID: "plan-1", Groups: []reclaim.UndoGroup{{Tenant: "contoso", GroupID: "g-vis", PlansOnly: true,
 		Restore: []reclaim.License{{SkuID: e3, SkuPartNumber: "SPE_E3", DisabledPlans: []string{"plan-a"}}}}}}
 	if err := e.applier().Undo(context.Background(), u, true); err != nil {
 		t.Fatalf("Undo: %v\n%s", err, e.out.String())
@@ -511,5 +518,55 @@ func TestReadUndoGroups(t *testing.T) {
 				t.Errorf("ReadUndo: got %v, want %q", err, tc.err)
 			}
 		})
+	}
+}
+
+// TestUnassignGroup takes SPE_E3 from a licence group (unassign --group):
+// the member holding it only through the group loses it, the group and
+// the member keep the group's other licence; a group
+// without the SKU is not_assigned; the undo gives the SKU back to the
+// group with its disabled plans, and a second undo changes nothing.
+func TestUnassignGroup(t *testing.T) {
+	e := groupEnv(t, 5)
+	g := e.graphs["contoso"]
+	g.groups["g-bundle"].licences = []extract.AssignedLicense{{SkuID: e3, DisabledPlans: []string{"plan-a"}}, {SkuID: ems}}
+	for _, m := range g.groups["g-bundle"].members {
+		g.regroup(m)
+	}
+	unassign := func(group string) reclaim.Item {
+		return reclaim.Item{Tenant: "contoso", GroupID: group, SkuID: e3, SkuPartNumber: "SPE_E3", Reason: reclaim.ReasonUnassign, Forced: true}
+	}
+	ctx := context.Background()
+	p := &reclaim.Plan{ID: "plan-1", Operation: reclaim.OpRemove, Items: []reclaim.Item{unassign("g-bundle"), unassign("g-vis")}}
+	if err := e.applier().Apply(ctx, p, filepath.Join(filepath.Dir(e.undo), "plan.json"), reclaim.ApplyOptions{Apply: true, Max: 50, UndoFile: e.undo}); err != nil {
+		t.Fatalf("Apply: %v\n%s", err, e.out.String())
+	}
+	if got := printedResults(e.out.String()); !slices.Equal(got, []string{reclaim.ResultOK, reclaim.ResultNotAssigned}) {
+		t.Errorf("results: got %v, want ok, not_assigned\n%s", got, e.out.String())
+	}
+	if got := g.groups["g-bundle"].licences; len(got) != 1 || got[0].SkuID != ems {
+		t.Errorf("g-bundle's licences: got %v, want EMS only", got)
+	}
+	if holdsSKU(g.users["u-bundle"], e3) || !holdsSKU(g.users["u-bundle"], ems) {
+		t.Errorf("member u-bundle: got %v, want EMS and no SPE_E3", g.users["u-bundle"].AssignedLicenses)
+	}
+	if len(e.wh.actions) != 2 || e.wh.actions[0].UserID != "g-bundle" || e.wh.actions[0].Operation != reclaim.OpRemove {
+		t.Errorf("actions: got %+v, want a remove row for g-bundle first", e.wh.actions)
+	}
+	u, err := reclaim.ReadUndo(e.undo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{reclaim.ResultOK, reclaim.ResultUnchanged} {
+		e.out.Reset()
+		if err := e.applier().Undo(ctx, u, true); err != nil {
+			t.Fatalf("Undo: %v\n%s", err, e.out.String())
+		}
+		if got := printedResults(e.out.String()); !slices.Equal(got, []string{want}) {
+			t.Errorf("undo results: got %v, want %s\n%s", got, want, e.out.String())
+		}
+	}
+	if got := groupPlans(g, "g-bundle", "u-bundle"); !slices.Equal(got, []string{"plan-a"}) || !holdsSKU(g.users["u-bundle"], e3) {
+		t.Errorf("g-bundle after undo: SPE_E3 with disabled plans %v, member holds it: %v; want [plan-a], true", got, holdsSKU(g.users["u-bundle"], e3))
 	}
 }

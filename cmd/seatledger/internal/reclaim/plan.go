@@ -33,6 +33,10 @@ const (
 	OpRemoveMembership = "remove_membership"
 )
 
+// ReasonUnassign is the reason of an unassign row: a licence taken by
+// hand, from users or groups picked by the selection, not a candidate.
+const ReasonUnassign = "unassign"
+
 // ReasonListed is the reason of a row listed in a CSV that is not a
 // current candidate, planned with --force-listed.
 const ReasonListed = "listed"
@@ -119,8 +123,8 @@ func (p *Plan) Validate() error {
 			errs = append(errs, fmt.Errorf("items[%d]: tenant, user_id and sku_id are required (group_id instead of user_id for a group)", i))
 		case it.UserID != "" && it.GroupID != "":
 			errs = append(errs, fmt.Errorf("items[%d]: user_id and group_id are both set: an item has exactly one of them", i))
-		case it.GroupID != "" && p.Operation != OpAssign && p.Operation != OpPlans:
-			errs = append(errs, fmt.Errorf("items[%d]: group_id is set in a %s plan (only assign and plans plans target groups)", i, p.Operation))
+		case it.GroupID != "" && p.Operation == OpReplace:
+			errs = append(errs, fmt.Errorf("items[%d]: group_id is set in a replace plan (replace acts on users only)", i))
 		case it.GroupID != "" && it.UsageLocation != "":
 			errs = append(errs, fmt.Errorf("items[%d]: usage_location is set on a group item", i))
 		case p.Operation == OpReplace && it.ToSkuID == "":

@@ -13,11 +13,15 @@ import (
 	"github.com/seatledger/seatledger/transform"
 )
 
-// Provision is what an assign or plans plan selects: which users of one
-// tenant's latest snapshot, which SKU, and which service plans.
+// Provision is what an assign, plans or unassign plan selects: which
+// users of one tenant's latest snapshot, which SKU, and which service
+// plans.
 type Provision struct {
 	Tenant string // "" when the warehouse holds one tenant
 	SKU    string // part number
+	// AllSKUs selects, for unassign instead of SKU, every SKU the
+	// selected users hold.
+	AllSKUs bool
 	// Users are user principal names or object ids; CSV is a file of
 	// them (UserPrincipalName or ObjectId, optional UsageLocation);
 	// Departments select by department; Filter narrows the users so
@@ -33,17 +37,20 @@ type Provision struct {
 	// Plans are service plan names (or ids) of the SKU: for assign, the
 	// plans left off; for plans, the plans switched on or off.
 	Plans []string
-	// Groups are, for assign, object ids of licence groups to give the
-	// SKU to (group-based licensing gives it to their members); they may
-	// stand alone or beside a user selection.
+	// Groups are object ids of licence groups to give the SKU to
+	// (assign; group-based licensing gives it to their members), to
+	// switch its plans for (plans) or to take it from (unassign); they
+	// may stand alone or beside a user selection.
 	Groups []string
 }
 
-// BuildProvision writes the items of an assign (op OpAssign) or plans
-// (OpPlans, enable says which way) plan from the tenant's latest roster:
-// assign takes the selected users that do not hold the SKU, plans those
-// that do. Unknown users, plans the SKU lacks and plans that cannot be
-// switched off are errors naming them; nothing is planned then.
+// BuildProvision writes the items of an assign (op OpAssign), plans
+// (OpPlans, enable says which way) or unassign (OpRemove) plan from the
+// tenant's latest roster: assign takes the selected users that do not
+// hold the SKU, plans and unassign those that do (unassign with AllSKUs:
+// an item for each SKU a user holds). Unknown users, plans the SKU lacks
+// and plans that cannot be switched off are errors naming them; nothing
+// is planned then.
 func (pl Planner) BuildProvision(ctx context.Context, sel Provision, op string, enable bool) (*Plan, error) {
 	if err := sel.checkGroups(op); err != nil {
 		return nil, err
@@ -54,7 +61,16 @@ func (pl Planner) BuildProvision(ctx context.Context, sel Provision, op string, 
 	if err := sel.Filter.Validate(); err != nil {
 		return nil, exit.UsageError(err)
 	}
-	if sel.SKU == "" {
+	switch {
+	case sel.AllSKUs && op != OpRemove:
+		return nil, exit.UsageError(errors.New("--all-skus: only unassign takes every SKU"))
+	case sel.AllSKUs && sel.SKU != "":
+		return nil, exit.UsageError(errors.New("--sku and --all-skus: pass one of them"))
+	case sel.AllSKUs && len(sel.Groups) > 0:
+		return nil, exit.UsageError(errors.New("--group with --all-skus: name the SKU to take from the groups with --sku"))
+	case sel.SKU == "" && !sel.AllSKUs && op == OpRemove:
+		return nil, exit.UsageError(errors.New("--sku or --all-skus is required"))
+	case sel.SKU == "" && !sel.AllSKUs:
 		return nil, exit.UsageError(errors.New("--sku is required"))
 	}
 	if op == OpPlans && len(sel.Plans) == 0 {
@@ -69,7 +85,7 @@ func (pl Planner) BuildProvision(ctx context.Context, sel Provision, op string, 
 	if err != nil {
 		return nil, err
 	}
-	sku, err := tenantSKU(ctx, w, tenant, sel.SKU)
+	skus, err := tenantSKUs(ctx, w, tenant, sel)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +93,7 @@ func (pl Planner) BuildProvision(ctx context.Context, sel Provision, op string, 
 	if op == OpAssign {
 		flag = "--disable-plan"
 	}
-	planIDs, names, err := resolvePlans(flag, sku, sel.Plans, op == OpPlans && enable)
+	planIDs, names, err := resolvePlans(flag, skus[0], sel.Plans, op == OpPlans && enable)
 	if err != nil {
 		return nil, exit.UsageError(err)
 	}
@@ -95,9 +111,13 @@ func (pl Planner) BuildProvision(ctx context.Context, sel Provision, op string, 
 		p.Source = "csv:" + sel.CSV
 	}
 	// change is what every item changes: the SKU's plans left off
-	// (assign), or the plans switched on or off (plans).
+	// (assign), the plans switched on or off (plans), or nothing more than
+	// the SKU taken (unassign: listed by hand, not a candidate).
 	change := Item{Reason: "assign", DisabledPlans: planIDs}
-	if op == OpPlans {
+	switch {
+	case op == OpRemove:
+		change = Item{Reason: ReasonUnassign, Forced: true}
+	case op == OpPlans:
 		change = Item{Reason: "disable " + strings.Join(names, ","), DisablePlans: planIDs}
 		if enable {
 			change = Item{Reason: "enable " + strings.Join(names, ","), EnablePlans: planIDs}
@@ -110,30 +130,40 @@ func (pl Planner) BuildProvision(ctx context.Context, sel Provision, op string, 
 			skipped["do not pass --usage-location, --domain or --ou"]++
 			continue
 		}
-		held := slices.Contains(u.user.SkuIDs, strings.ToLower(sku.SkuID))
-		switch {
-		case op == OpAssign && held:
-			skipped["hold "+sku.SkuPartNumber+" already"]++
-			continue
-		case op == OpPlans && !held:
-			skipped["do not hold "+sku.SkuPartNumber]++
-			continue
-		case op == OpAssign && !u.user.AccountEnabled && !sel.IncludeDisabled:
-			skipped["are disabled accounts (--include-disabled)"]++
-			continue
+		var none string // why the user got no item, if it got none
+		n := len(p.Items)
+		for _, sku := range skus {
+			held := slices.Contains(u.user.SkuIDs, strings.ToLower(sku.SkuID))
+			switch {
+			case op == OpAssign && held:
+				none = "hold " + sku.SkuPartNumber + " already"
+				continue
+			case op != OpAssign && !held && sel.AllSKUs:
+				none = "hold no licence"
+				continue
+			case op != OpAssign && !held:
+				none = "do not hold " + sku.SkuPartNumber
+				continue
+			case op == OpAssign && !u.user.AccountEnabled && !sel.IncludeDisabled:
+				none = "are disabled accounts (--include-disabled)"
+				continue
+			}
+			it := change
+			it.Tenant, it.UserID, it.UserPrincipalName, it.SkuID, it.SkuPartNumber, it.CSVLine =
+				tenant, u.user.UserID, u.user.UserPrincipalNameLower, sku.SkuID, sku.SkuPartNumber, u.line
+			if op == OpAssign {
+				it.UsageLocation = u.location
+			}
+			p.Items = append(p.Items, it)
 		}
-		it := change
-		it.Tenant, it.UserID, it.UserPrincipalName, it.SkuID, it.SkuPartNumber, it.CSVLine =
-			tenant, u.user.UserID, u.user.UserPrincipalNameLower, sku.SkuID, sku.SkuPartNumber, u.line
-		if op == OpAssign {
-			it.UsageLocation = u.location
+		if len(p.Items) == n {
+			skipped[none]++
 		}
-		p.Items = append(p.Items, it)
 	}
 	for why, n := range skipped {
 		fmt.Fprintf(pl.Stderr, "plan: %d selected users left out: they %s\n", n, why)
 	}
-	p.Items = append(p.Items, groupItems(sel, tenant, sku, change)...)
+	p.Items = append(p.Items, groupItems(sel, tenant, skus[0], change)...)
 	if len(p.Items) == 0 {
 		return nil, errors.New("plan: no user left to plan: nothing to do")
 	}
@@ -179,6 +209,24 @@ func oneTenant(ctx context.Context, w Reader, name string) (string, error) {
 		return "", errors.New("the warehouse holds no snapshot yet: run seatledger run first")
 	}
 	return "", exit.UsageError(fmt.Errorf("the warehouse holds several tenants (%s): pass --tenant", strings.Join(tenants, ", ")))
+}
+
+// tenantSKUs are the SKUs sel names: --sku, or with AllSKUs every SKU
+// the tenant subscribes to.
+func tenantSKUs(ctx context.Context, w Reader, tenant string, sel Provision) ([]load.TenantSKU, error) {
+	if !sel.AllSKUs {
+		k, err := tenantSKU(ctx, w, tenant, sel.SKU)
+		return []load.TenantSKU{k}, err
+	}
+	all, err := w.LatestSKUs(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	all = slices.DeleteFunc(all, func(k load.TenantSKU) bool { return k.Tenant != tenant })
+	if len(all) == 0 {
+		return nil, fmt.Errorf("tenant %s subscribes to no SKU in its latest snapshot: nothing to unassign", tenant)
+	}
+	return all, nil
 }
 
 // tenantSKU finds part among the tenant's subscribed SKUs.
@@ -308,14 +356,14 @@ func (pl Planner) pickUsers(sel Provision, roster []load.RosterUser) ([]picked, 
 	return out, nil
 }
 
-// checkGroups refuses --group outside assign and group ids that are not
+// checkGroups refuses --group outside assign, plans and unassign, and group ids that are not
 // object ids (a display name would reach Graph as a path).
 func (sel Provision) checkGroups(op string) error {
 	if len(sel.Groups) == 0 {
 		return nil
 	}
-	if op != OpAssign && op != OpPlans {
-		return exit.UsageError(errors.New("--group: only assign and plans target groups"))
+	if op != OpAssign && op != OpPlans && op != OpRemove {
+		return exit.UsageError(errors.New("--group: only assign, plans and unassign target groups"))
 	}
 	var errs []error
 	for _, g := range sel.Groups {
@@ -334,7 +382,8 @@ var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[
 
 // groupItems are the items of --group, one per group, each as a user's
 // item of the plan would be (apply reads each group live; a group carrying
-// the SKU already, or for plans not carrying it, is left alone).
+// the SKU already, or for plans and unassign not carrying it, is left
+// alone).
 func groupItems(sel Provision, tenant string, sku load.TenantSKU, like Item) []Item {
 	var out []Item
 	for _, g := range sel.Groups {

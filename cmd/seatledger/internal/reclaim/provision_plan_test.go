@@ -13,7 +13,7 @@ import (
 	"github.com/seatledger/seatledger/load"
 )
 
-// TestBuildProvision plans assign and plans from a roster: users by name,
+// TestBuildProvision plans assign, plans and unassign from a roster: users by name,
 // id, CSV row (with its usage location) and department; holders, or
 // non-holders, and disabled accounts left out; every unknown user, row
 // and plan named; Exchange Foundation never switched off.
@@ -83,6 +83,15 @@ func TestBuildProvision(t *testing.T) {
 			reclaim.OpAssign, false, nil, nil, nil, "service plan EXCHANGE_S_FOUNDATION cannot be switched off", ""},
 		{"Exchange Foundation may be switched on", reclaim.Provision{SKU: "VISIOCLIENT", Users: []string{"id-2"}, Plans: []string{"EXCHANGE_S_FOUNDATION"}},
 			reclaim.OpPlans, true, []string{"id-2"}, []string{""}, []string{"113feb6c-3fe4-4440-bddc-54d774bf0318"}, "", ""},
+		{"unassign one SKU from its holders", reclaim.Provision{SKU: "VISIOCLIENT", Departments: []string{"Sales", "Legal"}},
+			reclaim.OpRemove, false, []string{"id-2"}, []string{""}, nil, "", "3 selected users left out: they do not hold VISIOCLIENT"},
+		{"unassign every SKU a user holds", reclaim.Provision{AllSKUs: true, Users: []string{"id-2", "id-1"}},
+			reclaim.OpRemove, false, []string{"id-2", "id-2"}, []string{"", ""}, nil, "", "1 selected users left out: they hold no licence"},
+		{"unassign needs a SKU", reclaim.Provision{Users: []string{"id-2"}}, reclaim.OpRemove, false, nil, nil, nil, "--sku or --all-skus is required", ""},
+		{"--sku and --all-skus", reclaim.Provision{SKU: "SPE_E3", AllSKUs: true, Users: []string{"id-2"}}, reclaim.OpRemove, false,
+			nil, nil, nil, "--sku and --all-skus: pass one of them", ""},
+		{"--all-skus outside unassign", reclaim.Provision{AllSKUs: true, Users: []string{"id-2"}}, reclaim.OpAssign, false,
+			nil, nil, nil, "--all-skus: only unassign", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -117,6 +126,9 @@ func TestBuildProvision(t *testing.T) {
 				got := slices.Concat(it.DisabledPlans, it.EnablePlans, it.DisablePlans)
 				if !slices.Equal(got, tc.plans) {
 					t.Errorf("item %s plans: got %v, want %v", it.UserID, got, tc.plans)
+				}
+				if tc.op == reclaim.OpRemove && (!it.Forced || it.Reason != reclaim.ReasonUnassign) {
+					t.Errorf("unassign item %s: got forced %v, reason %q; want a forced unassign row (not a candidate)", it.UserID, it.Forced, it.Reason)
 				}
 			}
 			if !slices.Equal(users, tc.users) || !slices.Equal(locs, tc.locs) {

@@ -25,15 +25,19 @@ type Undo struct {
 }
 
 // UndoGroup is one licence group an apply changed: undo removes the SKUs
-// it gave the group (assign --group) and gives back the disabled plans of
-// the SKUs whose plans it switched (plans --group), and changes nothing
-// else of the group.
+// it gave the group (assign --group) and gives back, with their disabled
+// plans as they were, the SKUs it took (unassign --group) or whose plans
+// it switched (plans --group, PlansOnly); it changes nothing else of the
+// group.
 type UndoGroup struct {
 	Tenant       string    `json:"tenant"`
 	GroupID      string    `json:"group_id"`
 	RemoveOnUndo []License `json:"remove_on_undo,omitempty"`
 	Restore      []License `json:"restore,omitempty"`
-	Reason       string    `json:"reason,omitempty"`
+	// PlansOnly restores only the plans of a SKU the group still
+	// carries.
+	PlansOnly bool   `json:"plans_only,omitempty"`
+	Reason    string `json:"reason,omitempty"`
 }
 
 // first is the entry's first licence: removed, else restored.
