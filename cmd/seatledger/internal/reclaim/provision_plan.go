@@ -114,10 +114,10 @@ func (pl Planner) BuildProvision(ctx context.Context, sel Provision, op string, 
 	// (assign), the plans switched on or off (plans), or nothing more than
 	// the SKU taken (unassign: listed by hand, not a candidate).
 	change := Item{Reason: "assign", DisabledPlans: planIDs}
-	switch {
-	case op == OpRemove:
+	switch op {
+	case OpRemove:
 		change = Item{Reason: ReasonUnassign, Forced: true}
-	case op == OpPlans:
+	case OpPlans:
 		change = Item{Reason: "disable " + strings.Join(names, ","), DisablePlans: planIDs}
 		if enable {
 			change = Item{Reason: "enable " + strings.Join(names, ","), EnablePlans: planIDs}
