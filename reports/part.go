@@ -127,7 +127,7 @@ func (p *sheetPart) row(n int, vals []any) error {
 		p.buf[i] = p.cell(i, c.Format, coerce(c.Format, plain(v)), currency)
 	}
 	if p.spool.buf == nil {
-		p.spool.buf = make([]byte, 0, spoolSize(p.rows))
+		p.spool.buf = getChunk()
 	}
 	buf, err := p.enc.row(p.spool.buf, p.next, p.buf)
 	if err != nil {
@@ -178,6 +178,9 @@ func (p *sheetPart) close(table string, block *subtotals) error {
 		if err := p.sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: table, StyleName: "TableStyleMedium2"}); err != nil {
 			return fmt.Errorf("sheet %s: add table: %w", p.name, err)
 		}
+	}
+	if err := p.spool.finish(); err != nil {
+		return err
 	}
 	if block != nil {
 		if err := p.subtotals(block); err != nil {

@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"errors"
 	"fmt"
-	"hash"
 	"hash/crc32"
 	"io"
 	"io/fs"
@@ -80,8 +79,12 @@ type parallelZip struct {
 var _ excelize.ZipWriter = (*parallelZip)(nil)
 
 func newParallelZip(w io.Writer) *parallelZip {
-	return &parallelZip{zw: zip.NewWriter(w), inFlight: runtime.GOMAXPROCS(0) + 1}
+	return &parallelZip{zw: zip.NewWriter(w), inFlight: inFlight()}
 }
+
+// inFlight is how many chunks a writer has deflating at a time: one per
+// core and one more, so that no core waits while the oldest is written.
+func inFlight() int { return runtime.GOMAXPROCS(0) + 1 }
 
 // Create starts an entry; the previous one ends.
 func (z *parallelZip) Create(name string) (io.Writer, error) {
@@ -95,7 +98,7 @@ func (z *parallelZip) Create(name string) (io.Writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("zip entry %s: %w", name, err)
 	}
-	z.cur = &zipEntry{fh: fh, out: out, crc: crc32.NewIEEE(), limit: z.inFlight}
+	z.cur = &zipEntry{fh: fh, out: out, limit: z.inFlight}
 	if sp := z.splices[name]; sp != nil {
 		return &splicer{out: z.cur, spool: sp}, nil
 	}
@@ -129,7 +132,7 @@ func (z *parallelZip) finish() error {
 type zipEntry struct {
 	fh    *zip.FileHeader
 	out   io.Writer
-	crc   hash.Hash32
+	crc   uint32 // CRC-32 (IEEE) of the entry's bytes so far
 	raw   uint64
 	comp  uint64
 	buf   []byte
@@ -148,7 +151,7 @@ func (e *zipEntry) Write(p []byte) (int, error) {
 		return 0, e.err
 	}
 	n := len(p)
-	e.crc.Write(p)
+	e.crc = crc32.Update(e.crc, crc32.IEEETable, p)
 	e.raw += uint64(n)
 	for len(p) > 0 {
 		if e.buf == nil {
@@ -224,6 +227,87 @@ func (e *zipEntry) writeOldest() error {
 	return e.err
 }
 
+// splice puts a spool's deflated rows into the entry at this point: what
+// the entry gathered so far is deflated and written first (a chunk ends
+// wherever it must, with its sync flush), then the spool's chunks as they
+// are, its CRC-32 combined into the entry's.
+func (e *zipEntry) splice(s *rowSpool) error {
+	if err := s.finish(); err != nil {
+		return err
+	}
+	if len(e.buf) > 0 && e.err == nil {
+		_ = e.dispatch() // an error is e.err, returned below
+	}
+	for len(e.queue) > 0 && e.err == nil {
+		_ = e.writeOldest()
+	}
+	if e.err != nil {
+		return e.err
+	}
+	if err := s.writeTo(e.out); err != nil {
+		e.err = fmt.Errorf("zip entry %s: %w", e.fh.Name, err)
+		return e.err
+	}
+	e.crc = crc32Combine(e.crc, s.crc, s.raw)
+	e.raw += s.raw
+	e.comp += s.size
+	return nil
+}
+
+// crc32Combine is the CRC-32 (IEEE) of a+b from crc1 of a, crc2 of b and
+// b's length, as zlib's crc32_combine computes it: crc1 is run through
+// len2 zero bytes by squaring the operator of one zero bit (a matrix over
+// GF(2)), then crc2 is added.
+func crc32Combine(crc1, crc2 uint32, len2 uint64) uint32 {
+	if len2 == 0 {
+		return crc1
+	}
+	var even, odd [32]uint32
+	odd[0] = 0xedb88320 // the operator of one zero bit: the reversed polynomial,
+	row := uint32(1)    // then a shift
+	for n := 1; n < 32; n++ {
+		odd[n] = row
+		row <<= 1
+	}
+	square(&even, &odd) // two zero bits
+	square(&odd, &even) // four
+	for {               // eight zero bits (one byte), sixteen, …
+		square(&even, &odd)
+		if len2&1 != 0 {
+			crc1 = times(&even, crc1)
+		}
+		if len2 >>= 1; len2 == 0 {
+			break
+		}
+		square(&odd, &even)
+		if len2&1 != 0 {
+			crc1 = times(&odd, crc1)
+		}
+		if len2 >>= 1; len2 == 0 {
+			break
+		}
+	}
+	return crc1 ^ crc2
+}
+
+// times multiplies the matrix by the vector over GF(2).
+func times(m *[32]uint32, v uint32) uint32 {
+	var sum uint32
+	for i := 0; v != 0; i, v = i+1, v>>1 {
+		if v&1 != 0 {
+			sum ^= m[i]
+		}
+	}
+	return sum
+}
+
+// square sets sq to m times m.
+func square(sq, m *[32]uint32) {
+	for n := range m {
+		sq[n] = times(m, m[n])
+	}
+}
+
 // close deflates what is left, writes every pending chunk and the final
 // block, and records the CRC and sizes for the data descriptor and the
 // directory (the zip writer reads them from the header when the next
@@ -243,7 +327,7 @@ func (e *zipEntry) close() error {
 	}
 	e.comp += uint64(len(finalBlock))
 	fh := e.fh
-	fh.CRC32 = e.crc.Sum32()
+	fh.CRC32 = e.crc
 	fh.CompressedSize64, fh.UncompressedSize64 = e.comp, e.raw
 	// archive/zip writes the data descriptor from the 32-bit fields.
 	fh.CompressedSize = uint32(min(e.comp, math.MaxUint32))  //nolint:staticcheck // see above
