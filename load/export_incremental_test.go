@@ -1,6 +1,7 @@
 package load_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io/fs"
@@ -379,8 +380,10 @@ func TestExportFailureLeavesPartitionsReadable(t *testing.T) {
 		blocked string   // the relation whose new contoso partition is blocked
 		done    []string // relations in place before the failure
 	}{
-		{"mart_user_licenses_history", []string{"mart_license_inventory", "mart_license_inventory_history", "mart_user_licenses"}},
-		{"mart_user_licenses", []string{"mart_license_inventory", "mart_license_inventory_history"}},
+		// A latest relation goes right after its _history (its partition
+		// is a copy of the _history's).
+		{"mart_user_licenses_history", []string{"mart_license_inventory", "mart_license_inventory_history"}},
+		{"mart_user_licenses", []string{"mart_license_inventory", "mart_license_inventory_history", "mart_user_licenses_history"}},
 	} {
 		t.Run(tc.blocked, func(t *testing.T) {
 			w := growing(t)
@@ -520,4 +523,66 @@ func TestExportUpgradesAWholeTreeExport(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(dir, load.ExportManifest)); string(b) == old {
 		t.Errorf("marker: still the old one")
 	}
+}
+
+// TestExportLatestIsHistoryCopy: a latest relation's partition is a copy
+// of its _history's partition of the same snapshot (written once, not
+// encoded twice), with its rows counted; a second night moves it on; a
+// copy of a broken file fails the export instead of passing it on.
+func TestExportLatestIsHistoryCopy(t *testing.T) {
+	w := growing(t)
+	dir := filepath.Join(t.TempDir(), "lake")
+	for i, day := range []time.Time{day1, day2} {
+		night(t, w, "contoso", day, fmt.Sprintf("run-%d", i), genUsers(0, 100+10*i))
+		tables := export(t, w, dir, load.ExportOptions{})
+		date := day.Format(time.DateOnly)
+		rows := map[string]int64{}
+		for _, tb := range tables {
+			rows[tb.Name] = tb.Rows
+		}
+		for _, name := range load.ExportTableNames() {
+			hist := name + "_history"
+			if !slices.Contains(load.ExportTableNames(), hist) {
+				continue
+			}
+			part := filepath.Join("tenant=contoso", "snapshot_date="+date, "data_0.parquet")
+			got, err := os.ReadFile(filepath.Join(dir, name, part))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := os.ReadFile(filepath.Join(dir, hist, part))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("night %d, %s: the latest partition differs from %s's of the same snapshot", i+1, name, hist)
+			}
+			if rows[name] != rows[hist] || (name == "mart_user_licenses" && rows[name] == 0) {
+				t.Errorf("night %d, %s: %d rows written, want %d as %s's", i+1, name, rows[name], rows[hist], hist)
+			}
+		}
+		checkLake(t, w, dir)
+	}
+	// Proof that it is a copy: a latest partition gone from disk comes
+	// back as whatever file its _history's current partition holds.
+	part := filepath.Join("tenant=contoso", "snapshot_date="+day2.Format(time.DateOnly))
+	hist := filepath.Join(dir, "mart_spend_history", part, "data_0.parquet")
+	good, err := os.ReadFile(hist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(hist, []byte("marker"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "mart_spend", part)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Export(context.Background(), dir, load.ExportOptions{}); err == nil || !strings.Contains(err.Error(), "count the rows of") {
+		t.Fatalf("export over a broken _history file: got %v, want the row count of the copy to fail", err)
+	}
+	if err := os.WriteFile(hist, good, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	export(t, w, dir, load.ExportOptions{})
+	checkLake(t, w, dir)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -127,7 +128,13 @@ func (e *exporter) writePartitions(ctx context.Context, r preparedRelation, work
 	var todo []stagedPartition
 	for _, pw := range work {
 		for _, s := range pw.todo {
-			todo = append(todo, stagedPartition{pw, s})
+			done, err := e.copyHistory(ctx, r, pw, s)
+			if err != nil {
+				return fmt.Errorf("partition tenant=%s/snapshot_date=%s: %w", pw.t.name, s.date, err)
+			}
+			if !done {
+				todo = append(todo, stagedPartition{pw, s})
+			}
 		}
 	}
 	for chunk := range slices.Chunk(todo, e.perCopy) {
@@ -173,6 +180,78 @@ func (e *exporter) writeChunk(ctx context.Context, r preparedRelation, chunk []s
 		}
 	}
 	return nil
+}
+
+// copyHistory writes a latest relation's partition as a copy of its
+// _history's partition of the same snapshot, when that one is in place,
+// from the same commit and with the same columns: the same query of the
+// same source wrote it (a latest relation is its _history's latest
+// snapshot), so the copy saves encoding the night's rows twice. It
+// reports whether it did; otherwise the partition is written by COPY.
+func (e *exporter) copyHistory(ctx context.Context, r preparedRelation, pw *partitionWork, s exportSnapshot) (bool, error) {
+	if !r.latest {
+		return false, nil
+	}
+	hm := pw.t.m.Relations[r.source]
+	if hm == nil || hm.Columns != r.columns {
+		return false, nil
+	}
+	if p, ok := hm.Partitions[s.date]; !ok || !p.from(s) {
+		return false, nil
+	}
+	file := "data_0." + e.ext
+	src := filepath.Join(e.partitionDir(r.source, pw.t.name, s.date), file)
+	in, err := os.Open(src)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	defer in.Close()
+	stage, err := os.MkdirTemp(e.stagingRoot(), r.name+"-*")
+	if err != nil {
+		return false, fmt.Errorf("create staging directory: %w", err)
+	}
+	defer os.RemoveAll(stage)
+	dir := filepath.Join(stage, "tenant="+pw.t.name, "snapshot_date="+s.date)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return false, err
+	}
+	out, err := os.OpenFile(filepath.Join(dir, file), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return false, err
+	}
+	_, err = io.Copy(out, in)
+	if err = errors.Join(err, out.Sync(), out.Close()); err != nil {
+		return false, fmt.Errorf("copy %s: %w", src, err)
+	}
+	n, err := e.countRows(ctx, filepath.Join(dir, file))
+	if err != nil {
+		return false, err
+	}
+	if err := restrictTree(stage); err != nil {
+		return false, err
+	}
+	if err := e.place(stage, r, pw, s); err != nil {
+		return false, err
+	}
+	e.stats[r.name].Rows += n
+	return true, nil
+}
+
+// countRows counts the rows of one partition file (a Parquet file's from
+// its footer).
+func (e *exporter) countRows(ctx context.Context, file string) (int64, error) {
+	read := "read_parquet"
+	if e.ext == "csv" {
+		read = "read_csv"
+	}
+	var n int64
+	if err := e.conn.QueryRowContext(ctx, "SELECT count(*) FROM "+read+"("+quoteLiteral(file)+")").Scan(&n); err != nil {
+		return 0, fmt.Errorf("count the rows of %s: %w", file, err)
+	}
+	return n, nil
 }
 
 // writeEmpty writes a file without rows into the staged partition dir

@@ -142,7 +142,7 @@ func (e *exporter) run(ctx context.Context, snaps map[string][]exportSnapshot) (
 			}
 		}
 	}()
-	for _, r := range e.rels {
+	for _, r := range e.processingOrder() {
 		// Readers (Spark's LOCATION) want a relation's directory to exist
 		// even when no tenant has rows in it.
 		if err := os.MkdirAll(filepath.Join(e.dir, r.name), 0o700); err != nil {
@@ -347,5 +347,28 @@ func sortedDates(set map[string]bool) []string {
 		}
 	}
 	slices.Sort(out)
+	return out
+}
+
+// processingOrder is e.rels with each latest relation right after its
+// _history: the latest partition is a copy of the _history's of the same
+// snapshot once that one is in place (copyHistory).
+func (e *exporter) processingOrder() []preparedRelation {
+	out := make([]preparedRelation, 0, len(e.rels))
+	done := map[string]bool{}
+	add := func(r preparedRelation) {
+		if !done[r.name] {
+			done[r.name] = true
+			out = append(out, r)
+		}
+	}
+	for _, r := range e.rels {
+		if r.latest {
+			if i := slices.IndexFunc(e.rels, func(h preparedRelation) bool { return h.name == r.source }); i >= 0 {
+				add(e.rels[i])
+			}
+		}
+		add(r)
+	}
 	return out
 }
