@@ -237,6 +237,7 @@ func (c *computation) store(ctx context.Context) error {
 	}
 	var next *time.Time
 	for _, m := range marts {
+		start := time.Now()
 		if m.versioned {
 			if next == nil {
 				if next, err = c.folder().nextSnapshot(ctx, k.tenant, k.date); err != nil {
@@ -249,6 +250,7 @@ func (c *computation) store(ctx context.Context) error {
 		} else if err := c.replace(ctx, m); err != nil {
 			return err
 		}
+		c.w.opts.log.Debug("mart stored", "tenant", k.tenant, "mart", m.history, "duration_ms", time.Since(start).Milliseconds())
 		if m.latest == "" || !latest {
 			continue
 		}

@@ -170,10 +170,13 @@ func (s *Snapshot) computeMarts(status string) (string, error) {
 	if s.health, err = c.health(s.ctx); err != nil {
 		return "", err
 	}
+	computed := time.Now()
 	if err := c.store(s.ctx); err != nil {
 		return "", err
 	}
 	s.martsTook = time.Since(start)
+	s.w.opts.log.Debug("marts stored", "tenant", s.tenant, "compute_ms", computed.Sub(start).Milliseconds(),
+		"store_ms", time.Since(computed).Milliseconds())
 	if s.health.Degraded() {
 		status = StatusDegraded
 	}
