@@ -243,12 +243,14 @@ func (e *exporter) copyHistory(ctx context.Context, r preparedRelation, pw *part
 // countRows counts the rows of one partition file (a Parquet file's from
 // its footer).
 func (e *exporter) countRows(ctx context.Context, file string) (int64, error) {
-	read := "read_parquet"
+	read := "read_parquet(" + quoteLiteral(file) + ")"
 	if e.ext == "csv" {
-		read = "read_csv"
+		// The header always: sniffing would take a file with nothing but
+		// the header for one row without it.
+		read = "read_csv(" + quoteLiteral(file) + ", header = true)"
 	}
 	var n int64
-	if err := e.conn.QueryRowContext(ctx, "SELECT count(*) FROM "+read+"("+quoteLiteral(file)+")").Scan(&n); err != nil {
+	if err := e.conn.QueryRowContext(ctx, "SELECT count(*) FROM "+read).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count the rows of %s: %w", file, err)
 	}
 	return n, nil
