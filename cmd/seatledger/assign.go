@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -138,20 +139,7 @@ func plansSwitchCmd(g *globals, enable bool) *cobra.Command {
 		Short: strings.ToUpper(verb[:1]) + verb[1:] + " service plans of --sku for the selected users or groups (dry run unless --apply)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			pl, err := provisionPlanner(g, pf.warehouse)
-			if err != nil {
-				return err
-			}
-			p, err := pl.BuildProvision(cmd.Context(), pf.sel, reclaim.OpPlans, enable)
-			if err != nil {
-				return err
-			}
-			path, err := reclaim.SavePlan(g.stdout, pf.out, p)
-			if err != nil {
-				return err
-			}
-			af.warehouse = pf.warehouse
-			return applyPlan(cmd.Context(), g, af, p, path)
+			return provisionAndApply(cmd.Context(), g, pf, af, reclaim.OpPlans, enable)
 		},
 	}
 	onOff := map[bool]string{true: "on", false: "off"}[enable]
@@ -183,20 +171,7 @@ reclaim undo: users and groups get the licences back with the disabled plans
 they had.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			pl, err := provisionPlanner(g, pf.warehouse)
-			if err != nil {
-				return err
-			}
-			p, err := pl.BuildProvision(cmd.Context(), pf.sel, reclaim.OpRemove, false)
-			if err != nil {
-				return err
-			}
-			path, err := reclaim.SavePlan(g.stdout, pf.out, p)
-			if err != nil {
-				return err
-			}
-			af.warehouse = pf.warehouse
-			return applyPlan(cmd.Context(), g, af, p, path)
+			return provisionAndApply(cmd.Context(), g, pf, af, reclaim.OpRemove, false)
 		},
 	}
 	pf.register(c, "", "")
@@ -204,6 +179,20 @@ they had.`,
 	c.Flags().StringSliceVar(&pf.sel.Groups, "group", nil, "object ids of licence groups to take --sku from (their members lose it unless held otherwise)")
 	af.register(c, false)
 	return c
+}
+
+// provisionAndApply plans op from the selection of pf, writes the plan
+// and applies it at once (plans, unassign).
+func provisionAndApply(ctx context.Context, g *globals, pf provisionFlags, af applyFlags, op string, enable bool) error {
+	pl, err := provisionPlanner(g, pf.warehouse)
+	if err != nil {
+		return err
+	}
+	p, err := pl.BuildProvision(ctx, pf.sel, op, enable)
+	if err != nil {
+		return err
+	}
+	return saveAndApply(ctx, g, pf.out, pf.warehouse, af, p)
 }
 
 // provisionPlanner plans from the warehouse of --warehouse or the

@@ -164,12 +164,7 @@ assignLicense call adding --to and removing --from.`,
 			if err != nil {
 				return err
 			}
-			path, err := reclaim.SavePlan(g.stdout, pf.out, p)
-			if err != nil {
-				return err
-			}
-			af.warehouse = pf.warehouse
-			return applyPlan(cmd.Context(), g, af, p, path)
+			return saveAndApply(cmd.Context(), g, pf.out, pf.warehouse, af, p)
 		},
 	}
 	c.Flags().StringVar(&from, "from", "", "SKU part number to remove")
@@ -177,6 +172,17 @@ assignLicense call adding --to and removing --from.`,
 	pf.register(c, false)
 	af.register(c, false)
 	return c
+}
+
+// saveAndApply writes plan p (to out, else its default name) and applies
+// it at once, as replace, plans and unassign do.
+func saveAndApply(ctx context.Context, g *globals, out, warehouse string, af applyFlags, p *reclaim.Plan) error {
+	path, err := reclaim.SavePlan(g.stdout, out, p)
+	if err != nil {
+		return err
+	}
+	af.warehouse = warehouse
+	return applyPlan(ctx, g, af, p, path)
 }
 
 // applyPlan carries out p with the configuration's tenants.

@@ -25,7 +25,7 @@ func DecideGroupAssign(it Item, live extract.GroupLicenseResult) Outcome {
 	if failedGroupRead(&o, live) {
 		return o
 	}
-	if slices.ContainsFunc(live.Group.AssignedLicenses, func(l extract.AssignedLicense) bool { return strings.EqualFold(l.SkuID, it.SkuID) }) {
+	if _, ok := carried(live.Group, it.SkuID); ok {
 		o.Result, o.Message = ResultUnchanged, "the group carries this SKU already"
 		return o
 	}
@@ -45,15 +45,11 @@ func DecideGroupAssign(it Item, live extract.GroupLicenseResult) Outcome {
 // disabled now. A group not carrying the SKU is left alone.
 func DecidePlansGroup(it Item, live extract.GroupLicenseResult) Outcome {
 	o := Outcome{Item: it, Op: OpPlans, GroupIDs: []string{it.GroupID}}
-	if failedGroupRead(&o, live) {
+	l, ok := groupCarrying(&o, live)
+	if !ok {
 		return o
 	}
-	i := slices.IndexFunc(live.Group.AssignedLicenses, func(l extract.AssignedLicense) bool { return strings.EqualFold(l.SkuID, it.SkuID) })
-	if i < 0 {
-		o.Result, o.Message = ResultNotAssigned, "the group does not carry this SKU"
-		return o
-	}
-	now := live.Group.AssignedLicenses[i].DisabledPlans
+	now := l.DisabledPlans
 	next, same := nextDisabled(now, it)
 	if same {
 		o.Result, o.Message = ResultUnchanged, "the service plans are so already"
@@ -74,19 +70,37 @@ func DecidePlansGroup(it Item, live extract.GroupLicenseResult) Outcome {
 // carrying the SKU is left alone.
 func DecideGroupRemove(it Item, live extract.GroupLicenseResult) Outcome {
 	o := Outcome{Item: it, Op: OpRemove, GroupIDs: []string{it.GroupID}}
-	if failedGroupRead(&o, live) {
-		return o
-	}
-	i := slices.IndexFunc(live.Group.AssignedLicenses, func(l extract.AssignedLicense) bool { return strings.EqualFold(l.SkuID, it.SkuID) })
-	if i < 0 {
-		o.Result, o.Message = ResultNotAssigned, "the group does not carry this SKU"
+	l, ok := groupCarrying(&o, live)
+	if !ok {
 		return o
 	}
 	o.Result = ResultPending
 	o.GroupChange = &extract.GroupLicenseChange{GroupID: it.GroupID, Remove: []string{it.SkuID}, Add: []extract.AssignedLicense{}}
 	o.UndoGroup = &UndoGroup{Tenant: it.Tenant, GroupID: it.GroupID, Reason: it.Reason,
-		Restore: []License{{SkuID: it.SkuID, SkuPartNumber: it.SkuPartNumber, DisabledPlans: nonNil(live.Group.AssignedLicenses[i].DisabledPlans)}}}
+		Restore: []License{{SkuID: it.SkuID, SkuPartNumber: it.SkuPartNumber, DisabledPlans: nonNil(l.DisabledPlans)}}}
 	return o
+}
+
+// groupCarrying is the licence of o's SKU that the group read live
+// carries; without one (or without a read) it settles o and says so.
+func groupCarrying(o *Outcome, live extract.GroupLicenseResult) (extract.AssignedLicense, bool) {
+	if failedGroupRead(o, live) {
+		return extract.AssignedLicense{}, false
+	}
+	l, ok := carried(live.Group, o.Item.SkuID)
+	if !ok {
+		o.Result, o.Message = ResultNotAssigned, "the group does not carry this SKU"
+	}
+	return l, ok
+}
+
+// carried finds sku among the group's licences.
+func carried(g extract.Group, sku string) (extract.AssignedLicense, bool) {
+	i := slices.IndexFunc(g.AssignedLicenses, func(l extract.AssignedLicense) bool { return strings.EqualFold(l.SkuID, sku) })
+	if i < 0 {
+		return extract.AssignedLicense{}, false
+	}
+	return g.AssignedLicenses[i], true
 }
 
 // failedGroupRead marks o failed when the live read of its group failed,
@@ -149,22 +163,15 @@ func DecideUndoGroup(g UndoGroup, live extract.GroupLicenseResult) Outcome {
 	if failedGroupRead(&o, live) {
 		return o
 	}
-	carried := func(sku string) (extract.AssignedLicense, bool) {
-		i := slices.IndexFunc(live.Group.AssignedLicenses, func(a extract.AssignedLicense) bool { return strings.EqualFold(a.SkuID, sku) })
-		if i < 0 {
-			return extract.AssignedLicense{}, false
-		}
-		return live.Group.AssignedLicenses[i], true
-	}
 	ch := extract.GroupLicenseChange{GroupID: g.GroupID, Add: []extract.AssignedLicense{}, Remove: []string{}}
 	why := "the group no longer carries this SKU"
 	for _, r := range g.RemoveOnUndo {
-		if _, ok := carried(r.SkuID); ok {
+		if _, ok := carried(live.Group, r.SkuID); ok {
 			ch.Remove = append(ch.Remove, r.SkuID)
 		}
 	}
 	for _, r := range g.Restore {
-		a, ok := carried(r.SkuID)
+		a, ok := carried(live.Group, r.SkuID)
 		switch {
 		case !ok && g.PlansOnly:
 			why = "the group no longer carries this SKU: not given back (that would license every member)"

@@ -148,19 +148,7 @@ func TestAssignGroupUndo(t *testing.T) {
 		e.wh.actions[0].Operation != reclaim.OpAssign || e.wh.actions[0].Result != reclaim.ResultOK {
 		t.Errorf("actions: got %+v, want one ok assign row with user_id and group_ids g-vis", e.wh.actions)
 	}
-	u, err := reclaim.ReadUndo(e.undo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{reclaim.ResultOK, reclaim.ResultUnchanged} {
-		e.out.Reset()
-		if err := e.applier().Undo(ctx, u, true); err != nil {
-			t.Fatalf("Undo: %v\n%s", err, e.out.String())
-		}
-		if got := printedResults(e.out.String()); !slices.Equal(got, []string{want}) {
-			t.Errorf("undo results: got %v, want %s\n%s", got, want, e.out.String())
-		}
-	}
+	undoTwice(t, e)
 	if got := g.groups["g-vis"].licences; len(got) != 1 || got[0].SkuID != ems {
 		t.Errorf("g-vis's licences after undo: got %v, want EMS only", got)
 	}
@@ -253,19 +241,7 @@ func TestGroupMembershipUndo(t *testing.T) {
 	if !fileHolds(e.undo, `"memberships"`, `"g-e3"`, `"u-group"`) {
 		t.Fatal("undo file: want the membership removed")
 	}
-	u, err := reclaim.ReadUndo(e.undo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{reclaim.ResultOK, reclaim.ResultUnchanged} {
-		e.out.Reset()
-		if err := e.applier().Undo(ctx, u, true); err != nil {
-			t.Fatalf("Undo: %v\n%s", err, e.out.String())
-		}
-		if got := printedResults(e.out.String()); !slices.Equal(got, []string{want}) {
-			t.Errorf("undo results: got %v, want %s\n%s", got, want, e.out.String())
-		}
-	}
+	undoTwice(t, e)
 	if !slices.Contains(g.groups["g-e3"].members, "u-group") || !holdsSKU(g.users["u-group"], e3) {
 		t.Errorf("u-group after undo: want a member of g-e3 holding SPE_E3 again")
 	}
@@ -427,19 +403,7 @@ func TestPlansGroup(t *testing.T) {
 			if len(e.wh.actions) != 1 || e.wh.actions[0].UserID != "g-e3" || e.wh.actions[0].Operation != reclaim.OpPlans {
 				t.Errorf("actions: got %+v, want one plans row for g-e3", e.wh.actions)
 			}
-			u, err := reclaim.ReadUndo(e.undo)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, want := range []string{reclaim.ResultOK, reclaim.ResultUnchanged} {
-				e.out.Reset()
-				if err := e.applier().Undo(ctx, u, true); err != nil {
-					t.Fatalf("Undo: %v\n%s", err, e.out.String())
-				}
-				if got := printedResults(e.out.String()); !slices.Equal(got, []string{want}) {
-					t.Errorf("undo results: got %v, want %s\n%s", got, want, e.out.String())
-				}
-			}
+			undoTwice(t, e)
 			if got := groupPlans(g, "g-e3", "u-group"); !slices.Equal(got, []string{"plan-a"}) {
 				t.Errorf("g-e3's disabled plans after undo: got %v, want [plan-a]", got)
 			}
@@ -553,20 +517,27 @@ func TestUnassignGroup(t *testing.T) {
 	if len(e.wh.actions) != 2 || e.wh.actions[0].UserID != "g-bundle" || e.wh.actions[0].Operation != reclaim.OpRemove {
 		t.Errorf("actions: got %+v, want a remove row for g-bundle first", e.wh.actions)
 	}
+	undoTwice(t, e)
+	if got := groupPlans(g, "g-bundle", "u-bundle"); !slices.Equal(got, []string{"plan-a"}) || !holdsSKU(g.users["u-bundle"], e3) {
+		t.Errorf("g-bundle after undo: SPE_E3 with disabled plans %v, member holds it: %v; want [plan-a], true", got, holdsSKU(g.users["u-bundle"], e3))
+	}
+}
+
+// undoTwice carries out e's undo file twice: the first undo changes the
+// one entry back (ok), the second finds nothing left to do (unchanged).
+func undoTwice(t *testing.T, e *applyEnv) {
+	t.Helper()
 	u, err := reclaim.ReadUndo(e.undo)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{reclaim.ResultOK, reclaim.ResultUnchanged} {
 		e.out.Reset()
-		if err := e.applier().Undo(ctx, u, true); err != nil {
+		if err := e.applier().Undo(context.Background(), u, true); err != nil {
 			t.Fatalf("Undo: %v\n%s", err, e.out.String())
 		}
 		if got := printedResults(e.out.String()); !slices.Equal(got, []string{want}) {
 			t.Errorf("undo results: got %v, want %s\n%s", got, want, e.out.String())
 		}
-	}
-	if got := groupPlans(g, "g-bundle", "u-bundle"); !slices.Equal(got, []string{"plan-a"}) || !holdsSKU(g.users["u-bundle"], e3) {
-		t.Errorf("g-bundle after undo: SPE_E3 with disabled plans %v, member holds it: %v; want [plan-a], true", got, holdsSKU(g.users["u-bundle"], e3))
 	}
 }
