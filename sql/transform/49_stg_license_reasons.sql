@@ -4,6 +4,10 @@
 -- disabled_account, guest_licensed, redundant, never_used, inactive (each
 -- decided by its own stg_reason_* model); the first is the reason shown.
 -- Grain: one row per tenant × snapshot_date × user × SKU.
+-- Columns: only what its readers (marts/20_mart_user_licenses,
+-- transform/50_stg_candidates) take. The plan lists, the report's state,
+-- the rule flags and the term stay behind: materialising them cost about a
+-- quarter of this model's time at 100k users.
 -- Inputs: stg_license_activity, stg_reason_disabled_account,
 --         stg_reason_guest_licensed, stg_reason_redundant,
 --         stg_reason_never_used, stg_reason_inactive, stg_license_rows, stg_user_groups,
@@ -29,9 +33,8 @@ WITH reasons AS (
     )
     GROUP BY tenant, snapshot_date, user_id, sku_id
 ), flags AS (
-    SELECT a.* EXCLUDE (idle_days),
+    SELECT a.* EXCLUDE (idle_days, disabled_plans, enabled_plans, concealed, has_report, usage_signal, past_grace),
         r.redundant_with,
-        coalesce(g.groups, []) AS user_groups,
         a.idle_days,
         coalesce(r.r_disabled, false) AS r_disabled,
         coalesce(r.r_guest, false) AS r_guest,
@@ -41,7 +44,6 @@ WITH reasons AS (
     FROM stg_license_activity a
     LEFT JOIN reasons r ON r.tenant = a.tenant AND r.snapshot_date = a.snapshot_date
         AND r.user_id = a.user_id AND r.sku_id = a.sku_id
-    LEFT JOIN stg_user_groups g ON g.tenant = a.tenant AND g.snapshot_date = a.snapshot_date AND g.user_id = a.user_id
 ), renewals AS (
     -- The SKU's renewal date: the earliest next lifecycle of its live
     -- subscriptions, else of any.
@@ -65,7 +67,7 @@ WITH reasons AS (
          OR (e.kind = 'sku' AND lower(r.sku_part_number) = e.value))
     GROUP BY ALL
 )
-SELECT f.*,
+SELECT f.* EXCLUDE (r_disabled, r_guest, r_redundant, r_never_used, r_inactive, term),
     list_filter([CASE WHEN r_disabled THEN 'disabled_account' END,
                  CASE WHEN r_guest THEN 'guest_licensed' END,
                  CASE WHEN r_redundant THEN 'redundant' END,
