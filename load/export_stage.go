@@ -245,8 +245,8 @@ func (e *exporter) copyHistory(ctx context.Context, r preparedRelation, pw *part
 func (e *exporter) countRows(ctx context.Context, file string) (int64, error) {
 	read := "read_parquet(" + quoteLiteral(file) + ")"
 	if e.ext == "csv" {
-		// The header always: sniffing would take a file with nothing but
-		// the header for one row without it.
+		// The file always has its header (COPY ... HEADER true): say so
+		// rather than leave it to the sniffer.
 		read = "read_csv(" + quoteLiteral(file) + ", header = true)"
 	}
 	var n int64

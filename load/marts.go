@@ -49,8 +49,8 @@ var marts = []mart{
 	{"calc_mart_findings", "mart_findings_history", "mart_findings", false, true,
 		6, "tenant, CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, code, subject"},
 	{"calc_mart_utilization_history", "mart_utilization_history", "", false, true, 0, ""},
-	// Sparse: a snapshot before any reclaim has no rows, and no partition
-	// in the lake (the manifest records it as empty).
+	// Sparse: a snapshot before any reclaim has no rows; its partition in
+	// the lake is a file with the columns and no row (writeEmpty).
 	{"calc_mart_reclaim_outcomes", "mart_reclaim_outcomes_history", "mart_reclaim_outcomes", false, true,
 		7, "tenant, acted_at DESC, user_id, sku_part_number"},
 }

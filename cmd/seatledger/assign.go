@@ -57,7 +57,7 @@ func (f *provisionFlags) register(c *cobra.Command, plansFlag, plansHelp string)
 	fl.StringVar(&f.sel.Tenant, "tenant", "", "the tenant (needed when the warehouse holds several)")
 	fl.StringVar(&f.sel.SKU, "sku", "", "SKU part number, e.g. SPE_E3")
 	fl.StringSliceVar(&f.sel.Users, "user", nil, "user principal names or object ids")
-	fl.StringVar(&f.sel.CSV, "csv", "", "CSV of users (UserPrincipalName or ObjectId; optional UsageLocation)")
+	fl.StringVar(&f.sel.CSV, "csv", "", "CSV of users (UserPrincipalName or ObjectId; for assign, an optional UsageLocation)")
 	fl.StringSliceVar(&f.sel.Departments, "department", nil, "users of these departments")
 	if plansFlag != "" {
 		fl.StringSliceVar(&f.sel.Plans, plansFlag, nil, plansHelp)

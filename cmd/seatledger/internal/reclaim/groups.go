@@ -171,15 +171,12 @@ func DecideUndoGroup(g UndoGroup, live extract.GroupLicenseResult) Outcome {
 		}
 	}
 	for _, r := range g.Restore {
-		a, ok := carried(live.Group, r.SkuID)
-		switch {
+		switch a, ok := carried(live.Group, r.SkuID); {
 		case !ok && g.PlansOnly:
 			why = "the group no longer carries this SKU: not given back (that would license every member)"
-		case !ok:
-			ch.Add = append(ch.Add, extract.AssignedLicense{SkuID: r.SkuID, DisabledPlans: nonNil(r.DisabledPlans)})
-		case samePlans(a.DisabledPlans, r.DisabledPlans):
+		case ok && samePlans(a.DisabledPlans, r.DisabledPlans):
 			why = "the SKU's service plans are as they were"
-		default:
+		default: // taken (given back) or changed (its plans put back)
 			ch.Add = append(ch.Add, extract.AssignedLicense{SkuID: r.SkuID, DisabledPlans: nonNil(r.DisabledPlans)})
 		}
 	}

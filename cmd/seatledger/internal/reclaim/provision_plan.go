@@ -356,8 +356,9 @@ func (pl Planner) pickUsers(sel Provision, roster []load.RosterUser) ([]picked, 
 	return out, nil
 }
 
-// checkGroups refuses --group outside assign, plans and unassign, and group ids that are not
-// object ids (a display name would reach Graph as a path).
+// checkGroups refuses --group outside assign, plans and unassign, and
+// group ids that are not object ids (a display name would reach Graph as
+// a path).
 func (sel Provision) checkGroups(op string) error {
 	if len(sel.Groups) == 0 {
 		return nil

@@ -41,12 +41,14 @@ type UndoGroup struct {
 }
 
 // first is the entry's first licence: removed, else restored.
-func (g UndoGroup) first() License {
-	if len(g.RemoveOnUndo) > 0 {
-		return g.RemoveOnUndo[0]
-	}
-	if len(g.Restore) > 0 {
-		return g.Restore[0]
+func (g UndoGroup) first() License { return firstLicence(g.RemoveOnUndo, g.Restore) }
+
+// firstLicence is the first licence of the first list that has one.
+func firstLicence(lists ...[]License) License {
+	for _, l := range lists {
+		if len(l) > 0 {
+			return l[0]
+		}
 	}
 	return License{}
 }
@@ -84,15 +86,7 @@ type UndoUser struct {
 }
 
 // first is the entry's first licence: restored, else removed.
-func (u UndoUser) first() License {
-	if len(u.Restore) > 0 {
-		return u.Restore[0]
-	}
-	if len(u.RemoveOnUndo) > 0 {
-		return u.RemoveOnUndo[0]
-	}
-	return License{}
-}
+func (u UndoUser) first() License { return firstLicence(u.Restore, u.RemoveOnUndo) }
 
 // License is a SKU with the service plans disabled in it.
 type License struct {
