@@ -15,7 +15,7 @@ var flushRows int64 = 10_000
 // memory_limit. Measured with seatledger bench load-1m (P3): 830 MB peak
 // RSS without, 476 MB with it and a 256MB memory_limit.
 func (s *Snapshot) maybeFlush() error {
-	total := s.counts.Users + s.counts.Licenses + s.counts.AssignmentStates + s.counts.ReportRows
+	total := s.appended()
 	if total-s.flushedAt < flushRows {
 		return nil
 	}
@@ -26,4 +26,12 @@ func (s *Snapshot) maybeFlush() error {
 		}
 	}
 	return nil
+}
+
+// appended is how many rows of the tables that can grow large the
+// snapshot holds: users and their licences, and the reports.
+func (s *Snapshot) appended() int64 {
+	c := s.counts
+	return c.Users + c.Licenses + c.AssignmentStates + c.ReportRows +
+		c.CopilotRows + c.AppsRows + c.ActivationRows + c.MailboxRows
 }

@@ -39,6 +39,11 @@ var tableColumns = map[string][]string{
 	"raw_group_licenses":  withKey("group_id", "sku_id", "disabled_plans"),
 	"raw_usage_report":    usageColumns,
 	"raw_dataset_status":  withKey("dataset", "ok", "rows", "error"),
+	// The usage signals (signals.go).
+	"raw_copilot_usage":      copilotColumns,
+	"raw_apps_usage":         appsColumns,
+	"raw_office_activations": activationColumns,
+	"raw_mailbox_usage":      mailboxColumns,
 }
 
 var usageColumns = withKey("report_period", "report_refresh_date", "user_principal_name", "display_name",
@@ -61,6 +66,11 @@ var datasetTables = map[string][]string{
 	"report_settings": {"raw_report_settings"},
 	"groups":          {"raw_groups", "raw_group_licenses"},
 	"usage_report":    {"raw_usage_report"},
+	// The usage signals (signals.go).
+	"copilot_usage":      {"raw_copilot_usage"},
+	"apps_usage":         {"raw_apps_usage"},
+	"office_activations": {"raw_office_activations"},
+	"mailbox_usage":      {"raw_mailbox_usage"},
 }
 
 // row appends one row to table: the snapshot key, then vals.
@@ -265,8 +275,10 @@ func (s *Snapshot) SetReportSettings(rs extract.ReportSettings) error {
 
 // DatasetStatus records in raw_dataset_status how dataset fared. When ok
 // is false, the rows appended so far for a known dataset (users,
-// subscribed_skus, subscriptions, report_settings, groups, usage_report)
-// are discarded, so that no partial dataset is kept. err's text is stored.
+// subscribed_skus, subscriptions, report_settings, groups, usage_report,
+// copilot_usage, apps_usage, office_activations, mailbox_usage) are
+// discarded and its counts reset, so that no partial dataset is kept.
+// err's text is stored.
 func (s *Snapshot) DatasetStatus(dataset string, ok bool, rows int64, err error) error {
 	if uerr := s.usable(); uerr != nil {
 		return uerr
@@ -279,6 +291,8 @@ func (s *Snapshot) DatasetStatus(dataset string, ok bool, rows int64, err error)
 			return s.fail(fmt.Errorf("discard failed dataset %s: %w", dataset, derr))
 		}
 		s.resetCounts(dataset)
+		// The next flush counts from what is left, not from the rows gone.
+		s.flushedAt = min(s.flushedAt, s.appended())
 	}
 	var msg driver.Value
 	if err != nil {
@@ -303,5 +317,13 @@ func (s *Snapshot) resetCounts(dataset string) {
 		c.Groups, c.GroupLicenses = 0, 0
 	case "usage_report":
 		c.ReportRows, c.ReportRefreshDate = 0, time.Time{}
+	case "copilot_usage":
+		c.CopilotRows = 0
+	case "apps_usage":
+		c.AppsRows = 0
+	case "office_activations":
+		c.ActivationRows = 0
+	case "mailbox_usage":
+		c.MailboxRows = 0
 	}
 }

@@ -50,6 +50,10 @@ type SnapshotCounts struct {
 	GroupLicenses     int64 // raw_group_licenses
 	ReportRows        int64 // raw_usage_report
 	ReportRefreshDate time.Time
+	CopilotRows       int64 // raw_copilot_usage
+	AppsRows          int64 // raw_apps_usage
+	ActivationRows    int64 // raw_office_activations
+	MailboxRows       int64 // raw_mailbox_usage
 }
 
 // BeginSnapshot starts writing the snapshot of tenant for snapshotDate (a

@@ -30,11 +30,18 @@ var rawRelations = func() []versioned {
 	var out []versioned
 	for _, n := range []string{"raw_users", "raw_user_licenses", "raw_license_assignment_states",
 		"raw_subscribed_skus", "raw_sku_service_plans", "raw_subscriptions", "raw_subscription_service_plans",
-		"raw_report_settings", "raw_groups", "raw_group_licenses", "raw_usage_report", "raw_dataset_status"} {
-		out = append(out, newVersioned(n, n == "raw_usage_report"))
+		"raw_report_settings", "raw_groups", "raw_group_licenses", "raw_usage_report", "raw_dataset_status",
+		"raw_copilot_usage", "raw_apps_usage", "raw_office_activations", "raw_mailbox_usage"} {
+		out = append(out, newVersioned(n, nightlyRaw[n]))
 	}
 	return out
 }()
+
+// nightlyRaw are the raw relations with a nightly part: the reports, whose
+// refresh date (and mostly their activity dates and sizes) change every
+// night (sql/schema/0005_versions.sql, 0012_usage_signals.sql).
+var nightlyRaw = map[string]bool{"raw_usage_report": true, "raw_copilot_usage": true, "raw_apps_usage": true,
+	"raw_office_activations": true, "raw_mailbox_usage": true}
 
 // versionedRelations are every relation stored as versions: the raw ones
 // and the _history marts that are (see marts); prune and upgrade cover
@@ -153,12 +160,6 @@ func (f folder) fold(ctx context.Context, v versioned, tenant string, date time.
 	// hash collision can only cost a match (a version ended and begun
 	// again), never a wrong one.
 	numbered := "row_number() OVER (PARTITION BY hash(" + stable + ")) AS dup"
-	var base int64
-	if keyed {
-		if err := f.conn.QueryRowContext(ctx, "SELECT coalesce(max(row_key), 0) FROM "+V+" WHERE tenant = "+T).Scan(&base); err != nil {
-			return fmt.Errorf("fold %s: last row key: %w", v.name, err)
-		}
-	}
 	rowKey, sCols := "NULL::BIGINT AS row_key", stable
 	if keyed {
 		rowKey, sCols = "row_key", stable+", "+strings.Join(cols.nightly, ", ")
@@ -170,11 +171,27 @@ func (f folder) fold(ctx context.Context, v versioned, tenant string, date time.
 	gone := "SELECT rid FROM fold_j WHERE NOT staged"
 	type step struct{ what, sql string }
 	// One scan of the tenant's versions: those that ended on the day (a
-	// re-run or a rebuild may extend them) and those valid on it.
-	var ended, live int64
+	// re-run or a rebuild may extend them), those valid on it, and the last
+	// row key (new keyed versions number on from it).
+	var ended, live, base int64
+	lastKey := "0" // the last row key of a keyed relation's versions
+	if keyed {
+		lastKey = "coalesce(max(row_key), 0)"
+	}
 	if err := f.conn.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE valid_to = "+D+"), count(*) FILTER (WHERE valid_from <= "+D+
-		" AND (valid_to IS NULL OR valid_to > "+D+")) FROM "+V+" WHERE tenant = "+T).Scan(&ended, &live); err != nil {
+		" AND (valid_to IS NULL OR valid_to > "+D+")), "+lastKey+" FROM "+V+" WHERE tenant = "+T).Scan(&ended, &live, &base); err != nil {
 		return fmt.Errorf("fold %s: versions ended and valid on the day: %w", v.name, err)
+	}
+	if ended == 0 && live == 0 {
+		// Nothing of the tenant touches the day: an empty stage (a dataset
+		// the tenant does not read) has nothing to fold.
+		var staged bool
+		if err := f.conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM "+src+")").Scan(&staged); err != nil {
+			return fmt.Errorf("fold %s: staged rows: %w", v.name, err)
+		}
+		if !staged {
+			return nil
+		}
 	}
 	newCols := strings.Join(append(slices.Clone(cols.stable), cols.nightly...), ", ")
 	newRows := `CREATE OR REPLACE TEMP TABLE fold_n AS

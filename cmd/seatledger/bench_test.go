@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -102,7 +103,7 @@ func TestBenchNightly(t *testing.T) {
 	if m.Users != 1000 || m.Loaded != 1000 || nm.SDKUsers != 1000 {
 		t.Errorf("users: got %d, loaded %d, SDK read %d; want 1000 each", m.Users, m.Loaded, nm.SDKUsers)
 	}
-	for name, d := range map[string]time.Duration{"SDK read": nm.SDKRead, "job": nm.Job, "extract+load": nm.ExtractLoad,
+	for name, d := range map[string]time.Duration{"SDK read": nm.SDKRead, "SDK read after": nm.SDKReadAfter, "job": nm.Job, "extract+load": nm.ExtractLoad,
 		"transform": nm.Transform, "workbook": nm.Workbook, "parquet": nm.Parquet} {
 		if d <= 0 {
 			t.Errorf("%s wall: got %s, want > 0", name, d)
@@ -111,8 +112,12 @@ func TestBenchNightly(t *testing.T) {
 	if sum := nm.ExtractLoad + nm.Transform + nm.Workbook + nm.Parquet + nm.Other; sum != nm.Job || nm.Job != m.Wall {
 		t.Errorf("stages add up to %s, job %s, wall %s; want all equal", sum, nm.Job, m.Wall)
 	}
-	if want := nm.Job.Seconds() / nm.SDKRead.Seconds(); math.Abs(nm.Ratio-want) > 1e-9 {
-		t.Errorf("ratio: got %g, want job / SDK read = %g", nm.Ratio, want)
+	mean := (nm.SDKRead + nm.SDKReadAfter) / 2
+	if want := nm.Job.Seconds() / mean.Seconds(); math.Abs(nm.Ratio-want) > 1e-9 {
+		t.Errorf("ratio: got %g, want job / mean SDK read = %g", nm.Ratio, want)
+	}
+	if len(nm.Signals) != 0 {
+		t.Errorf("signals: got %v, want none (the default)", nm.Signals)
 	}
 	if m.PeakRSS <= 0 || nm.SDKPeakRSS <= 0 {
 		t.Errorf("peak RSS: got job %d, SDK read %d; want both > 0", m.PeakRSS, nm.SDKPeakRSS)
@@ -123,6 +128,22 @@ func TestBenchNightly(t *testing.T) {
 	}
 	if sum := n.ExtractLoad + n.Transform + n.Workbook + n.Parquet + n.Other; sum != n.Job {
 		t.Errorf("next night: stages add up to %s, job %s; want equal", sum, n.Job)
+	}
+	if want := n.Job.Seconds() / mean.Seconds(); math.Abs(n.Ratio-want) > 1e-9 {
+		t.Errorf("next night ratio: got %g, want job / mean SDK read = %g", n.Ratio, want)
+	}
+}
+
+// TestBenchNightlySignals runs nightly-100k's job with usage signals, and
+// refuses an unknown one.
+func TestBenchNightlySignals(t *testing.T) {
+	m := benchJSON(t, "--scenario", "nightly-100k", "--scale", "0.01", "--signals", "apps_usage,mailbox_usage")
+	if nm := m.Nightly; nm == nil || !slices.Equal(nm.Signals, []string{"apps_usage", "mailbox_usage"}) || m.Failed != 0 {
+		t.Errorf("got %+v (failed %d), want the job with apps_usage and mailbox_usage and no failure", nm, m.Failed)
+	}
+	_, errOut, code := runBinary(t, nil, "bench", "--scenario", "nightly-100k", "--signals", "signins")
+	if code != 2 || !strings.Contains(errOut, `--signals: "signins" is not one of copilot_usage, apps_usage, office_activations, mailbox_usage`) {
+		t.Errorf("unknown signal: got exit %d, stderr %q; want 2 and the known names", code, errOut)
 	}
 }
 
@@ -177,7 +198,7 @@ func TestBenchNightlyHistoryTable(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit code %d, stderr:\n%s", code, errOut)
 	}
-	for _, want := range []string{"SDK read: Users().Get + PageIterator", "job / SDK read", "<= 1.00",
+	for _, want := range []string{"SDK read: Users().Get + PageIterator", "again after the next night", "job / mean SDK read", "<= 1.00",
 		"run wall night N / night 1", "<= 1.30", "<= 1.50", "< 1024 MB", "spend by day over 2 nights", "< 2.00 s",
 		"2 nights of 200 users", "walls are the mean of nights 1-2 and 1-2", "main.raw_users", "measured on"} {
 		if !strings.Contains(out, want) {

@@ -1,10 +1,7 @@
 package graph
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -21,7 +18,8 @@ import (
 // column or a malformed row (the error names the column or line).
 var ErrBadReport = errors.New("malformed usage report")
 
-// Periods are the periods getOffice365ActiveUserDetail accepts.
+// Periods are the periods getOffice365ActiveUserDetail accepts, and
+// getM365AppUserDetail and getMailboxUsageDetail too.
 var Periods = []string{"D7", "D30", "D90", "D180"}
 
 // ActivityReport streams reports/getOffice365ActiveUserDetail(period=...)
@@ -60,67 +58,12 @@ func validPeriod(p string) bool {
 
 // ParseActivityCSV reads an Office 365 active-user-detail CSV from r
 // streaming: a UTF-8 BOM is skipped, CRLF or LF accepted, the header is
-// matched by name against extract.ActivityColumns (extra columns are
-// ignored), booleans are True/False, dates YYYY-MM-DD and empty cells
-// absent. Errors wrap ErrBadReport and name the column or line; they never
-// quote a name or principal name.
+// matched by name against extract.ActivityColumns (all required, extra
+// columns ignored), booleans are True/False, dates YYYY-MM-DD and empty
+// cells absent. Errors wrap ErrBadReport and name the column or line; they
+// never quote a name or principal name.
 func ParseActivityCSV(r io.Reader, row func(extract.ActivityRow) error) error {
-	br := bufio.NewReaderSize(r, 64<<10)
-	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte("\xEF\xBB\xBF")) {
-		_, _ = br.Discard(3)
-	}
-	cr := csv.NewReader(br)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	header, err := cr.Read()
-	if err == io.EOF {
-		return fmt.Errorf("%w: empty report, no header", ErrBadReport)
-	}
-	if err != nil {
-		return fmt.Errorf("%w: header: %w", ErrBadReport, err)
-	}
-	idx, err := columnIndex(header)
-	if err != nil {
-		return err
-	}
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("%w: %w", ErrBadReport, err)
-		}
-		line, _ := cr.FieldPos(0)
-		ar, err := parseActivityRow(rec, idx)
-		if err != nil {
-			return fmt.Errorf("%w: line %d: %w", ErrBadReport, line, err)
-		}
-		if err := row(ar); err != nil {
-			return err
-		}
-	}
-}
-
-// columnIndex maps extract.ActivityColumns to their positions in header.
-func columnIndex(header []string) ([]int, error) {
-	pos := make(map[string]int, len(header))
-	for i, h := range header {
-		pos[strings.TrimSpace(h)] = i
-	}
-	idx := make([]int, len(extract.ActivityColumns))
-	var missing []string
-	for i, name := range extract.ActivityColumns {
-		p, ok := pos[name]
-		if !ok {
-			missing = append(missing, fmt.Sprintf("%q", name))
-		}
-		idx[i] = p
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("%w: header lacks column %s", ErrBadReport, strings.Join(missing, ", "))
-	}
-	return idx, nil
+	return readReport(r, extract.ActivityColumns, bindActivity, row)
 }
 
 // Column positions in extract.ActivityColumns.
@@ -130,58 +73,50 @@ const (
 	colProducts                                             = 23
 )
 
-func parseActivityRow(rec []string, idx []int) (extract.ActivityRow, error) {
-	var r extract.ActivityRow
-	cell := func(c int) (string, error) {
-		if idx[c] >= len(rec) {
-			return "", fmt.Errorf("%d fields, column %q missing", len(rec), extract.ActivityColumns[c])
-		}
-		return rec[idx[c]], nil
+func bindActivity(h *reportHeader) func(*cells) extract.ActivityRow {
+	cols := make([]col, len(extract.ActivityColumns))
+	for i, name := range extract.ActivityColumns {
+		cols[i] = h.col(name)
 	}
-	var errs []error
-	date := func(c int) time.Time {
-		s, err := cell(c)
-		if err == nil {
-			var t time.Time
-			if t, err = ParseReportDate(s); err == nil {
-				return t
-			}
-			err = fmt.Errorf("column %q: %w", extract.ActivityColumns[c], err)
+	return func(d *cells) extract.ActivityRow {
+		var r extract.ActivityRow
+		r.ReportRefreshDate, r.UserPrincipalName, r.DisplayName = activityDate(d, cols[colRefresh]), d.text(cols[colUPN]), d.text(cols[colName])
+		r.IsDeleted, r.DeletedDate = activityBool(d, cols[colDeleted]), activityDate(d, cols[colDeletedDate])
+		for w := range extract.Workloads {
+			r.HasLicense[w] = activityBool(d, cols[colHasLicense+w])
+			r.LastActivityDate[w] = activityDate(d, cols[colLastActivity+w])
+			r.LicenseAssignDate[w] = activityDate(d, cols[colAssignDate+w])
 		}
-		errs = append(errs, err)
+		r.AssignedProducts = d.text(cols[colProducts])
+		return r
+	}
+}
+
+// activityDate and activityBool read the active-user report's cells as
+// strictly as before the signal reports came: YYYY-MM-DD or empty, and
+// True, False or empty.
+func activityDate(d *cells, c col) time.Time {
+	s, ok := d.raw(c)
+	if !ok {
 		return time.Time{}
 	}
-	boolean := func(c int) bool {
-		s, err := cell(c)
-		if err == nil {
-			var b bool
-			if b, err = parseReportBool(s); err == nil {
-				return b
-			}
-			err = fmt.Errorf("column %q: %w", extract.ActivityColumns[c], err)
-		}
-		errs = append(errs, err)
+	t, err := ParseReportDate(s)
+	if err != nil {
+		d.err = fmt.Errorf("column %q: %w", c.name, err)
+	}
+	return t
+}
+
+func activityBool(d *cells, c col) bool {
+	s, ok := d.raw(c)
+	if !ok {
 		return false
 	}
-	text := func(c int) string {
-		s, err := cell(c)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		return s
+	b, err := parseReportBool(s)
+	if err != nil {
+		d.err = fmt.Errorf("column %q: %w", c.name, err)
 	}
-	r.ReportRefreshDate, r.UserPrincipalName, r.DisplayName = date(colRefresh), text(colUPN), text(colName)
-	r.IsDeleted, r.DeletedDate = boolean(colDeleted), date(colDeletedDate)
-	for w := range extract.Workloads {
-		r.HasLicense[w] = boolean(colHasLicense + w)
-		r.LastActivityDate[w] = date(colLastActivity + w)
-		r.LicenseAssignDate[w] = date(colAssignDate + w)
-	}
-	r.AssignedProducts = text(colProducts)
-	if len(errs) > 0 {
-		return r, errs[0]
-	}
-	return r, nil
+	return b
 }
 
 // ParseReportDate parses a report date (YYYY-MM-DD, UTC); empty is the
@@ -192,7 +127,7 @@ func ParseReportDate(s string) (time.Time, error) {
 	}
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("want a YYYY-MM-DD date, got %q", s)
+		return time.Time{}, fmt.Errorf("want a YYYY-MM-DD date, got %s", literal(s))
 	}
 	return t, nil
 }
@@ -204,5 +139,5 @@ func parseReportBool(s string) (bool, error) {
 	case strings.EqualFold(s, "True"):
 		return true, nil
 	}
-	return false, fmt.Errorf("want True or False, got %q", s)
+	return false, fmt.Errorf("want True or False, got %s", literal(s))
 }

@@ -2,7 +2,6 @@ package graphsim
 
 import (
 	"crypto/md5"
-	"encoding/hex"
 	"iter"
 	"strings"
 	"time"
@@ -22,10 +21,8 @@ func (t *Tenant) Activity(i int) (extract.ActivityRow, bool) {
 		panic("graphsim: user index out of range")
 	}
 	p := t.profile(i)
-	s, ok := t.reported[i]
-	if !ok {
-		s = t.baseLicences(i, p)
-	}
+	var s licenceSet
+	t.reportedLicences(&s, i, p)
 	r := newRNG(t.seed, i, streamActivity)
 	licensed := false
 	for _, h := range s.holds() {
@@ -44,7 +41,7 @@ func (t *Tenant) Activity(i int) (extract.ActivityRow, bool) {
 		if !h.assigned() {
 			continue
 		}
-		products = append(products, strings.ToUpper(skuCatalog()[h.sku].productName))
+		products = append(products, reportProduct(h.sku))
 		w := workloadsOf(h.sku, effectiveDisabled(h, t.groupDis)) // the groups as the report saw them
 		at := day(earliestAssignment(h))
 		for k := range extract.Workloads {
@@ -61,6 +58,18 @@ func (t *Tenant) Activity(i int) (extract.ActivityRow, bool) {
 	return t.conceal(row), true
 }
 
+// reportProduct is SKU k's name in Assigned Products: its upper-cased
+// display name, except Copilot's, which the report calls by its new name
+// (MICROSOFT 365 COPILOT, not the catalogue's "Microsoft Copilot for
+// Microsoft 365"; shared/research/graph-facts.md §4.1 and §11): report
+// names need not match the licensing CSV.
+func reportProduct(k int) string {
+	if k == skuCopilot {
+		return "MICROSOFT 365 COPILOT"
+	}
+	return strings.ToUpper(skuCatalog()[k].productName)
+}
+
 // Share of licensed users who use each workload at all.
 var workloadUse = [6]float64{0.97, 0.75, 0.6, 0.15, 0.25, 0.85}
 
@@ -74,28 +83,10 @@ var workloadUse = [6]float64{0.97, 0.75, 0.6, 0.15, 0.25, 0.85}
 // activity stays where the origin's report had it, so their idle days
 // grow by one a day. Users added later start with none.
 func (t *Tenant) activityDates(r *rng, p profile, row *extract.ActivityRow) {
-	var idle, period int // period 0: idle since a day before the origin
-	switch x := r.float(); {
-	case !p.enabled && x < 0.4, x < 0.05:
-		return // never active
-	case !p.enabled:
-		idle = r.between(30, 400)
-	case x < 0.75:
-		idle, period = r.intn(7), 7
-	case x < 0.86:
-		idle, period = r.between(7, 29), 30
-	default:
-		idle = r.between(30, 400)
+	ref, idle, age, ok := t.activitySpan(r, p)
+	if !ok {
+		return
 	}
-	ref := t.refresh.AddDate(0, 0, -t.day) // the origin's report
-	if period > 0 {
-		ref, idle = t.refresh, (idle+t.day)%period
-	}
-	age := int(ref.Sub(day(p.createdAt)).Hours() / 24)
-	if age < 0 {
-		return // created after the report was taken
-	}
-	idle = min(idle, age)
 	first := true
 	for k := range extract.Workloads {
 		if !row.HasLicense[k] || (!first && !r.chance(workloadUse[k])) {
@@ -105,9 +96,55 @@ func (t *Tenant) activityDates(r *rng, p profile, row *extract.ActivityRow) {
 		if !first {
 			extra = min(r.intn(20), age-idle)
 		}
-		row.LastActivityDate[k] = ref.AddDate(0, 0, -(idle + extra))
+		row.LastActivityDate[k] = addDays(ref, -(idle + extra))
 		first = false
 	}
+}
+
+// activitySpan draws how recently a user in the report was active: idle
+// days before ref, their account age days old on ref; false when never
+// active (or created after the report was taken).
+func (t *Tenant) activitySpan(r *rng, p profile) (ref time.Time, idle, age int, ok bool) {
+	var period int // 0: idle since a day before the origin
+	switch x := r.float(); {
+	case !p.enabled && x < 0.4, x < 0.05:
+		return ref, 0, 0, false // never active
+	case !p.enabled:
+		idle = r.between(30, 400)
+	case x < 0.75:
+		idle, period = r.intn(7), 7
+	case x < 0.86:
+		idle, period = r.between(7, 29), 30
+	default:
+		idle = r.between(30, 400)
+	}
+	ref = addDays(t.refresh, -t.day) // the origin's report
+	if period > 0 {
+		ref, idle = t.refresh, (idle+t.day)%period
+	}
+	age = int(ref.Sub(day(p.createdAt)).Hours() / 24)
+	if age < 0 {
+		return ref, 0, 0, false
+	}
+	return ref, min(idle, age), age, true
+}
+
+// exchangeLastActivity is Activity(i).LastActivityDate[0], the Exchange
+// date (zero when the user is missing from the report), for a user whose
+// reported licences include an enabled Exchange plan (so licensed for
+// Exchange, the first workload): the same draws of streamActivity,
+// without building the row.
+func (t *Tenant) exchangeLastActivity(i int, p profile) time.Time {
+	r := newRNG(t.seed, i, streamActivity)
+	if r.chance(0.03) {
+		return time.Time{} // licensed, yet missing from the report
+	}
+	r.float() // reportCase's draw
+	ref, idle, _, ok := t.activitySpan(&r, p)
+	if !ok {
+		return time.Time{}
+	}
+	return addDays(ref, -idle)
 }
 
 // reportCase: the report sometimes spells a UPN in another case than the
@@ -130,7 +167,17 @@ func earliestAssignment(h hold) time.Time {
 	return at
 }
 
-func day(t time.Time) time.Time { return t.UTC().Truncate(24 * time.Hour) }
+// day is t's midnight UTC: t.UTC().Truncate(24 * time.Hour), the same
+// value, computed on Unix seconds (days since the zero time and since
+// 1970 start at the same instants).
+func day(t time.Time) time.Time {
+	s := t.Unix()
+	r := s % 86400
+	if r < 0 {
+		r += 86400
+	}
+	return time.Unix(s-r, 0).UTC()
+}
 
 // deletedIndex is the user index of the first deleted user of the report:
 // beyond the directory however much Churn grows it, so that a deleted
@@ -186,6 +233,16 @@ func (t *Tenant) conceal(row extract.ActivityRow) extract.ActivityRow {
 // conceals user details: 32 upper-case hex characters (an MD5 of the
 // name), the shape Microsoft's concealed reports show.
 func ConcealName(s string) string {
-	sum := md5.Sum([]byte(s))
-	return strings.ToUpper(hex.EncodeToString(sum[:]))
+	var buf [32]byte
+	return string(appendConcealed(buf[:0], []byte(s)))
+}
+
+// appendConcealed appends ConcealName of name.
+func appendConcealed(b, name []byte) []byte {
+	const digits = "0123456789ABCDEF"
+	sum := md5.Sum(name)
+	for _, c := range sum {
+		b = append(b, digits[c>>4], digits[c&15])
+	}
+	return b
 }

@@ -78,7 +78,7 @@ func (t *Tenant) applyChanges(s licenceSet, located bool, add []extract.Assigned
 	next := s
 	now := t.clock().UTC().Truncate(time.Second)
 	for _, a := range add {
-		k, ok := skuByID(a.SkuID)
+		k, ok := t.boughtSKU(a.SkuID)
 		if !ok {
 			return s, badRequest("License %s does not correspond to a valid company License.", a.SkuID)
 		}
@@ -96,7 +96,7 @@ func (t *Tenant) applyChanges(s licenceSet, located bool, add []extract.Assigned
 		h.direct, h.disabled, h.directAt = true, disabled, now
 	}
 	for _, id := range remove {
-		k, ok := skuByID(id)
+		k, ok := t.boughtSKU(id)
 		if !ok {
 			return s, badRequest("License %s does not correspond to a valid company License.", id)
 		}

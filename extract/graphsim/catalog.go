@@ -39,13 +39,14 @@ const (
 	skuProject          // PROJECTPROFESSIONAL: a trial
 	skuFlowFree         // FLOW_FREE: free, viral
 	skuTeamsExpl        // Microsoft_Teams_Exploratory_Dept: free
+	skuCopilot          // Microsoft_365_Copilot: only with GenOptions.CopilotSeats
 	numSKUs
 )
 
 var skuPartNumbers = [numSKUs]string{
 	"SPE_E3", "SPE_E5", "ENTERPRISEPACK", "STANDARDPACK", "EXCHANGESTANDARD",
 	"EXCHANGEENTERPRISE", "POWER_BI_PRO", "VISIOCLIENT", "PROJECTPROFESSIONAL",
-	"FLOW_FREE", "Microsoft_Teams_Exploratory_Dept",
+	"FLOW_FREE", "Microsoft_Teams_Exploratory_Dept", "Microsoft_365_Copilot",
 }
 
 // plan is one service plan of a catalogue SKU.
@@ -150,6 +151,14 @@ func skuByID(id string) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// boughtSKU returns the index of the SKU with the given id (any case) when
+// the tenant bought it: the Copilot SKU is in the catalogue of every
+// tenant but a valid company licence only with GenOptions.CopilotSeats.
+func (t *Tenant) boughtSKU(id string) (int, bool) {
+	k, ok := skuByID(id)
+	return k, ok && k < t.skus
 }
 
 // workloadsOf returns the workloads of SKU k with the given plans disabled.

@@ -1,7 +1,9 @@
 // Package graphsim simulates a Microsoft 365 tenant for tests and demos: a
 // deterministic generator of realistic directories (users, licences,
 // licence groups, SKUs, subscriptions, the Office 365 active-user-detail
-// report) and an HTTPS server that answers like Entra ID and Microsoft
+// report and the usage-signal reports: Microsoft 365 Copilot usage,
+// Microsoft 365 Apps usage, Office activations, mailbox usage) and an
+// HTTPS server that answers like Entra ID and Microsoft
 // Graph v1.0, closely enough for the real azidentity credentials and
 // msgraph-sdk-go to run against it. Standard library only.
 //
@@ -41,6 +43,17 @@
 //     DELETE /groups/{id}/members/{id}/$ref, GET and PATCH /admin/reportSettings,
 //     GET /reports/getOffice365ActiveUserDetail(period='D7'|date=...) (302 to
 //     /data/download/{token}), POST /$batch (at most 20 items).
+//   - Usage-signal reports (Reports.Read.All; rows in the extract.*Columns
+//     order): GET /copilot/reports/getMicrosoft365CopilotUsageUserDetail(
+//     period='D7'|'D30'|'D90'|'D180'|'ALL'[, version='v1']) (200, the CSV
+//     itself; ALL: one row per holder and period), GET
+//     /reports/getM365AppUserDetail(period='D7'|...|'D180'), GET
+//     /reports/getOffice365ActivationsUserDetail[()] and GET
+//     /reports/getMailboxUsageDetail(period='D7'|...|'D180') (302 to a
+//     download link, like the Office 365 report). GET
+//     /beta/reports/getMicrosoft365CopilotUsageUserDetail(...), the Copilot
+//     report's former path, answers 400 (segment not found). The Copilot
+//     report has rows only with GenOptions.CopilotSeats.
 //
 // # Faithful quirks worth knowing
 //
@@ -52,6 +65,11 @@
 //     while the batch is 200.
 //   - The report download needs no bearer token, expires (403) and streams
 //     a BOM-prefixed CSV with LF line endings (ReportCRLF for CRLF).
+//   - The Copilot report lags a day behind the others (Microsoft's 72
+//     hours). Undocumented literals of the signal reports are switches:
+//     ReportNullDates (absent dates as null), AppsUsageTrueFalse (Apps
+//     flags True/False, not Yes/No), MailboxRecipientTypeDetails
+//     (SharedMailbox/UserMailbox, not Shared/User).
 //   - Listing groups needs GroupMember.Read.All (or Group.Read.All,
 //     Directory.Read.All), as in Graph; DefaultPermissions include it.
 //   - GET /admin/reportSettings answers the entity itself

@@ -47,6 +47,14 @@ type Faults struct {
 	// ReportShortRow cuts data row n of the usage report to its first
 	// three fields (1-based; 0 is off).
 	ReportShortRow int
+	// ExpiredSignalLinks answers the first N requests of each of the
+	// Apps usage, activations and mailbox usage reports with a 302 to an
+	// expired link, like ExpiredReportLinks for the Office 365 report.
+	ExpiredSignalLinks int
+	// TruncateDownloads cuts the first N report downloads (any report)
+	// short: the whole status and headers, a Content-Length of the whole
+	// CSV, half of it, then a dropped connection or stream.
+	TruncateDownloads int
 }
 
 // validate rejects rates outside 0..1 and negative positions.
@@ -57,7 +65,8 @@ func (f Faults) validate() error {
 		}
 	}
 	for name, v := range map[string]int{"PagingLoopAt": f.PagingLoopAt, "EmptyPageAt": f.EmptyPageAt,
-		"ExpiredReportLinks": f.ExpiredReportLinks, "ReportBadDateRow": f.ReportBadDateRow, "ReportShortRow": f.ReportShortRow} {
+		"ExpiredReportLinks": f.ExpiredReportLinks, "ReportBadDateRow": f.ReportBadDateRow, "ReportShortRow": f.ReportShortRow,
+		"ExpiredSignalLinks": f.ExpiredSignalLinks, "TruncateDownloads": f.TruncateDownloads} {
 		if v < 0 {
 			return fmt.Errorf("%s must be 0 or more, got %d", name, v)
 		}
@@ -69,20 +78,26 @@ func (f Faults) validate() error {
 }
 
 // FaultCounts counts the faults a server injected with Faults.
+// ExpiredLinks counts ExpiredReportLinks and ExpiredSignalLinks;
+// TruncatedDownloads counts TruncateDownloads.
 type FaultCounts struct {
 	Resets, Truncated, PagingLoops, EmptyPages, ExpiredLinks, BadReportRows int64
+	TruncatedDownloads                                                      int64
 }
 
 // faultCounters are the live counters behind FaultCounts.
 type faultCounters struct {
 	resets, truncated, loops, empty, expired, badRows, reportRequests atomic.Int64
+	downloads, truncatedDownloads                                     atomic.Int64
+	signalRequests                                                    [numReports]atomic.Int64
 }
 
 // FaultCounts returns how many faults of each kind the server injected.
 func (s *Server) FaultCounts() FaultCounts {
 	c := &s.faults
 	return FaultCounts{Resets: c.resets.Load(), Truncated: c.truncated.Load(), PagingLoops: c.loops.Load(),
-		EmptyPages: c.empty.Load(), ExpiredLinks: c.expired.Load(), BadReportRows: c.badRows.Load()}
+		EmptyPages: c.empty.Load(), ExpiredLinks: c.expired.Load(), BadReportRows: c.badRows.Load(),
+		TruncatedDownloads: c.truncatedDownloads.Load()}
 }
 
 // noFaultKey marks a request the fault injector already handled: it is
@@ -118,6 +133,13 @@ func (s *Server) injectExtra(w http.ResponseWriter, r *http.Request, n int64) bo
 		return s.pagingFault(w, r, rest)
 	case strings.Contains(lower, "getoffice365activeuserdetail(") && f.ExpiredReportLinks > 0:
 		if s.faults.reportRequests.Add(1) <= int64(f.ExpiredReportLinks) && s.allowed(r, readReports) {
+			s.faults.expired.Add(1)
+			s.redirectExpired(w)
+			return true
+		}
+	case f.ExpiredSignalLinks > 0:
+		k, _, ok := signalMatch(rest)
+		if ok && k != reportCopilot && s.faults.signalRequests[k].Add(1) <= int64(f.ExpiredSignalLinks) && s.allowed(r, readReports) {
 			s.faults.expired.Add(1)
 			s.redirectExpired(w)
 			return true
@@ -292,4 +314,6 @@ func (f *Faults) registerFlags(fs *flag.FlagSet) {
 	fs.IntVar(&f.ExpiredReportLinks, "expired-report-links", f.ExpiredReportLinks, "the first N usage report requests redirect to an expired link")
 	fs.IntVar(&f.ReportBadDateRow, "report-bad-date-row", f.ReportBadDateRow, "usage report data row N gets a DD/MM/YYYY date (0: off)")
 	fs.IntVar(&f.ReportShortRow, "report-short-row", f.ReportShortRow, "usage report data row N is cut to three fields (0: off)")
+	fs.IntVar(&f.ExpiredSignalLinks, "expired-signal-links", f.ExpiredSignalLinks, "the first N requests of each Apps usage, activations and mailbox report redirect to an expired link")
+	fs.IntVar(&f.TruncateDownloads, "truncate-downloads", f.TruncateDownloads, "the first N report downloads stop halfway through their Content-Length")
 }

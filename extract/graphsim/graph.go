@@ -30,6 +30,10 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, inBatch bool) 
 	if rest, ok := strings.CutPrefix(path, "/v1.0/"); ok {
 		return s.serveGraph(w, r, rest, inBatch)
 	}
+	if rest, ok := strings.CutPrefix(path, "/beta/"); ok && !inBatch && oldCopilotPath(rest) {
+		s.serveOldCopilot(w, r)
+		return "copilotReportBeta"
+	}
 	if rest, ok := strings.CutPrefix(path, "/data/download/"); ok && !inBatch {
 		s.serveDownload(w, r, rest)
 		return "report-download"
@@ -110,8 +114,10 @@ func (s *Server) route(method, rest string) (*graphRoute, *GraphError) {
 		}
 		return &graphRoute{"batch", nil, s.serveBatch, ""}, nil
 	default:
-		return nil, &GraphError{Status: http.StatusBadRequest, Code: "BadRequest",
-			Message: fmt.Sprintf("Resource not found for the segment '%s'.", segs[0])}
+		if rt = s.signalRoute(rest); rt == nil { // signalhttp.go
+			return nil, &GraphError{Status: http.StatusBadRequest, Code: "BadRequest",
+				Message: fmt.Sprintf("Resource not found for the segment '%s'.", segs[0])}
+		}
 	}
 	if method != http.MethodGet {
 		return nil, methodNotAllowed()

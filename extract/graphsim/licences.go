@@ -102,45 +102,52 @@ func disabledIDs(k int, names []string) []string {
 
 // baseLicences derives the licences user i was generated with.
 func (t *Tenant) baseLicences(i int, p profile) licenceSet {
-	r := newRNG(t.seed, i, streamLicence)
 	var s licenceSet
+	t.generateLicences(&s, i, p)
+	return s
+}
+
+// generateLicences sets *s, the zero set, to baseLicences(i, p) without
+// copying a set.
+func (t *Tenant) generateLicences(s *licenceSet, i int, p profile) {
+	r := newRNG(t.seed, i, streamLicence)
 	switch p.kind {
 	case kindGuest:
 		if r.chance(0.3) {
-			t.assign(&s, &r, p, []int{skuExoP1, skuO365E3, skuPowerBI, skuE3}[r.pick([]int{4, 3, 2, 1})])
+			t.assign(s, &r, p, []int{skuExoP1, skuO365E3, skuPowerBI, skuE3}[r.pick([]int{4, 3, 2, 1})])
 		}
-		return s
+		return
 	case kindService:
 		if r.chance(0.4) {
-			t.assign(&s, &r, p, skuExoP1)
+			t.assign(s, &r, p, skuExoP1)
 		}
-		return s
+		return
 	}
 	switch r.pick([]int{50, 14, 10, 5, 10, 3, 8}) {
 	case 0:
-		t.assign(&s, &r, p, skuE3)
+		t.assign(s, &r, p, skuE3)
 		if r.chance(0.03) {
-			t.assign(&s, &r, p, skuO365E3) // redundant: ENTERPRISEPACK inside SPE_E3
+			t.assign(s, &r, p, skuO365E3) // redundant: ENTERPRISEPACK inside SPE_E3
 		}
 	case 1:
-		t.assign(&s, &r, p, skuE5)
+		t.assign(s, &r, p, skuE5)
 		if r.chance(0.05) {
-			t.assign(&s, &r, p, skuE3) // redundant: E3 beside E5
+			t.assign(s, &r, p, skuE3) // redundant: E3 beside E5
 		}
 	case 2:
-		t.assign(&s, &r, p, skuO365E3)
+		t.assign(s, &r, p, skuO365E3)
 	case 3:
-		t.assign(&s, &r, p, skuO365E1)
+		t.assign(s, &r, p, skuO365E1)
 	case 4:
-		t.assign(&s, &r, p, skuExoP1)
+		t.assign(s, &r, p, skuExoP1)
 		if r.chance(0.06) {
-			t.assign(&s, &r, p, skuExoP2) // Plan 1 beside Plan 2
+			t.assign(s, &r, p, skuExoP2) // Plan 1 beside Plan 2
 		}
 	case 5:
-		t.assign(&s, &r, p, skuTeamsExpl)
+		t.assign(s, &r, p, skuTeamsExpl)
 	}
-	t.addOns(&s, &r, p)
-	return s
+	t.addOns(s, &r, p)
+	t.addCopilot(s, i, p) // its own stream: the draws above never shift
 }
 
 func (t *Tenant) addOns(s *licenceSet, r *rng, p profile) {
@@ -177,8 +184,8 @@ func (t *Tenant) assign(s *licenceSet, r *rng, p profile, k int) {
 	at := t.assignTime(r, p)
 	direct := func() {
 		h.direct, h.directAt = true, at
-		if c := disabledChoices[k]; len(c) > 0 && r.chance(0.1) {
-			h.disabled = t.directDis[k][r.intn(len(c))]
+		if c := t.directDis[k]; len(c) > 0 && r.chance(0.1) { // disabledChoices[k], resolved
+			h.disabled = c[r.intn(len(c))]
 		}
 	}
 	group := func(g int) { h.groups |= 1 << g; h.groupAt = at.Add(time.Duration(r.intn(3600)) * time.Second) }

@@ -277,7 +277,7 @@ func (t *Tenant) planGroupChange(gs *groupState, g int, add []extract.AssignedLi
 	now := t.clock().UTC().Truncate(time.Second)
 	var evs []groupEvent
 	for _, a := range add {
-		k, ok := skuByID(a.SkuID)
+		k, ok := t.boughtSKU(a.SkuID)
 		if !ok {
 			return nil, badRequest("License %s does not correspond to a valid company License.", a.SkuID)
 		}
@@ -296,7 +296,7 @@ func (t *Tenant) planGroupChange(gs *groupState, g int, add []extract.AssignedLi
 		evs = append(evs, groupEvent{kind: kind, group: g, sku: k, cutoff: noCutoff, at: now})
 	}
 	for _, id := range remove {
-		k, ok := skuByID(id)
+		k, ok := t.boughtSKU(id)
 		if !ok {
 			return nil, badRequest("License %s does not correspond to a valid company License.", id)
 		}

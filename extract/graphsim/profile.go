@@ -118,7 +118,7 @@ func (t *Tenant) profile(i int) profile {
 	} else {
 		p.ageDays = 30 + min(r.intn(3300), r.intn(3300)) // skewed to recent
 	}
-	p.createdAt = t.origin.Add(-time.Duration(p.ageDays)*24*time.Hour - time.Duration(r.intn(86400))*time.Second).Truncate(time.Second)
+	p.createdAt = truncSecond(t.origin.Add(-time.Duration(p.ageDays)*24*time.Hour - time.Duration(r.intn(86400))*time.Second))
 	if i >= t.base { // added by Churn: created then, licensed from then on
 		p.ageDays, p.createdAt = 0, t.born[i-t.base]
 	}
@@ -139,63 +139,13 @@ func (t *Tenant) profile(i int) profile {
 	return p
 }
 
-// names returns the given name, surname, display name, user principal name
-// and mail of user i.
-func (t *Tenant) names(i int, p profile) (given, sur, display, upn, mail string) {
-	r := newRNG(t.seed, i, streamName)
-	given, sur = givenNames[r.intn(len(givenNames))], surnames[r.intn(len(surnames))]
-	local := asciiFold(strings.ToLower(given)) + "." + asciiFold(strings.ToLower(strings.ReplaceAll(sur, "'", ""))) + strconv.Itoa(i)
-	switch p.kind {
-	case kindGuest:
-		dom := guestDomains[r.intn(len(guestDomains))]
-		mail = local + "@" + dom
-		upn = local + "_" + dom + "#EXT#@" + t.initialDomain
-		display = given + " " + sur
-		if r.chance(0.3) {
-			display += " (" + strings.Split(dom, ".")[0] + ")"
-		}
-		return given, sur, display, upn, mail
-	case kindService:
-		display = serviceNames[r.intn(len(serviceNames))] + " " + sur
-		local = strings.ToLower(strings.ReplaceAll(display, " ", "")) + strconv.Itoa(i)
-		upn = local + "@" + t.domain
-		if r.chance(0.7) {
-			mail = upn
-		}
-		return "", "", display, upn, mail
+// truncSecond is t.Truncate(time.Second), without its division when t
+// is a whole second already (as the origin and every offset from it are).
+func truncSecond(t time.Time) time.Time {
+	if t.Nanosecond() == 0 {
+		return t.Round(0) // Truncate drops the monotonic reading
 	}
-	display = given + " " + sur
-	if r.chance(0.03) {
-		display = sur + ", " + given // directories synced from HR systems
-	}
-	upn = local + "@" + t.domain
-	if r.chance(0.15) { // mixed case, as typed by whoever created the account
-		upn = titleLocal(local) + "@" + titleDomain(t.domain)
-	}
-	return given, sur, display, upn, upn
-}
-
-var foldReplacer = strings.NewReplacer("é", "e", "ø", "o", "á", "a", "ë", "e", "ü", "ue")
-
-// asciiFold spells accented letters the way mail addresses do.
-func asciiFold(s string) string { return foldReplacer.Replace(s) }
-
-// titleLocal upper-cases the first letter of each dot-separated part.
-func titleLocal(s string) string {
-	parts := strings.Split(s, ".")
-	for k, p := range parts {
-		if p != "" {
-			parts[k] = strings.ToUpper(p[:1]) + p[1:]
-		}
-	}
-	return strings.Join(parts, ".")
-}
-
-func titleDomain(d string) string {
-	if d == "" {
-		return d
-	}
-	return strings.ToUpper(d[:1]) + d[1:]
+	return t.Truncate(time.Second)
 }
 
 // userIndexFromUPN recovers i from a user principal name built by names:

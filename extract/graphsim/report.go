@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"crypto/rand"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -23,8 +24,12 @@ import (
 // real concealed sample (shared/data, pnp/cli-microsoft365); ReportCRLF
 // switches to CRLF to exercise parsers.
 
+// reportLink is a download link: until when it works, which report it
+// serves and for which period.
 type reportLink struct {
 	expires time.Time
+	kind    reportKind
+	period  string
 }
 
 var reportPeriods = map[string]bool{"D7": true, "D30": true, "D90": true, "D180": true}
@@ -56,6 +61,12 @@ func (s *Server) serveReport(w http.ResponseWriter, r *http.Request, arg string)
 			Message: "The function getOffice365ActiveUserDetail takes a 'period' or a 'date' parameter."})
 		return
 	}
+	s.redirect(w, reportLink{})
+}
+
+// redirect answers 302 Found with a fresh download link for l's report,
+// valid for ReportLinkTTL.
+func (s *Server) redirect(w http.ResponseWriter, l reportLink) {
 	token := make([]byte, 24)
 	_, _ = rand.Read(token) // crypto/rand.Read never fails on supported platforms
 	id := b64.EncodeToString(token)
@@ -66,7 +77,8 @@ func (s *Server) serveReport(w http.ResponseWriter, r *http.Request, arg string)
 			delete(s.links, k)
 		}
 	}
-	s.links[id] = reportLink{expires: now.Add(s.opts.ReportLinkTTL)}
+	l.expires = now.Add(s.opts.ReportLinkTTL)
+	s.links[id] = l
 	s.mu.Unlock()
 	w.Header().Set("Location", s.URL()+"/data/download/"+id)
 	w.Header().Set("Content-Length", "0")
@@ -74,7 +86,7 @@ func (s *Server) serveReport(w http.ResponseWriter, r *http.Request, arg string)
 }
 
 // serveDownload streams the report CSV for a valid link: unknown links
-// answer 404, expired ones 403.
+// answer 404, expired ones 403; the first TruncateDownloads are cut short.
 func (s *Server) serveDownload(w http.ResponseWriter, r *http.Request, id string) {
 	s.mu.Lock()
 	l, ok := s.links[id]
@@ -91,15 +103,26 @@ func (s *Server) serveDownload(w http.ResponseWriter, r *http.Request, id string
 		return
 	}
 	w.Header().Set("Content-Type", "application/octet-stream")
-	w.Header().Set("Content-Disposition", `attachment; filename="Office365ActiveUserDetail.csv"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+signalCalls[l.kind].file+`"`)
+	if s.truncateDownload(w, l) {
+		return
+	}
 	w.WriteHeader(http.StatusOK)
-	if err := s.writeReport(w); err != nil {
+	if err := s.writeLink(w, l); err != nil {
 		s.log.Debug("graphsim report download interrupted", "err", err)
 	}
 }
 
+// writeLink streams the report of a download link.
+func (s *Server) writeLink(w io.Writer, l reportLink) error {
+	if l.kind == reportOffice365 {
+		return s.writeReport(w)
+	}
+	return s.writeSignal(w, l.kind, l.period)
+}
+
 // writeReport streams the whole report, one row at a time.
-func (s *Server) writeReport(w http.ResponseWriter) error {
+func (s *Server) writeReport(w io.Writer) error {
 	eol := "\n"
 	if s.opts.ReportCRLF {
 		eol = "\r\n"
@@ -147,7 +170,12 @@ func appendDate(b []byte, t time.Time) []byte {
 	if t.IsZero() {
 		return b
 	}
-	return t.UTC().AppendFormat(b, "2006-01-02")
+	y, m, d := t.UTC().Date()
+	if y < 0 || y > 9999 {
+		return t.UTC().AppendFormat(b, "2006-01-02")
+	}
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+d/10), byte('0'+d%10))
 }
 
 func appendCSVBool(b []byte, v bool) []byte {
@@ -158,11 +186,28 @@ func appendCSVBool(b []byte, v bool) []byte {
 }
 
 // appendCSV quotes a field only when it holds a comma, quote or newline.
-func appendCSV(b []byte, s string) []byte {
-	if !strings.ContainsAny(s, ",\"\r\n") {
+func appendCSV[S ~string | ~[]byte](b []byte, s S) []byte {
+	if !needsQuotes(s) {
 		return append(b, s...)
 	}
 	b = append(b, '"')
-	b = append(b, strings.ReplaceAll(s, `"`, `""`)...)
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			b = append(b, '"') // doubled
+		}
+		b = append(b, s[i])
+	}
 	return append(b, '"')
+}
+
+// needsQuotes reports whether s holds a comma, quote or newline
+// (strings.ContainsAny(s, ",\"\r\n"), byte by byte: they are all ASCII).
+func needsQuotes[S ~string | ~[]byte](s S) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ',', '"', '\r', '\n':
+			return true
+		}
+	}
+	return false
 }

@@ -20,6 +20,7 @@ type Options struct {
 	DailyChurn      float64
 	TenantID        string
 	Domain          string
+	CopilotSeats    float64
 	Addr            string
 	Dir             string
 	CADir           string
@@ -36,6 +37,8 @@ type Options struct {
 	Concealed       bool
 	TokenOutage     bool
 	ReportCRLF      bool
+	// The signal reports' literals (ServerOptions).
+	ReportNullDates, AppsUsageTrueFalse, MailboxRecipientTypeDetails bool
 	Faults
 	// Now is the tenant's "today" (GenOptions.Now); zero means time.Now().
 	Now    time.Time
@@ -52,7 +55,7 @@ func DefaultOptions() Options {
 // GenOptions returns the generator part of o.
 func (o Options) GenOptions() GenOptions {
 	return GenOptions{Users: o.Users, Seed: o.Seed, Now: o.Now, Day: o.Day, DailyChurn: o.DailyChurn,
-		TenantID: o.TenantID, Domain: o.Domain}
+		TenantID: o.TenantID, Domain: o.Domain, CopilotSeats: o.CopilotSeats}
 }
 
 // ServerOptions returns the server part of o.
@@ -61,7 +64,8 @@ func (o Options) ServerOptions() ServerOptions {
 		Latency: o.Latency, ThrottleRate: o.ThrottleRate, ThrottleFirst: o.ThrottleFirst, RetryAfter: o.RetryAfter,
 		ServerErrorRate: o.ServerErrorRate, SlowPages: o.SlowPages, SlowPageDelay: o.SlowPageDelay,
 		PageSize: o.PageSize, Concealed: o.Concealed, TokenOutage: o.TokenOutage, ReportCRLF: o.ReportCRLF,
-		Faults: o.Faults, Seed: o.Seed, Logger: o.Logger}
+		ReportNullDates: o.ReportNullDates, AppsUsageTrueFalse: o.AppsUsageTrueFalse,
+		MailboxRecipientTypeDetails: o.MailboxRecipientTypeDetails, Faults: o.Faults, Seed: o.Seed, Logger: o.Logger}
 }
 
 // RegisterFlags defines one flag per option on fs, defaults taken from o
@@ -74,6 +78,7 @@ func (o *Options) RegisterFlags(fs *flag.FlagSet) {
 	fs.Float64Var(&o.DailyChurn, "daily-churn", o.DailyChurn, "fraction of users changed, added or deleted each day of --day (0..1, e.g. 0.01)")
 	fs.StringVar(&o.TenantID, "tenant-id", o.TenantID, "tenant id (default derived from the seed)")
 	fs.StringVar(&o.Domain, "domain", o.Domain, `verified domain of users (default "contoso.example")`)
+	fs.Float64Var(&o.CopilotSeats, "copilot-seats", o.CopilotSeats, "share of suite-licensed members who also hold Microsoft 365 Copilot (0..1; 0: no Copilot SKU)")
 	fs.StringVar(&o.Addr, "addr", o.Addr, "listen address (loopback)")
 	fs.StringVar(&o.Dir, "dir", o.Dir, "directory for the CA certificate (default --ca-dir, else a temporary one)")
 	fs.StringVar(&o.CADir, "ca-dir", o.CADir, "keep the CA certificate and key here and reuse them at every start (default a new CA per start)")
@@ -93,6 +98,9 @@ func (o *Options) RegisterFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&o.Concealed, "concealed", o.Concealed, "conceal user names in usage reports")
 	fs.BoolVar(&o.TokenOutage, "token-outage", o.TokenOutage, "token endpoint answers 503")
 	fs.BoolVar(&o.ReportCRLF, "report-crlf", o.ReportCRLF, "end usage report lines with CRLF")
+	fs.BoolVar(&o.ReportNullDates, "report-null-dates", o.ReportNullDates, "write absent dates of the Copilot, Apps, activations and mailbox reports as null")
+	fs.BoolVar(&o.AppsUsageTrueFalse, "apps-usage-true-false", o.AppsUsageTrueFalse, "write Apps usage report flags True/False instead of Yes/No")
+	fs.BoolVar(&o.MailboxRecipientTypeDetails, "mailbox-recipient-type-details", o.MailboxRecipientTypeDetails, "write mailbox Recipient Type SharedMailbox/UserMailbox instead of Shared/User")
 	o.Faults.registerFlags(fs)
 }
 
@@ -117,6 +125,9 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) error {
 	}
 	if opts.DailyChurn < 0 || opts.DailyChurn > 1 {
 		return fmt.Errorf("graphsim: daily churn must be between 0 and 1, got %g", opts.DailyChurn)
+	}
+	if opts.CopilotSeats < 0 || opts.CopilotSeats > 1 {
+		return fmt.Errorf("graphsim: copilot seats must be between 0 and 1, got %g", opts.CopilotSeats)
 	}
 	t := Generate(opts.GenOptions())
 	srv, err := NewServer(t, opts.ServerOptions())

@@ -81,6 +81,18 @@ type ServerOptions struct {
 	ReportLinkTTL time.Duration
 	// ReportCRLF ends report CSV lines with CRLF instead of LF.
 	ReportCRLF bool
+	// ReportNullDates writes the absent dates of the Copilot, Apps usage,
+	// activations and mailbox usage reports as the literal null instead
+	// of an empty cell (both occur; the Office 365 report keeps empty
+	// cells).
+	ReportNullDates bool
+	// AppsUsageTrueFalse writes the Apps usage report's flags True/False
+	// instead of Yes/No (Microsoft documents neither literal).
+	AppsUsageTrueFalse bool
+	// MailboxRecipientTypeDetails writes the mailbox usage report's
+	// Recipient Type SharedMailbox/UserMailbox instead of Shared/User
+	// (the literal is unverified).
+	MailboxRecipientTypeDetails bool
 	// Faults are resets, truncated bodies, paging and report faults.
 	Faults
 	// Seed makes fault injection reproducible.

@@ -32,6 +32,7 @@ var purchases = [numSKUs]purchase{
 	skuProject:   {status: "Enabled", extra: 5, floor: 25, trial: true, renewIn: []int{12}},
 	skuFlowFree:  {status: "Enabled", floor: 10000, renewIn: []int{365}, termYear: 3},
 	skuTeamsExpl: {status: "Enabled", extra: 1, renewIn: []int{90}, termYear: 1},
+	skuCopilot:   {status: "Enabled", spare: 0.06, extra: 3, renewIn: []int{247}, termYear: 1},
 }
 
 // buySKUs sizes prepaid units from consumption: every SKU covers its
@@ -80,7 +81,7 @@ func (t *Tenant) trueUp() {
 func (t *Tenant) buildSubscriptions() []extract.Subscription {
 	today, origin := day(t.now), day(t.origin)
 	var out []extract.Subscription
-	for k, p := range purchases {
+	for k, p := range purchases[:t.skus] {
 		sku := skuCatalog()[k]
 		total := t.prepaid[k].Enabled + t.prepaid[k].Warning + t.prepaid[k].Suspended
 		left := total
@@ -139,11 +140,12 @@ func servicePlans(k int, status string) []extract.ServicePlan {
 }
 
 // SKUs returns GET /subscribedSkus: consumedUnits counts each user once per
-// SKU, however many sources assign it.
+// SKU, however many sources assign it. Microsoft_365_Copilot is listed last,
+// and only when GenOptions.CopilotSeats bought it.
 func (t *Tenant) SKUs() []extract.SKU {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	out := make([]extract.SKU, numSKUs)
+	out := make([]extract.SKU, t.skus)
 	for k := range out {
 		sku := skuCatalog()[k]
 		var subs []string
@@ -181,7 +183,7 @@ func (t *Tenant) Subscriptions() []extract.Subscription {
 func (t *Tenant) Renew(part string, units int64) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for k := range numSKUs {
+	for k := range t.skus {
 		if skuCatalog()[k].partNumber != part {
 			continue
 		}

@@ -12,7 +12,8 @@ type Stats struct {
 	// openid-configuration, keys, token, users, user, updateUser,
 	// assignLicense, subscribedSkus, subscriptions, groups, group,
 	// groupAssignLicense, addMember, removeMember, reportSettings, report,
-	// report-download, batch, unknown. Requests inside a $batch count
+	// copilotReport, copilotReportBeta (the former path), appsReport,
+	// activationsReport, mailboxReport, report-download, batch, unknown. Requests inside a $batch count
 	// under their own endpoint too.
 	Requests map[string]map[int]int64
 	// Throttled counts 429 answers, batch items included.

@@ -1,7 +1,6 @@
 package graphsim
 
 import (
-	"maps"
 	"strings"
 	"sync"
 	"time"
@@ -14,8 +13,8 @@ type GenOptions struct {
 	// Users is the number of directory users (members, guests, service
 	// accounts). Negative counts are treated as zero.
 	Users int
-	// Seed makes the tenant reproducible: same seed, Now's date, Day and
-	// DailyChurn, same tenant.
+	// Seed makes the tenant reproducible: same seed, Now's date, Day,
+	// DailyChurn and CopilotSeats, same tenant.
 	Seed int64
 	// Now is the reference "today" (UTC); zero means time.Now(). The usage
 	// report's refresh date and the recent activity are relative to it;
@@ -36,6 +35,14 @@ type GenOptions struct {
 	TenantID string
 	// Domain is the verified domain of member UPNs; default "contoso.example".
 	Domain string
+	// CopilotSeats is the share (0 to 1) of members holding a Microsoft
+	// 365 or Office 365 suite (SPE_E3, SPE_E5, ENTERPRISEPACK,
+	// STANDARDPACK: Copilot's prerequisites) who also hold Microsoft 365
+	// Copilot (Microsoft_365_Copilot, assigned directly). Above 0, the
+	// tenant buys the SKU (listed last in subscribedSkus and
+	// subscriptions) and the Copilot usage report has rows; 0, the
+	// default, leaves the tenant exactly as without the option.
+	CopilotSeats float64
 }
 
 // Tenant is a generated tenant. It is safe for concurrent use; licence,
@@ -54,11 +61,14 @@ type Tenant struct {
 	tenantID      string
 	domain        string
 	initialDomain string // <name>.onmicrosoft.com, home of guest UPNs
+	titleDom      string // domain with its first letter upper-cased (mixed-case UPNs)
 	companyName   string
 	groupIDs      []string
 	groupDis      [][numSKUs][]string // [group][sku] disabled plan ids
 	directDis     [numSKUs][][]string // disabledChoices as plan ids
 	deleted       int                 // deleted users still in the usage report
+	skus          int                 // SKUs bought: numSKUs, or numSKUs-1 without Copilot (the last)
+	copilot       float64             // GenOptions.CopilotSeats
 
 	mu        sync.RWMutex
 	consumed  [numSKUs]int64
@@ -66,7 +76,7 @@ type Tenant struct {
 	status    [numSKUs]string
 	subs      []extract.Subscription
 	overlay   map[int]licenceSet
-	reported  map[int]licenceSet // overlay as the usage report saw it (daily churn before the refresh date)
+	reported  map[int]*licenceSet // overlay as the usage report saw it (daily churn before the refresh date); never changed
 	concealed bool
 	groups    *groupState    // licence groups' SKUs and changes (manage.go); replaced, never changed in place
 	locations map[int]string // usage locations set by PATCH /users ("" = cleared)
@@ -94,9 +104,13 @@ func Generate(opts GenOptions) *Tenant {
 		day: opts.Day, genAt: time.Now(),
 		tenantID: strings.ToLower(opts.TenantID), domain: strings.ToLower(opts.Domain),
 		initialDomain: label + ".onmicrosoft.com", companyName: titleDomain(label),
-		overlay: map[int]licenceSet{},
+		overlay: map[int]licenceSet{}, skus: numSKUs - 1, copilot: min(max(opts.CopilotSeats, 0), 1),
+	}
+	if t.copilot > 0 {
+		t.skus = numSKUs
 	}
 	t.base = t.users
+	t.titleDom = titleDomain(t.domain)
 	t.origin = day(t.now).AddDate(0, 0, -opts.Day)
 	t.refresh = day(t.now).AddDate(0, 0, -2) // Graph's usage reports lag two days
 	t.deleted = t.users/40 + min(t.users, 1)
@@ -121,13 +135,23 @@ func Generate(opts GenOptions) *Tenant {
 func (t *Tenant) live(days int, fraction float64) {
 	for d := 1; d <= days; d++ {
 		if d == days {
-			t.reported = maps.Clone(t.overlay)
+			t.reported = snapshot(t.overlay)
 		}
 		t.churnDay = d
 		t.Churn(fraction, t.seed)
 	}
 	t.churnDay = 0
 	t.trueUp()
+}
+
+// snapshot copies an overlay for the usage reports, which look up every
+// user in it: pointers, so that a lookup copies no licence set.
+func snapshot(overlay map[int]licenceSet) map[int]*licenceSet {
+	out := make(map[int]*licenceSet, len(overlay))
+	for i, s := range overlay {
+		out[i] = &s
+	}
+	return out
 }
 
 func (t *Tenant) resolvePlans() {

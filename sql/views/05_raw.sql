@@ -64,3 +64,43 @@ CREATE OR REPLACE VIEW raw_dataset_status AS
 SELECT v.tenant, s.snapshot_date, s.run_id, v.dataset, v.ok, v.rows, v.error
 FROM raw_dataset_status_versions v
 JOIN snapshots s ON s.tenant = v.tenant AND v.valid_from <= s.snapshot_date AND (v.valid_to IS NULL OR s.snapshot_date < v.valid_to);
+
+-- The reports behind the further usage signals (schema/0012_usage_signals.sql):
+-- one row per tenant snapshot and report row; the flags and counts a report
+-- left empty are NULL.
+
+CREATE OR REPLACE VIEW raw_copilot_usage AS
+SELECT v.tenant, s.snapshot_date, s.run_id, v.report_period, n.report_refresh_date, v.user_principal_name, v.display_name, n.last_activity_date,
+    n.copilot_chat_last_activity_date, n.teams_copilot_last_activity_date, n.word_copilot_last_activity_date, n.excel_copilot_last_activity_date,
+    n.powerpoint_copilot_last_activity_date, n.outlook_copilot_last_activity_date, n.onenote_copilot_last_activity_date, n.loop_copilot_last_activity_date
+FROM raw_copilot_usage_versions v
+JOIN snapshots s ON s.tenant = v.tenant AND v.valid_from <= s.snapshot_date AND (v.valid_to IS NULL OR s.snapshot_date < v.valid_to)
+LEFT JOIN raw_copilot_usage_nightly n ON n.tenant = v.tenant AND n.snapshot_date = s.snapshot_date AND n.row_key = v.row_key;
+
+CREATE OR REPLACE VIEW raw_apps_usage AS
+SELECT v.tenant, s.snapshot_date, s.run_id, v.report_period, n.report_refresh_date, v.user_principal_name, n.last_activation_date, n.last_activity_date,
+    v.windows, v.mac, v.mobile, v.web, v.outlook, v.word, v.excel, v.powerpoint, v.onenote, v.teams,
+    v.outlook_windows, v.outlook_mac, v.outlook_mobile, v.outlook_web,
+    v.word_windows, v.word_mac, v.word_mobile, v.word_web,
+    v.excel_windows, v.excel_mac, v.excel_mobile, v.excel_web,
+    v.powerpoint_windows, v.powerpoint_mac, v.powerpoint_mobile, v.powerpoint_web,
+    v.onenote_windows, v.onenote_mac, v.onenote_mobile, v.onenote_web,
+    v.teams_windows, v.teams_mac, v.teams_mobile, v.teams_web
+FROM raw_apps_usage_versions v
+JOIN snapshots s ON s.tenant = v.tenant AND v.valid_from <= s.snapshot_date AND (v.valid_to IS NULL OR s.snapshot_date < v.valid_to)
+LEFT JOIN raw_apps_usage_nightly n ON n.tenant = v.tenant AND n.snapshot_date = s.snapshot_date AND n.row_key = v.row_key;
+
+CREATE OR REPLACE VIEW raw_office_activations AS
+SELECT v.tenant, s.snapshot_date, s.run_id, n.report_refresh_date, v.user_principal_name, v.display_name, v.product_type, v.last_activated_date,
+    v.windows, v.mac, v.windows10_mobile, v.ios, v.android, v.activated_on_shared_computer
+FROM raw_office_activations_versions v
+JOIN snapshots s ON s.tenant = v.tenant AND v.valid_from <= s.snapshot_date AND (v.valid_to IS NULL OR s.snapshot_date < v.valid_to)
+LEFT JOIN raw_office_activations_nightly n ON n.tenant = v.tenant AND n.snapshot_date = s.snapshot_date AND n.row_key = v.row_key;
+
+CREATE OR REPLACE VIEW raw_mailbox_usage AS
+SELECT v.tenant, s.snapshot_date, s.run_id, v.report_period, n.report_refresh_date, v.user_principal_name, v.display_name, v.is_deleted, v.deleted_date,
+    v.created_date, n.last_activity_date, n.item_count, n.storage_used_bytes, v.issue_warning_quota_bytes, v.prohibit_send_quota_bytes,
+    v.prohibit_send_receive_quota_bytes, n.deleted_item_count, n.deleted_item_size_bytes, v.deleted_item_quota_bytes, v.has_archive, v.recipient_type
+FROM raw_mailbox_usage_versions v
+JOIN snapshots s ON s.tenant = v.tenant AND v.valid_from <= s.snapshot_date AND (v.valid_to IS NULL OR s.snapshot_date < v.valid_to)
+LEFT JOIN raw_mailbox_usage_nightly n ON n.tenant = v.tenant AND n.snapshot_date = s.snapshot_date AND n.row_key = v.row_key;

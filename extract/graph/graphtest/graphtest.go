@@ -2,8 +2,9 @@
 // Microsoft Graph written independently of extract/graphsim, for tests
 // that must not trust the project's own simulator: real TLS (httptest),
 // a 429 on the first users call, @odata.nextLink before value, an empty
-// middle page, the usage report as a 302 to another host serving a CSV
-// with a BOM and CRLF line ends, and Graph's documentation examples as
+// middle page, the usage report and the usage-signal reports as a 302 to
+// another host serving a CSV with a BOM and CRLF line ends (the Copilot
+// report answers 200 with its CSV), and Graph's documentation examples as
 // answers. It imports only the standard library.
 package graphtest
 
@@ -205,6 +206,19 @@ func (f *Server) graph(w http.ResponseWriter, r *http.Request, p string) {
 		writeFile(f.t, w, "directorySubscriptions.v1.json")
 	case p == "/admin/reportSettings":
 		writeFile(f.t, w, "adminReportSettings.v1.json")
+	case strings.HasPrefix(p, "/copilot/reports/getMicrosoft365CopilotUsageUserDetail("):
+		// v1.0 answers 200 with the CSV itself (no download link).
+		if !strings.Contains(p, "period='D90'") {
+			WriteGraphError(w, http.StatusBadRequest, "BadRequest", "bad period in "+p)
+			return
+		}
+		w.Header().Set("Content-Type", "application/octet-stream")
+		fmt.Fprint(w, copilotCSV)
+	case strings.HasPrefix(p, "/reports/getM365AppUserDetail(period='D180')"),
+		strings.HasPrefix(p, "/reports/getOffice365ActivationsUserDetail"),
+		strings.HasPrefix(p, "/reports/getMailboxUsageDetail(period='D7')"):
+		name, _, _ := strings.Cut(strings.TrimPrefix(p, "/reports/"), "(")
+		http.Redirect(w, r, f.dl.URL+"/download/"+name+".csv?sig=abc", http.StatusFound)
 	case strings.HasPrefix(p, "/reports/getOffice365ActiveUserDetail"):
 		if !strings.Contains(p, "period='D7'") {
 			WriteGraphError(w, http.StatusBadRequest, "BadRequest", "bad period in "+p)
@@ -259,7 +273,52 @@ func (f *Server) download(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/octet-stream")
-	fmt.Fprint(w, f.CSV)
+	body, ok := signalCSV[strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/download/"), ".csv")]
+	if !ok {
+		body = f.CSV
+	}
+	fmt.Fprint(w, body)
+}
+
+// The usage-signal reports of the three users, in the documented column
+// orders (extract/graph/testdata/README.md), with a BOM and CRLF line ends
+// and both spellings of a missing date ("" and null). User 1 uses
+// Copilot and desktop Office; user 2 holds Copilot but never used it and
+// works on the web only; user 3's mailbox is a shared one.
+const (
+	copilotCSV = "\uFEFFReport Refresh Date,User Principal Name,Display Name,Last Activity Date,Copilot Chat Last Activity Date," +
+		"Microsoft Teams Copilot Last Activity Date,Word Copilot Last Activity Date,Excel Copilot Last Activity Date," +
+		"PowerPoint Copilot Last Activity Date,Outlook Copilot Last Activity Date,OneNote Copilot Last Activity Date," +
+		"Loop Copilot Last Activity Date,Report Period\r\n" +
+		"2022-10-21,user1@contoso.com,User 1,2022-10-20,2022-10-20,,2022-10-01,null,,,,,90\r\n" +
+		"2022-10-21,user2@contoso.com,User 2,null,,,,,,,,,90\r\n"
+	appsCSV = "\uFEFFReport Refresh Date,User Principal Name,Last Activation Date,Last Activity Date,Report Period," +
+		"Windows,Mac,Mobile,Web,Outlook,Word,Excel,PowerPoint,OneNote,Teams," +
+		"Outlook (Windows),Word (Windows),Excel (Windows),PowerPoint (Windows),OneNote (Windows),Teams (Windows)," +
+		"Outlook (Mac),Word (Mac),Excel (Mac),PowerPoint (Mac),OneNote (Mac),Teams (Mac)," +
+		"Outlook (Mobile),Word (Mobile),Excel (Mobile),PowerPoint (Mobile),OneNote (Mobile),Teams (Mobile)," +
+		"Outlook (Web),Word (Web),Excel (Web),PowerPoint (Web),OneNote (Web),Teams (Web)\r\n" +
+		"2022-10-23,user1@contoso.com,2022-01-05,2022-10-22,180,Yes,No,No,Yes,Yes,Yes,No,No,No,Yes," +
+		"Yes,Yes,No,No,No,Yes,No,No,No,No,No,No,No,No,No,No,No,No,Yes,No,No,No,No,No\r\n" +
+		"2022-10-23,user2@contoso.com,,2022-10-18,180,No,No,No,Yes,Yes,No,No,No,No,No," +
+		"No,No,No,No,No,No,No,No,No,No,No,No,No,No,No,No,No,No,Yes,No,No,No,No,No\r\n"
+	activationsCSV = "\uFEFFReport Refresh Date,User Principal Name,Display Name,Product Type,Last Activated Date," +
+		"Windows,Mac,Windows 10 Mobile,iOS,Android,Activated On Shared Computer\r\n" +
+		"2022-10-23,user1@contoso.com,User 1,MICROSOFT 365 APPS FOR ENTERPRISE,2022-01-05,1,0,0,0,0,False\r\n" +
+		"2022-10-23,user2@contoso.com,User 2,MICROSOFT 365 APPS FOR ENTERPRISE,,0,0,0,0,0,False\r\n"
+	mailboxCSV = "\uFEFFReport Refresh Date,User Principal Name,Display Name,Is Deleted,Deleted Date,Created Date,Last Activity Date," +
+		"Item Count,Storage Used (Byte),Issue Warning Quota (Byte),Prohibit Send Quota (Byte),Prohibit Send/Receive Quota (Byte)," +
+		"Deleted Item Count,Deleted Item Size (Byte),Deleted Item Quota (Byte),Has Archive,Recipient Type,Report Period\r\n" +
+		"2022-10-23,user1@contoso.com,User 1,False,,2021-03-01,2022-10-22,5120,3221225472,52613349376,53687091200,53687091200,10,1048576,32212254720,False,User,7\r\n" +
+		"2022-10-23,user2@contoso.com,User 2,False,,2021-03-02,2022-10-21,812,104857600,52613349376,53687091200,53687091200,0,0,32212254720,False,User,7\r\n" +
+		"2022-10-23,user3@contoso.com,User 3,False,,2021-03-03,null,77,52428800,52613349376,53687091200,53687091200,0,0,32212254720,False,Shared,7\r\n"
+)
+
+// signalCSV is the download body of each signal report behind a link.
+var signalCSV = map[string]string{
+	"getM365AppUserDetail":              appsCSV,
+	"getOffice365ActivationsUserDetail": activationsCSV,
+	"getMailboxUsageDetail":             mailboxCSV,
 }
 
 // userJSON is user n in Graph's shape; user 2 has a group-based licence

@@ -25,6 +25,7 @@ import (
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/exit"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/job"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/pipeline"
+	"github.com/seatledger/seatledger/extract"
 )
 
 // Options are the flags of seatledger bench.
@@ -40,6 +41,9 @@ type Options struct {
 	CPUProfile  string   // CPU profile of the in-process scenarios
 	Nights      int      // of the history scenario
 	NightsSet   bool     // Nights was given: only with the history scenario
+	// Signals are the usage-signal datasets nightly-100k's job reads
+	// (tenants[].signals); nil: the configuration's default.
+	Signals []string
 }
 
 // JobFunc runs the whole nightly job (as seatledger run does) for tenants
@@ -77,6 +81,11 @@ func Run(ctx context.Context, d Deps, o Options) error {
 	}
 	if o.NightsSet && !slices.Contains(o.Scenarios, scenarioHistory) {
 		return exit.UsageError(errors.New("--nights: applies only to --scenario history"))
+	}
+	for _, name := range o.Signals {
+		if !slices.Contains(extract.SignalDatasets, name) {
+			return exit.UsageError(fmt.Errorf("--signals: %q is not one of %s", name, strings.Join(extract.SignalDatasets, ", ")))
+		}
 	}
 	var plan []scenario
 	for _, name := range o.Scenarios {
@@ -136,6 +145,9 @@ func childArgs(d Deps, o Options, name string) []string {
 	}
 	if name == scenarioHistory {
 		args = append(args, "--nights", strconv.Itoa(o.Nights))
+	}
+	if o.Signals != nil {
+		args = append(args, "--signals", strings.Join(o.Signals, ","))
 	}
 	return args
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
@@ -26,10 +27,16 @@ const targetNightlyRatio = 1.00
 // Wall (the whole job), Extract and Transform.
 type NightlyMeasure struct {
 	// SDKRead is graph.Client.SDKReadUsers against the same simulator,
-	// measured before the job; SDKUsers the users it saw.
-	SDKRead    time.Duration `json:"sdk_read_ns"`
-	SDKUsers   int           `json:"sdk_users"`
-	SDKPeakRSS int64         `json:"sdk_peak_rss_bytes"`
+	// measured before the first night; SDKUsers the users it saw.
+	// SDKReadAfter is the same read after the second night. Their mean is
+	// the yardstick both nights' ratios take, so that a machine that
+	// slows down or speeds up during the bench moves both sides alike.
+	SDKRead      time.Duration `json:"sdk_read_ns"`
+	SDKReadAfter time.Duration `json:"sdk_read_after_ns"`
+	SDKUsers     int           `json:"sdk_users"`
+	SDKPeakRSS   int64         `json:"sdk_peak_rss_bytes"`
+	// Signals are the usage-signal datasets the job read.
+	Signals []string `json:"signals"`
 	// Job is the whole nightly job (Deps.Job with the workbook and Parquet
 	// on), the same as Measure.Wall.
 	Job time.Duration `json:"job_ns"`
@@ -45,7 +52,8 @@ type NightlyMeasure struct {
 	// Other is the rest of the job: configuration, opening the warehouse,
 	// retention.
 	Other time.Duration `json:"other_ns"`
-	// Ratio is Job / SDKRead, the figure the target applies to.
+	// Ratio is Job / the mean of SDKRead and SDKReadAfter, the figure the
+	// target applies to.
 	Ratio float64 `json:"ratio"`
 	// RSSReset says whether the peak RSS was reset after the SDK read
 	// (/proc/self/clear_refs), so that Measure.PeakRSS is the job's
@@ -67,8 +75,9 @@ type NightlyStages struct {
 // nightlyChurn is the share of users the second night changes.
 const nightlyChurn = 0.01
 
-// runNightly measures the SDK's read of every user, then the whole nightly
-// job, against one simulated tenant in this process.
+// runNightly measures the SDK's read of every user, the whole nightly job
+// on two nights, and the SDK's read again, against one simulated tenant in
+// this process.
 func runNightly(ctx context.Context, d Deps, o Options, s scenario) (Measure, error) {
 	log, err := d.Logger()
 	if err != nil {
@@ -92,12 +101,12 @@ func runNightly(ctx context.Context, d Deps, o Options, s scenario) (Measure, er
 	defer srv.Close()
 	m := Measure{Scenario: s.Name, Title: s.Title, Tenants: 1, Users: s.Users, Chain: s.chain(), Cores: cores(),
 		Concurrency: pipeline.Options{Concurrency: cfg.Run.Concurrency}.WithDefaults().Concurrency}
-	nm := &NightlyMeasure{}
+	nm := &NightlyMeasure{Signals: o.Signals}
 	m.Nightly = nm
 	if err := sdkRead(ctx, srv, log, nm); err != nil {
 		return m, err
 	}
-	if err := nightlyJob(ctx, d, cfg, srv, log, now, &m); err != nil {
+	if err := nightlyJob(ctx, d, cfg, srv, log, now, nm.Signals, &m); err != nil {
 		return m, err
 	}
 	if m.Loaded != int64(s.Users) || nm.SDKUsers != s.Users {
@@ -105,13 +114,20 @@ func runNightly(ctx context.Context, d Deps, o Options, s scenario) (Measure, er
 	}
 	// The next night: no request is in flight, so the tenant may churn.
 	srv.Tenant().Churn(nightlyChurn, 2)
-	next := Measure{Nightly: &NightlyMeasure{SDKRead: nm.SDKRead}}
-	if err := nightlyJob(ctx, d, cfg, srv, log, now.Add(24*time.Hour), &next); err != nil {
+	next := Measure{Nightly: &NightlyMeasure{}}
+	if err := nightlyJob(ctx, d, cfg, srv, log, now.Add(24*time.Hour), nm.Signals, &next); err != nil {
 		return m, fmt.Errorf("next night: %w", err)
 	}
+	after := &NightlyMeasure{}
+	if err := sdkRead(ctx, srv, log, after); err != nil {
+		return m, fmt.Errorf("SDK read after the next night: %w", err)
+	}
+	nm.SDKReadAfter = after.SDKRead
+	yardstick := (nm.SDKRead + nm.SDKReadAfter) / 2
 	n := next.Nightly
+	nm.Ratio = ratio(nm.Job, yardstick)
 	nm.Next = &NightlyStages{Job: n.Job, ExtractLoad: n.ExtractLoad, Transform: n.Transform, Workbook: n.Workbook,
-		Parquet: n.Parquet, Other: n.Other, Ratio: n.Ratio, Requests: next.Requests}
+		Parquet: n.Parquet, Other: n.Other, Ratio: ratio(n.Job, yardstick), Requests: next.Requests}
 	return m, nil
 }
 
@@ -120,14 +136,14 @@ func runNightly(ctx context.Context, d Deps, o Options, s scenario) (Measure, er
 // pipeline's, the workbook's (the Parquet export runs beside it), and from
 // the workbook's end to the job's end the rest of the export and the
 // summary.
-func nightlyJob(ctx context.Context, d Deps, cfg *config.Config, srv *graphsim.Server, log *slog.Logger, now time.Time, m *Measure) error {
+func nightlyJob(ctx context.Context, d Deps, cfg *config.Config, srv *graphsim.Server, log *slog.Logger, now time.Time, signals []string, m *Measure) error {
 	nm := m.Nightly
 	counter := tenants.NewRequestCounter()
 	src, err := tenants.SimClient(ctx, srv, log.With("tenant", "t0001"), counter.Observe)
 	if err != nil {
 		return err
 	}
-	pts := []pipeline.Tenant{{Name: "t0001", Source: src, ReportPeriod: "D7", Counter: counter.Totals}}
+	pts := []pipeline.Tenant{{Name: "t0001", Source: src, ReportPeriod: "D7", Signals: signals, Counter: counter.Totals}}
 	var workbookDone time.Time
 	stage := func(name string, elapsed time.Duration, _ bool) {
 		switch name {
@@ -150,7 +166,6 @@ func nightlyJob(ctx context.Context, d Deps, cfg *config.Config, srv *graphsim.S
 	}
 	nm.ExtractLoad, nm.Transform = m.Extract-m.Transform, m.Transform
 	nm.Other = nm.Job - m.Extract - nm.Workbook - nm.Parquet
-	nm.Ratio = ratio(nm.Job, nm.SDKRead)
 	for _, r := range results {
 		m.Loaded += r.Counts.Users
 		if r.Err != nil {
@@ -229,13 +244,14 @@ func nightlyRows(m Measure) []row {
 	}
 	rows := []row{
 		{name, "SDK read: Users().Get + PageIterator", seconds(nm.SDKRead), "-", "-", ""},
+		{name, "  again after the next night", seconds(nm.SDKReadAfter), "-", "-", ""},
 		{name, "whole job", seconds(nm.Job), "-", "-", ""},
 		{name, "  extract+load", seconds(nm.ExtractLoad), "-", "-", ""},
 		{name, "  transform (marts)", seconds(nm.Transform), "-", "-", ""},
 		{name, "  workbook", seconds(nm.Workbook), "-", "-", ""},
 		{name, "  parquet beyond the workbook, summary", seconds(nm.Parquet), "-", "-", ""},
 		{name, "  other (open, retention)", seconds(nm.Other), "-", "-", ""},
-		{name, "job / SDK read", fmt.Sprintf("%.2f", nm.Ratio), "-", fmt.Sprintf("<= %.2f", targetNightlyRatio), atMost(nm.Ratio, targetNightlyRatio)},
+		{name, "job / mean SDK read", fmt.Sprintf("%.2f", nm.Ratio), "-", fmt.Sprintf("<= %.2f", targetNightlyRatio), atMost(nm.Ratio, targetNightlyRatio)},
 		{name, "peak RSS (" + rssNote + ")", mb(m.PeakRSS), "-", "-", ""},
 		{name, "peak RSS (SDK read)", mb(nm.SDKPeakRSS), "-", "-", ""},
 	}
@@ -245,7 +261,7 @@ func nightlyRows(m Measure) []row {
 			row{name, "  extract+load", seconds(n.ExtractLoad), "-", "-", ""},
 			row{name, "  transform (marts)", seconds(n.Transform), "-", "-", ""},
 			row{name, "  workbook", seconds(n.Workbook), "-", "-", ""},
-			row{name, "next night job / SDK read", fmt.Sprintf("%.2f", n.Ratio), "-", fmt.Sprintf("<= %.2f", targetNightlyRatio), atMost(n.Ratio, targetNightlyRatio)})
+			row{name, "next night job / mean SDK read", fmt.Sprintf("%.2f", n.Ratio), "-", fmt.Sprintf("<= %.2f", targetNightlyRatio), atMost(n.Ratio, targetNightlyRatio)})
 	}
 	return rows
 }
@@ -253,8 +269,12 @@ func nightlyRows(m Measure) []row {
 // printNightlyNotes is the footer line of nightly-100k.
 func printNightlyNotes(w io.Writer, m Measure) {
 	nm := m.Nightly
-	fmt.Fprintf(w, "%-10s %s: %d users, concurrency %d; SDK read %s of %d users, then job %s = extract+load %s + transform %s + workbook %s + parquet and summary %s + other %s; %d Graph requests, %d tenant(s) failed\n",
-		m.Scenario, m.Title, m.Users, m.Concurrency, seconds(nm.SDKRead), nm.SDKUsers, seconds(nm.Job), seconds(nm.ExtractLoad),
+	signals := "none"
+	if len(nm.Signals) > 0 {
+		signals = strings.Join(nm.Signals, ",")
+	}
+	fmt.Fprintf(w, "%-10s %s: %d users, concurrency %d, usage signals %s; SDK read %s of %d users (%s after the next night), then job %s = extract+load %s + transform %s + workbook %s + parquet and summary %s + other %s; %d Graph requests, %d tenant(s) failed\n",
+		m.Scenario, m.Title, m.Users, m.Concurrency, signals, seconds(nm.SDKRead), nm.SDKUsers, seconds(nm.SDKReadAfter), seconds(nm.Job), seconds(nm.ExtractLoad),
 		seconds(nm.Transform), seconds(nm.Workbook), seconds(nm.Parquet), seconds(nm.Other), m.Requests, m.Failed)
 	if n := nm.Next; n != nil {
 		fmt.Fprintf(w, "%-10s next night, %.0f %% of the users changed: job %s = extract+load %s + transform %s + workbook %s + parquet and summary %s + other %s; %d Graph requests\n",

@@ -28,12 +28,38 @@ var permissions = []struct {
 }{
 	{"User.Read.All", "users and their licences", []string{"User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}, false, ""},
 	{"Organization.Read.All", "subscribedSkus and directory/subscriptions", []string{"Organization.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}, false, ""},
-	{"Reports.Read.All", "the usage report", nil, false, ""},
+	{"Reports.Read.All", "the usage reports", nil, false, ""},
 	{"ReportSettings.Read.All", "the report concealment setting", []string{"ReportSettings.ReadWrite.All"}, false, ""},
 	{"GroupMember.Read.All", "names of licensing groups", []string{"Group.Read.All", "Group.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}, true, "names of licensing groups will be empty"},
 	{"LicenseAssignment.ReadWrite.All", "licence changes by reclaim, assign and plans (apply and undo)", []string{"User.ReadWrite.All", "Directory.ReadWrite.All"}, true, "needed only for reclaim, assign and plans with --apply"},
 	{"User.ReadWrite.All", "setting usageLocation before assign gives a user without one a licence", []string{"Directory.ReadWrite.All"}, true, "assign cannot fill in a missing usage location"},
 	{"GroupMember.ReadWrite.All", "taking users out of licensing groups (reclaim apply --group-membership) and putting them back (undo)", []string{"Group.ReadWrite.All", "Directory.ReadWrite.All"}, true, "needed only for reclaim apply --group-membership"},
+}
+
+// signalNeeds are, per usage-signal dataset (tenants[].signals), the report
+// it reads and the permission that grants it. A signal is optional: without
+// its permission the run degrades the snapshot and ignores the signal.
+var signalNeeds = map[string]struct{ what, permission string }{
+	extract.SignalCopilotUsage: {"Microsoft 365 Copilot usage report", "Reports.Read.All"},
+	extract.SignalAppsUsage:    {"Microsoft 365 Apps usage report", "Reports.Read.All"},
+	extract.SignalActivations:  {"Office activations report", "Reports.Read.All"},
+	extract.SignalMailboxUsage: {"mailbox usage report", "Reports.Read.All"},
+}
+
+// checkSignals prints, for each configured signal dataset, whether the
+// token grants what it reads; a missing grant is a warning.
+func checkSignals(out io.Writer, roles, signals []string) {
+	for _, name := range signals {
+		need, ok := signalNeeds[name]
+		if !ok {
+			continue // config validation refuses unknown names
+		}
+		if slices.Contains(roles, need.permission) {
+			fmt.Fprintf(out, "  ok    signal %s: %s (%s)\n", name, need.what, need.permission)
+			continue
+		}
+		fmt.Fprintf(out, "  warn  signal %s: %s needs %s; without it each run is degraded and the signal ignored\n", name, need.what, need.permission)
+	}
 }
 
 // maxSkew is the clock difference from the identity platform that check
@@ -77,6 +103,7 @@ func tenant(ctx context.Context, out io.Writer, t config.Tenant, connect Connect
 	}
 	fmt.Fprintf(out, "  ok    token: app %s, expires %s\n", tok.AppID, tok.ExpiresOn.Format(time.RFC3339))
 	ok := checkRoles(out, tok.Roles)
+	checkSignals(out, tok.Roles, t.Signals)
 	if !tok.IssuedAt.IsZero() {
 		skew := time.Since(tok.IssuedAt).Round(time.Second)
 		if skew > maxSkew || skew < -maxSkew {

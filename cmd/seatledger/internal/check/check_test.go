@@ -48,3 +48,26 @@ func TestCheckRoles(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckSignals(t *testing.T) {
+	for _, tt := range []struct {
+		name           string
+		roles, signals []string
+		want           []string
+	}{
+		{"granted", []string{"Reports.Read.All"}, []string{"copilot_usage", "mailbox_usage"}, []string{
+			"  ok    signal copilot_usage: Microsoft 365 Copilot usage report (Reports.Read.All)\n",
+			"  ok    signal mailbox_usage: mailbox usage report (Reports.Read.All)\n"}},
+		{"missing", []string{"User.Read.All"}, []string{"apps_usage"}, []string{
+			"  warn  signal apps_usage: Microsoft 365 Apps usage report needs Reports.Read.All; without it each run is degraded and the signal ignored\n"}},
+		{"none configured", []string{"Reports.Read.All"}, nil, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var b strings.Builder
+			checkSignals(&b, tt.roles, tt.signals)
+			if got, want := b.String(), strings.Join(tt.want, ""); got != want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+}

@@ -111,6 +111,11 @@ type Tenant struct {
 	Auth Auth `yaml:"auth"`
 	// ReportPeriod is the usage report period: D7 (default), D30, D90, D180.
 	ReportPeriod string `yaml:"report_period"`
+	// Signals are the usage-signal datasets read besides the usage report
+	// (extract.SignalDatasets: copilot_usage, apps_usage,
+	// office_activations, mailbox_usage), each optional. Absent or empty:
+	// none, until the rules read them.
+	Signals []string `yaml:"signals"`
 	// Limits are hard limits on consumed units, by SKU part number: the
 	// most seats of that SKU the tenant may consume (a managed service
 	// provider's cap per customer). Passing one is a finding and a metric,

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/seatledger/seatledger/extract"
 )
 
 // Enumerations accepted by Validate.
@@ -62,6 +64,14 @@ func (t Tenant) validate(ck *checker, p string) {
 		ck.add(p+".default_usage_location", "must be a two-letter ISO 3166 code in capitals such as DE, got %q", t.DefaultUsageLocation)
 	}
 	t.validateLimits(ck, p+".limits")
+	for i, name := range t.Signals {
+		switch {
+		case !slices.Contains(extract.SignalDatasets, name):
+			ck.add(fmt.Sprintf("%s.signals[%d]", p, i), "must be one of %s; got %q", strings.Join(extract.SignalDatasets, ", "), name)
+		case slices.Index(t.Signals, name) < i:
+			ck.add(fmt.Sprintf("%s.signals[%d]", p, i), "duplicate of signals[%d], got %q", slices.Index(t.Signals, name), name)
+		}
+	}
 }
 
 var (

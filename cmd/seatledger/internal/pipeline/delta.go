@@ -181,14 +181,3 @@ func fullUsers(ctx context.Context, src extract.DeltaSource, ls *lockedSnapshot,
 	}
 	return n, nil
 }
-
-// with runs f on the open snapshot, serialised with the other appends.
-func (l *lockedSnapshot) with(ctx context.Context, f func(*load.Snapshot) error) error {
-	snap, err := l.wait(ctx)
-	if err != nil {
-		return err
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return f(snap)
-}

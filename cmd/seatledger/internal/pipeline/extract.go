@@ -62,21 +62,19 @@ func extractTenant(parent context.Context, w *load.Warehouse, t Tenant, run load
 		}
 		smallDone <- sm
 	}()
-	type reportResult struct {
-		rows int64
-		err  error
-	}
-	reportDone := make(chan reportResult, 1)
+	reportDone := make(chan signalResult, 1)
 	go func() {
 		rows, err := extractReport(ctx, ls, t)
-		reportDone <- reportResult{rows, err}
+		reportDone <- signalResult{DatasetUsageReport, rows, err}
 	}()
+	signalsDone := make(chan []signalResult, 1)
+	go func() { signalsDone <- extractSignals(ctx, ls, t) }()
 	users, uerr := syncUsers(ctx, w, ls, t, run, opts)
 	usersMS := time.Since(start).Milliseconds()
 	if uerr != nil {
 		cancel()
 	}
-	sm, rep := <-smallDone, <-reportDone
+	sm, rep, sig := <-smallDone, <-reportDone, <-signalsDone
 	log.Debug("graph work done", "elapsed_ms", time.Since(start).Milliseconds(), "users_ms", usersMS)
 	release()
 	<-ls.ready
@@ -97,19 +95,22 @@ func extractTenant(parent context.Context, w *load.Warehouse, t Tenant, run load
 	if out.err = rootCause(skuErr, ls.err, uerr, ctxErr); out.err != nil {
 		return out
 	}
-	out.degraded, out.err = finish(ls.snap, sm, users, rep.rows, rep.err, log)
+	out.degraded, out.err = finish(ls.snap, sm, users, append([]signalResult{rep}, sig...), log)
 	return out
 }
 
-// finish writes the small datasets and every dataset's status, then
-// commits the snapshot.
-func finish(snap *load.Snapshot, sm small, users, reportRows int64, reportErr error, log *slog.Logger) ([]string, error) {
+// finish writes the small datasets and every dataset's status (streamed
+// are the usage report and the signal datasets), then commits the
+// snapshot.
+func finish(snap *load.Snapshot, sm small, users int64, streamed []signalResult, log *slog.Logger) ([]string, error) {
 	degraded, err := writeSmall(snap, sm, users, log)
 	if err != nil {
 		return degraded, err
 	}
-	if err := recordOptional(snap, DatasetUsageReport, reportRows, reportErr, &degraded, log); err != nil {
-		return degraded, err
+	for _, r := range streamed {
+		if err := recordOptional(snap, r.name, r.rows, r.err, &degraded, log); err != nil {
+			return degraded, err
+		}
 	}
 	status := StatusOK
 	if len(degraded) > 0 {
@@ -184,10 +185,6 @@ func extractUsers(ctx context.Context, ls *lockedSnapshot, t Tenant, opts Option
 	return n, nil
 }
 
-// reportBatch is how many report rows are appended per lock of the
-// snapshot, so that the report and the users pages interleave cheaply.
-const reportBatch = 1024
-
 // extractReport streams the usage report into the snapshot. A failure part
 // way through is a failure of the whole (optional) dataset: the rows
 // appended so far are discarded (DatasetStatus) so that no partial report
@@ -197,20 +194,9 @@ func extractReport(ctx context.Context, ls *lockedSnapshot, t Tenant) (int64, er
 	if period == "" {
 		period = "D7"
 	}
-	var n int64
-	batch := make([]extract.ActivityRow, 0, reportBatch)
-	err := t.Source.ActivityReport(ctx, period, func(row extract.ActivityRow) error {
-		n++
-		if batch = append(batch, row); len(batch) < reportBatch {
-			return nil
-		}
-		err := ls.appendActivity(ctx, period, batch)
-		batch = batch[:0]
-		return err
-	})
-	if err == nil && len(batch) > 0 {
-		err = ls.appendActivity(ctx, period, batch)
-	}
+	n, err := streamRows(ctx, ls, func(row func(extract.ActivityRow) error) error {
+		return t.Source.ActivityReport(ctx, period, row)
+	}, func(s *load.Snapshot, r extract.ActivityRow) error { return s.AppendActivity(period, r) })
 	if err != nil {
 		return n, fmt.Errorf("extract usage report: %w", err)
 	}

@@ -35,6 +35,10 @@ type Tenant struct {
 	Name         string
 	Source       extract.Source
 	ReportPeriod string // D7, D30, D90 or D180
+	// Signals are the usage-signal datasets to read (of
+	// extract.SignalDatasets), each
+	// optional; the Source must implement extract.SignalSource for them.
+	Signals []string
 	// Counter reports Graph requests and throttles made for this tenant so
 	// far; the pipeline records them in etl_runs. Optional.
 	Counter func() (requests, throttled int64)

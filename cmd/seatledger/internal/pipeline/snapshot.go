@@ -57,26 +57,16 @@ func (l *lockedSnapshot) wait(ctx context.Context) (*load.Snapshot, error) {
 }
 
 func (l *lockedSnapshot) appendUsers(ctx context.Context, users []extract.User) error {
-	snap, err := l.wait(ctx)
-	if err != nil {
-		return err
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return snap.AppendUsers(users)
+	return l.with(ctx, func(s *load.Snapshot) error { return s.AppendUsers(users) })
 }
 
-func (l *lockedSnapshot) appendActivity(ctx context.Context, period string, rows []extract.ActivityRow) error {
+// with runs f on the open snapshot, serialised with the other appends.
+func (l *lockedSnapshot) with(ctx context.Context, f func(*load.Snapshot) error) error {
 	snap, err := l.wait(ctx)
 	if err != nil {
 		return err
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for _, r := range rows {
-		if err := snap.AppendActivity(period, r); err != nil {
-			return err
-		}
-	}
-	return nil
+	return f(snap)
 }

@@ -75,7 +75,7 @@ func Pipeline(ctx context.Context, ts []config.Tenant, getenv func(string) strin
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, pipeline.Tenant{Name: t.Name, Source: src, ReportPeriod: t.ReportPeriod, Counter: counter.Totals})
+		out = append(out, pipeline.Tenant{Name: t.Name, Source: src, ReportPeriod: t.ReportPeriod, Signals: t.Signals, Counter: counter.Totals})
 	}
 	return out, nil
 }
