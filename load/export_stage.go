@@ -122,6 +122,27 @@ type stagedPartition struct {
 	s  exportSnapshot
 }
 
+// removeStage removes a staging directory. After a failed COPY (an
+// interrupted one may have worker threads that still close, and so
+// create, its files for a moment after the statement returns, which can
+// leave the directory behind or bring it back) it looks again a few times
+// before giving up.
+func removeStage(stage string, failed bool) {
+	if !failed {
+		_ = os.RemoveAll(stage)
+		return
+	}
+	for range 20 {
+		if err := os.RemoveAll(stage); err == nil {
+			time.Sleep(5 * time.Millisecond)
+			if _, err := os.Stat(stage); errors.Is(err, fs.ErrNotExist) {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // writePartitions writes the partitions work needs, e.perCopy at a time, each chunk with one COPY into a staging directory; then it moves
 // each into place and records it in its tenant's manifest.
 func (e *exporter) writePartitions(ctx context.Context, r preparedRelation, work []*partitionWork) error {
@@ -145,7 +166,7 @@ func (e *exporter) writePartitions(ctx context.Context, r preparedRelation, work
 	return nil
 }
 
-func (e *exporter) writeChunk(ctx context.Context, r preparedRelation, chunk []stagedPartition) error {
+func (e *exporter) writeChunk(ctx context.Context, r preparedRelation, chunk []stagedPartition) (err error) {
 	// Literal filters, not a join with the wanted partitions: DuckDB pushes
 	// them into the versioned _history views (through their joins), so
 	// that reading one night costs one night however many are stored.
@@ -157,7 +178,7 @@ func (e *exporter) writeChunk(ctx context.Context, r preparedRelation, chunk []s
 	if err != nil {
 		return fmt.Errorf("create staging directory: %w", err)
 	}
-	defer os.RemoveAll(stage)
+	defer func() { removeStage(stage, err != nil) }()
 	query := "SELECT " + r.selectList + " FROM " + quoteIdent(r.source) + " WHERE " + strings.Join(pairs, " OR ")
 	res, err := e.conn.ExecContext(ctx, "COPY ("+query+") TO "+quoteLiteral(stage)+" ("+e.copyOpts+")")
 	if err != nil {
@@ -213,7 +234,7 @@ func (e *exporter) copyHistory(ctx context.Context, r preparedRelation, pw *part
 	if err != nil {
 		return false, fmt.Errorf("create staging directory: %w", err)
 	}
-	defer os.RemoveAll(stage)
+	defer removeStage(stage, false)
 	dir := filepath.Join(stage, "tenant="+pw.t.name, "snapshot_date="+s.date)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return false, err

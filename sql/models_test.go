@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -93,6 +94,8 @@ type licenceRow struct {
 	enabledPlans    []string // nil: the SKU's plans apply
 	concealed       bool
 	inReport        bool
+	inCopilot       bool                 // in the Copilot usage report
+	inApps          bool                 // in the Microsoft 365 Apps usage report
 	assignedAt      time.Time            // zero: NULL
 	lastActivity    map[string]time.Time // workload -> date; absent: NULL
 	disabledPlans   []string
@@ -118,9 +121,21 @@ func daysBefore(n int) time.Time { return asOf.AddDate(0, 0, -n) }
 
 func ptr[T any](v T) *T { return &v }
 
-// activityWorkloads are the report workloads in stg_license_rows' column
-// order: <workload>_last_activity_date.
-var activityWorkloads = []string{"exchange", "onedrive", "sharepoint", "skype", "yammer", "teams"}
+// activityWorkloads are the report workloads and further signals in
+// stg_license_rows' column order: <workload>_last_activity_date.
+var activityWorkloads = []string{"exchange", "onedrive", "sharepoint", "skype", "yammer", "teams", "copilot", "apps"}
+
+// inSources is stg_license_rows.in_sources as 36_stg_license_rows.sql
+// derives it: the user is in every report that judges one of the row's
+// workloads.
+func inSources(r licenceRow) bool {
+	six := false
+	for _, w := range r.workloads {
+		six = six || !slices.Contains([]string{"Copilot", "Apps"}, w)
+	}
+	return (r.inReport || !six) && (r.inCopilot || !slices.Contains(r.workloads, "Copilot")) &&
+		(r.inApps || !slices.Contains(r.workloads, "Apps"))
+}
 
 // createLicenceRows creates stg_license_rows with the columns and types of
 // the real model (36_stg_license_rows.sql) and fills it with rows.
@@ -133,9 +148,11 @@ func createLicenceRows(t *testing.T, db *sql.DB, rows ...licenceRow) {
 		"assigned_by_groups VARCHAR[]", "assigned_at TIMESTAMPTZ", "disabled_plans VARCHAR[]", "ignored BOOLEAN",
 		"unit_price_annual DECIMAL(18,2)", "currency VARCHAR", "term VARCHAR", "enabled_plans VARCHAR[]",
 		"workloads VARCHAR[]", "in_report BOOLEAN", "on_premises_distinguished_name VARCHAR", "on_premises_sync_enabled BOOLEAN"}
+	cols = append(cols, "in_copilot BOOLEAN", "copilot_report_date DATE", "in_apps BOOLEAN", "apps_report_date DATE")
 	for _, w := range activityWorkloads {
 		cols = append(cols, w+"_last_activity_date DATE")
 	}
+	cols = append(cols, "in_sources BOOLEAN")
 	mustExec(t, db, "CREATE OR REPLACE TEMP TABLE stg_license_rows ("+strings.Join(cols, ", ")+")")
 	// Lists travel as VARCHAR ('[a, b]') cast to VARCHAR[].
 	marks := make([]string, len(cols))
@@ -165,7 +182,8 @@ func createLicenceRows(t *testing.T, db *sql.DB, rows ...licenceRow) {
 			enabled, r.userType, "US", true,
 			"[]", assigned, list(r.disabledPlans), false,
 			price, "USD", "annual", nullableList(r.enabledPlans),
-			list(r.workloads), r.inReport, nil, nil}
+			list(r.workloads), r.inReport, nil, nil,
+			r.inCopilot, asOf.AddDate(0, 0, -1), r.inApps, asOf}
 		for _, w := range activityWorkloads {
 			var d any
 			for k, v := range r.lastActivity {
@@ -175,6 +193,7 @@ func createLicenceRows(t *testing.T, db *sql.DB, rows ...licenceRow) {
 			}
 			args = append(args, d)
 		}
+		args = append(args, inSources(r))
 		mustExec(t, db, insert, args...)
 	}
 }

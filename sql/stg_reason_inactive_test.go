@@ -63,6 +63,24 @@ func TestReasonInactive(t *testing.T) {
 		{"in the report without any activity: never_used, not inactive", func(r *licenceRow) {
 			r.lastActivity = nil
 		}, nil},
+		// The further signals (stg_license_rows keeps a signal in workloads
+		// only when the snapshot can use it).
+		{"Copilot idle 100 days", func(r *licenceRow) {
+			r.part, r.workloads, r.inCopilot = "Microsoft_365_Copilot", []string{"Copilot"}, true
+			r.lastActivity = map[string]time.Time{"Copilot": daysBefore(100)}
+		}, []string{"100"}},
+		{"Copilot used 89 days ago", func(r *licenceRow) {
+			r.part, r.workloads, r.inCopilot = "Microsoft_365_Copilot", []string{"Copilot"}, true
+			r.lastActivity = map[string]time.Time{"Copilot": daysBefore(89)}
+		}, nil},
+		{"a suite idle on every workload but its desktop apps: kept active by Apps", func(r *licenceRow) {
+			r.workloads, r.inApps = []string{"Exchange", "Apps"}, true
+			r.lastActivity = map[string]time.Time{"Exchange": daysBefore(200), "Apps": daysBefore(5)}
+		}, nil},
+		{"a suite idle on its workloads and its desktop apps: the latest of them", func(r *licenceRow) {
+			r.workloads, r.inApps = []string{"Exchange", "Apps"}, true
+			r.lastActivity = map[string]time.Time{"Exchange": daysBefore(200), "Apps": daysBefore(120)}
+		}, []string{"120"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

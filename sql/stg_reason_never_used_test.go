@@ -49,6 +49,32 @@ func TestReasonNeverUsed(t *testing.T) {
 			never(r)
 			r.workloads = []string{}
 		}, false},
+		// The further signals: every one the row carries must show no
+		// activity, and the user must be in each report that judges them.
+		{"Copilot in its report, never used", func(r *licenceRow) {
+			never(r)
+			r.part, r.workloads, r.inCopilot = "Microsoft_365_Copilot", []string{"Copilot"}, true
+		}, true},
+		{"Copilot holder missing from the Copilot report", func(r *licenceRow) {
+			never(r)
+			r.part, r.workloads, r.inReport = "Microsoft_365_Copilot", []string{"Copilot"}, false
+		}, false},
+		{"Copilot used once", func(r *licenceRow) {
+			r.part, r.workloads, r.inCopilot = "Microsoft_365_Copilot", []string{"Copilot"}, true
+			r.lastActivity = map[string]time.Time{"Copilot": daysBefore(300)}
+		}, false},
+		{"a suite with no workload activity but desktop apps in use", func(r *licenceRow) {
+			r.workloads, r.inApps = []string{"Exchange", "Apps"}, true
+			r.lastActivity = map[string]time.Time{"Apps": daysBefore(3)}
+		}, false},
+		{"a suite without any activity, in both reports", func(r *licenceRow) {
+			never(r)
+			r.workloads, r.inApps = []string{"Exchange", "Apps"}, true
+		}, true},
+		{"a suite without any activity, missing from the Apps report", func(r *licenceRow) {
+			never(r)
+			r.workloads = []string{"Exchange", "Apps"}
+		}, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -15,6 +15,19 @@ const (
 	Teams      = "Teams"
 )
 
+// The further usage signals a plan may carry (PRODUCT.md, "Further usage
+// signals and rightsizing"): a licence row counts one only when the tenant
+// provides its dataset (tenants[].signals), the dataset was read whole and
+// its report does not conceal names; otherwise the signal is ignored.
+const (
+	// Copilot is the Microsoft 365 Copilot usage report's last activity
+	// date, for the M365_COPILOT_* plans.
+	Copilot = "Copilot"
+	// Apps is the Microsoft 365 Apps usage report's last activity date, for
+	// the plans of the Apps desktop suite.
+	Apps = "Apps"
+)
+
 // workloadRule maps service plans whose name matches re to workloads.
 type workloadRule struct {
 	re        *regexp.Regexp
@@ -47,10 +60,20 @@ var workloadRules = []workloadRule{
 	{regexp.MustCompile(`^(MCOSTANDARD|MCOIMP|MCOLITE)`), []string{Skype}, "Skype for Business Online"},
 	{regexp.MustCompile(`^(YAMMER_|VIVAENGAGE_CORE)`), []string{Yammer}, "Yammer / Viva Engage"},
 	{regexp.MustCompile(`^(TEAMS1$|TEAMS_(GOV|AR_|FREE|EXPLORATORY|DESKLESS)|MCO_TEAMS_IW)`), []string{Teams}, "Microsoft Teams"},
+	// The further signals. Copilot: its six plans (apps, Teams, chat,
+	// search, connectors, SharePoint), all named M365_COPILOT_*; two
+	// Copilot SKUs share a name, so plans decide, never a skuId.
+	{regexp.MustCompile(`^M365_COPILOT_`), []string{Copilot}, "Microsoft 365 Copilot"},
+	// The Apps desktop suite: Apps for enterprise (and its GOV plan), Apps
+	// for business and the older small-business Office plan. Not the
+	// unattended (RPA), device-based or mobile-only plans: no person's
+	// desktop use shows for them.
+	{regexp.MustCompile(`^(OFFICESUBSCRIPTION(_GOV)?|OFFICE_BUSINESS|OFFICE_PRO_PLUS_SUBSCRIPTION_SMBIZ)$`), []string{Apps}, "Microsoft 365 Apps desktop suite"},
 }
 
-// WorkloadsOf returns the report workloads that a service plan carries,
-// none for a plan that is not one of the six.
+// WorkloadsOf returns the workloads that a service plan carries: report
+// workloads and further signals (Copilot, Apps); none for a plan that
+// carries neither.
 func WorkloadsOf(planName string) []string {
 	name := strings.TrimSpace(planName)
 	for _, r := range workloadRules {

@@ -50,7 +50,16 @@ func TestWorkloadsOf(t *testing.T) {
 		{"TEAMSPRO_MGMT", nil}, // Teams Premium add-on
 		{"TEAMSMULTIGEO", nil},
 		{" TEAMS1 ", []string{"Teams"}},
-		{"OFFICESUBSCRIPTION", nil},
+		{"OFFICESUBSCRIPTION", []string{"Apps"}},
+		{"OFFICESUBSCRIPTION_GOV", []string{"Apps"}},
+		{"OFFICE_BUSINESS", []string{"Apps"}},
+		{"OFFICESUBSCRIPTION_unattended", nil}, // RPA: no person's desktop use
+		{"OFFICE_PROPLUS_DEVICE", nil},         // device-based
+		{"OFFICEMOBILE_SUBSCRIPTION", nil},
+		{"M365_COPILOT_APPS", []string{"Copilot"}},
+		{"M365_COPILOT_TEAMS", []string{"Copilot"}},
+		{"M365_COPILOT_SHAREPOINT", []string{"Copilot"}},
+		{"GRAPH_CONNECTORS_COPILOT", nil},
 		{"", nil},
 	}
 	for _, tc := range tests {

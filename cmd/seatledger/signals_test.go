@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"iter"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -104,6 +105,7 @@ func TestSignalsLand(t *testing.T) {
 		dir := t.TempDir()
 		srv := startTenant(t, tenant, graphsim.ServerOptions{ReportNullDates: true})
 		cfg, env := writeSimConfig(t, dir, srv)
+		withSignals(t, cfg, "[copilot_usage, apps_usage, office_activations, mailbox_usage]")
 		if out, errOut, code := runBinary(t, env, "run", "--config", cfg); code != 0 {
 			t.Fatalf("run: exit %d\n%s\n%s", code, out, errOut)
 		}
@@ -114,12 +116,15 @@ func TestSignalsLand(t *testing.T) {
 				t.Errorf("%s: got ok %v, %d rows recorded, %d stored, error %q; want ok and %d rows", name, g.ok, g.statusRows, g.tableRows, g.err, n)
 			}
 		}
+		checkCopilotVerdicts(t, tenant, filepath.Join(dir, "seatledger.duckdb"))
+		checkKeptActiveByApps(t, tenant, filepath.Join(dir, "seatledger.duckdb"))
 	})
 
 	t.Run("every download cut", func(t *testing.T) {
 		dir := t.TempDir()
 		srv := startTenant(t, tenant, graphsim.ServerOptions{Faults: graphsim.Faults{TruncateDownloads: 1000}})
 		cfg, env := writeSimConfig(t, dir, srv)
+		withSignals(t, cfg, "[copilot_usage, apps_usage, office_activations, mailbox_usage]")
 		out, errOut, code := runBinary(t, env, "run", "--config", cfg)
 		if code != 0 {
 			t.Fatalf("run: exit %d, want 0 (optional datasets degrade the snapshot)\n%s\n%s", code, out, errOut)
@@ -148,11 +153,6 @@ func TestSignalsLand(t *testing.T) {
 		dir := t.TempDir()
 		srv := startTenant(t, tenant, graphsim.ServerOptions{})
 		cfg, env := writeSimConfig(t, dir, srv)
-		text, err := os.ReadFile(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		writeFile(t, cfg, strings.Replace(string(text), "    auth:\n", "    signals: []\n    auth:\n", 1))
 		if out, errOut, code := runBinary(t, env, "run", "--config", cfg); code != 0 {
 			t.Fatalf("run: exit %d\n%s\n%s", code, out, errOut)
 		}
@@ -166,4 +166,172 @@ func TestSignalsLand(t *testing.T) {
 			t.Errorf("signal reports were requested: %v", srv.Stats().Requests)
 		}
 	})
+}
+
+// withSignals sets the tenant's signals in the configuration file cfg.
+func withSignals(t *testing.T, cfg, list string) {
+	t.Helper()
+	text, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, cfg, strings.Replace(string(text), "    auth:\n", "    signals: "+list+"\n    auth:\n", 1))
+}
+
+// copilotSKU is Microsoft 365 Copilot's skuId (two SKUs share the name).
+const copilotSKU = "639dec6b-bb19-468b-871c-c5c441c4b0cb"
+
+// checkCopilotVerdicts derives from the simulator's own data, by hand,
+// which Copilot seats are never_used or inactive (PRODUCT.md: in the
+// Copilot report with no activity date, or idle 90 days or more; assigned
+// at least 30 days before as_of, the usage report's refresh date) and
+// compares them with the candidates the warehouse holds.
+func checkCopilotVerdicts(t *testing.T, tenant *graphsim.Tenant, path string) {
+	t.Helper()
+	asOf := tenant.ReportRefreshDate()
+	want := map[string]string{} // user id -> never_used or inactive
+	holders := 0
+	for i := range tenant.UserCount() {
+		u := tenant.User(i)
+		holds := false
+		for _, l := range u.AssignedLicenses {
+			holds = holds || strings.EqualFold(l.SkuID, copilotSKU)
+		}
+		if !holds {
+			continue
+		}
+		holders++
+		// The earliest lastUpdatedDateTime of the SKU's states, else the
+		// user's createdDateTime.
+		var assigned time.Time
+		for _, s := range u.LicenseAssignmentStates {
+			if strings.EqualFold(s.SkuID, copilotSKU) && !s.LastUpdatedDateTime.IsZero() &&
+				(assigned.IsZero() || s.LastUpdatedDateTime.Before(assigned)) {
+				assigned = s.LastUpdatedDateTime
+			}
+		}
+		if assigned.IsZero() {
+			assigned = u.CreatedDateTime
+		}
+		if assigned.IsZero() || days(assigned.UTC(), asOf) < 30 {
+			continue // in grace: never idle
+		}
+		row, ok := tenant.CopilotUsage(i, "D90")
+		switch {
+		case !ok:
+			// Not in the report: no activity reason.
+		case row.LastActivityDate.IsZero():
+			want[u.ID] = "never_used"
+		case days(row.LastActivityDate, asOf) >= 90:
+			want[u.ID] = "inactive"
+		}
+	}
+	if holders == 0 || len(want) == 0 {
+		t.Fatalf("%d Copilot holders, %d idle: the check would prove nothing", holders, len(want))
+	}
+	db := openWarehouse(t, path)
+	rows, err := db.Query(`SELECT user_id, list_contains(reasons, 'never_used'), list_contains(reasons, 'inactive'), evidence
+		FROM mart_reclamation_candidates WHERE sku_id = ?`, copilotSKU)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	got := map[string]string{}
+	for rows.Next() {
+		var id, evidence string
+		var never, inactive bool
+		if err := rows.Scan(&id, &never, &inactive, &evidence); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case never:
+			got[id] = "never_used"
+		case inactive:
+			got[id] = "inactive"
+		default:
+			continue
+		}
+		if !strings.Contains(evidence, `"copilot":{"last_activity":`) || !strings.Contains(evidence, "72 hours") {
+			t.Errorf("user %s: evidence %s names no Copilot signal and its latency", id, evidence)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("idle Copilot seats: got %d, want %d (of %d holders)", len(got), len(want), holders)
+		for id, w := range want {
+			if got[id] != w {
+				t.Errorf("  user %s: got %q, want %q", id, got[id], w)
+			}
+		}
+		for id, g := range got {
+			if want[id] == "" {
+				t.Errorf("  user %s: got %q, want none", id, g)
+			}
+		}
+	}
+}
+
+// days is the whole days from a's UTC date to b.
+func days(a, b time.Time) int {
+	a = time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, time.UTC)
+	return int(b.Sub(a).Hours() / 24)
+}
+
+// checkKeptActiveByApps checks that no suite carrying the Apps desktop
+// suite is called idle (never_used, inactive) for a user whose Apps usage
+// report shows activity within inactivity_days (90), and that some of
+// them would have been idle on the usage report's six workloads alone.
+func checkKeptActiveByApps(t *testing.T, tenant *graphsim.Tenant, path string) {
+	t.Helper()
+	asOf := tenant.ReportRefreshDate()
+	active := map[string]bool{} // user id: Apps activity within 90 days
+	rescued := 0
+	for i := range tenant.UserCount() {
+		row, ok := tenant.AppsUsage(i, "D180")
+		if !ok || row.LastActivityDate.IsZero() || days(row.LastActivityDate, asOf) >= 90 {
+			continue
+		}
+		id := tenant.User(i).ID
+		active[id] = true
+		if a, ok := tenant.Activity(i); ok {
+			var last time.Time
+			for _, d := range a.LastActivityDate {
+				if d.After(last) {
+					last = d
+				}
+			}
+			if last.IsZero() || days(last, asOf) >= 90 {
+				rescued++
+			}
+		}
+	}
+	if len(active) == 0 || rescued == 0 {
+		t.Fatalf("%d users active in the Apps report, %d of them idle on the six workloads: the check would prove nothing", len(active), rescued)
+	}
+	db := openWarehouse(t, path)
+	rows, err := db.Query(`SELECT user_id, sku_part_number FROM mart_reclamation_candidates
+		WHERE list_has_any(reasons, ['never_used', 'inactive']) AND evidence LIKE '%"apps":{%'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, sku string
+		if err := rows.Scan(&id, &sku); err != nil {
+			t.Fatal(err)
+		}
+		if active[id] {
+			t.Errorf("user %s: %s called idle though the Apps report shows activity within 90 days", id, sku)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	var suites int64
+	if err := db.QueryRow(`SELECT count(*) FROM mart_user_licenses WHERE list_contains(workloads, 'Apps')`).Scan(&suites); err != nil || suites == 0 {
+		t.Errorf("licence rows judged by the Apps signal: got %d (%v), want some", suites, err)
+	}
+	t.Logf("%d users active in the Apps report, %d of them idle on the six workloads alone", len(active), rescued)
 }

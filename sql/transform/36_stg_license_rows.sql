@@ -2,8 +2,13 @@
 -- report workloads, assignment facts and usage.
 -- Grain: one row per tenant × snapshot_date × user × SKU (user.assignedLicenses).
 -- Inputs: raw_user_licenses, raw_users, stg_snapshots, stg_assignment,
---         stg_plan_variants, stg_sku_workloads, stg_skus, stg_usage.
+--         stg_plan_variants, stg_sku_workloads, stg_skus, stg_usage,
+--         stg_signal_usage.
 -- account_enabled NULL (Graph did not say) counts as enabled.
+-- workloads holds the six report workloads the row's plans carry and the
+-- further signals (Copilot, Apps) the snapshot can use (stg_snapshots.signals);
+-- in_sources: the user is in every report that judges one of them (the
+-- usage report for the six, the Copilot or Apps report for its signal).
 -- Most rows disable no plan: they take their SKU's workloads as they are;
 -- the others take their variant's (stg_plan_variants) and are the only
 -- rows that carry their own enabled_plans (NULL: the SKU's plans apply),
@@ -25,10 +30,14 @@ WITH licences AS (
         u.on_premises_distinguished_name, u.on_premises_sync_enabled,
         g.upn_key IS NOT NULL AS in_report,
         g.exchange_last_activity_date, g.onedrive_last_activity_date, g.sharepoint_last_activity_date,
-        g.skype_last_activity_date, g.yammer_last_activity_date, g.teams_last_activity_date
+        g.skype_last_activity_date, g.yammer_last_activity_date, g.teams_last_activity_date,
+        coalesce(sg.in_copilot, false) AS in_copilot, sg.copilot_last_activity_date, sg.copilot_report_date,
+        coalesce(sg.in_apps, false) AS in_apps, sg.apps_last_activity_date, sg.apps_report_date
     FROM raw_users u
     LEFT JOIN stg_usage g ON g.tenant = u.tenant AND g.snapshot_date = u.snapshot_date
         AND g.upn_key = lower(u.user_principal_name)
+    LEFT JOIN stg_signal_usage sg ON sg.tenant = u.tenant AND sg.snapshot_date = u.snapshot_date
+        AND sg.upn_key = lower(u.user_principal_name)
 ), rows AS (
     SELECT l.tenant, l.snapshot_date, s.as_of, s.concealed, s.has_report, s.report_refresh_date,
         l.user_id, l.sku_id,
@@ -41,10 +50,14 @@ WITH licences AS (
         l.disabled_plans,
         coalesce(k.ignored, false) AS ignored, k.unit_price_annual, k.currency, k.term,
         o.enabled_plans,
-        coalesce(o.workloads, sw.workloads, []) AS workloads,
+        -- A further signal the snapshot cannot use is no workload of the row.
+        list_filter(coalesce(o.workloads, sw.workloads, []),
+            w -> w NOT IN ('Copilot', 'Apps') OR list_contains(s.signals, w)) AS workloads,
         u.in_report, u.on_premises_distinguished_name, u.on_premises_sync_enabled,
         u.exchange_last_activity_date, u.onedrive_last_activity_date, u.sharepoint_last_activity_date,
-        u.skype_last_activity_date, u.yammer_last_activity_date, u.teams_last_activity_date
+        u.skype_last_activity_date, u.yammer_last_activity_date, u.teams_last_activity_date,
+        u.in_copilot, u.copilot_last_activity_date, u.copilot_report_date,
+        u.in_apps, u.apps_last_activity_date, u.apps_report_date
     FROM licences l
     JOIN stg_snapshots s USING (tenant, snapshot_date)
     JOIN users u ON u.tenant = l.tenant AND u.snapshot_date = l.snapshot_date AND u.id = l.user_id
@@ -60,5 +73,10 @@ SELECT * REPLACE (
     CASE WHEN list_contains(workloads, 'SharePoint') THEN sharepoint_last_activity_date END AS sharepoint_last_activity_date,
     CASE WHEN list_contains(workloads, 'Skype')      THEN skype_last_activity_date END      AS skype_last_activity_date,
     CASE WHEN list_contains(workloads, 'Yammer')     THEN yammer_last_activity_date END     AS yammer_last_activity_date,
-    CASE WHEN list_contains(workloads, 'Teams')      THEN teams_last_activity_date END      AS teams_last_activity_date)
+    CASE WHEN list_contains(workloads, 'Teams')      THEN teams_last_activity_date END      AS teams_last_activity_date,
+    CASE WHEN list_contains(workloads, 'Copilot')    THEN copilot_last_activity_date END    AS copilot_last_activity_date,
+    CASE WHEN list_contains(workloads, 'Apps')       THEN apps_last_activity_date END       AS apps_last_activity_date),
+    (in_report OR NOT list_has_any(workloads, ['Exchange', 'OneDrive', 'SharePoint', 'Skype', 'Yammer', 'Teams']))
+        AND (in_copilot OR NOT list_contains(workloads, 'Copilot'))
+        AND (in_apps OR NOT list_contains(workloads, 'Apps')) AS in_sources
 FROM rows;

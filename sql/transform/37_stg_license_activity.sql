@@ -4,10 +4,12 @@
 -- Inputs: stg_license_rows, param_rules.
 -- Ages are whole days up to as_of: date_diff('day', d, as_of).
 --   last_activity_date  the latest activity date over the row's workloads
---                       (NULL: none, or the user is not in the report);
+--                       and further signals (NULL: none, or the user is in
+--                       no report);
 --   idle_days           as_of − last_activity_date (NULL without one);
---   usage_signal        the SKU carries a report workload and the report is
---                       not concealed: without it no activity reason holds;
+--   usage_signal        the SKU carries a report workload or a usable
+--                       further signal, and the report is not concealed:
+--                       without it no activity reason holds;
 --   past_grace          assigned_at (as a UTC date) is at least grace_days
 --                       before as_of: a newer assignment is never idle;
 --   inactivity_days, grace_days: the thresholds (param_rules).
@@ -17,7 +19,8 @@ CREATE OR REPLACE TEMP VIEW stg_license_activity AS
 WITH activity AS (
     SELECT r.*,
         list_max([exchange_last_activity_date, onedrive_last_activity_date, sharepoint_last_activity_date,
-                  skype_last_activity_date, yammer_last_activity_date, teams_last_activity_date]) AS last_activity_date
+                  skype_last_activity_date, yammer_last_activity_date, teams_last_activity_date,
+                  copilot_last_activity_date, apps_last_activity_date]) AS last_activity_date
     FROM stg_license_rows r
 )
 SELECT a.*,

@@ -33,7 +33,8 @@ WITH reasons AS (
     )
     GROUP BY tenant, snapshot_date, user_id, sku_id
 ), flags AS (
-    SELECT a.* EXCLUDE (idle_days, disabled_plans, enabled_plans, concealed, has_report, usage_signal, past_grace),
+    SELECT a.* EXCLUDE (idle_days, disabled_plans, enabled_plans, concealed, has_report, usage_signal, past_grace,
+            in_copilot, in_apps, in_sources),
         r.redundant_with,
         a.idle_days,
         coalesce(r.r_disabled, false) AS r_disabled,

@@ -5,10 +5,8 @@
 -- Grain: one row per tenant × snapshot_date × user × SKU with a reason.
 -- Inputs: stg_license_reasons.
 CREATE OR REPLACE TEMP VIEW stg_candidates AS
-SELECT tenant, snapshot_date, as_of, user_id, user_principal_name, sku_id, sku_part_number,
-    reasons[1] AS reason, reasons, idle_days, last_activity_date, assigned_by_groups, action,
-    currency, annual_savings, reducible_from,
-    CAST(json_object(
+WITH rows AS (
+    SELECT *, CAST(json_object(
         'rule', reasons[1],
         'threshold', CASE reasons[1] WHEN 'inactive' THEN inactivity_days WHEN 'never_used' THEN grace_days END,
         'inactivity_days', inactivity_days, 'grace_days', grace_days,
@@ -22,7 +20,23 @@ SELECT tenant, snapshot_date, as_of, user_id, user_principal_name, sku_id, sku_p
         'assigned_at', strftime(timezone('UTC', assigned_at), '%Y-%m-%dT%H:%M:%SZ'),
         'redundant_with', redundant_with,
         'account_enabled', account_enabled,
-        'user_type', user_type) AS VARCHAR) AS evidence,
+        'user_type', user_type) AS VARCHAR) AS evidence_base
+    FROM stg_license_reasons
+    WHERE len(reasons) > 0 AND NOT ignored
+)
+SELECT tenant, snapshot_date, as_of, user_id, user_principal_name, sku_id, sku_part_number,
+    reasons[1] AS reason, reasons, idle_days, last_activity_date, assigned_by_groups, action,
+    currency, annual_savings, reducible_from,
+    -- The further signals the verdict used, each with its date and its
+    -- report's date, close the object (a key only when the row carries
+    -- one, so that evidence without them reads as before).
+    CASE WHEN list_has_any(workloads, ['Copilot', 'Apps'])
+        THEN left(evidence_base, length(evidence_base) - 1) || ',"signals":' || CAST(json_object(
+            'copilot', CASE WHEN list_contains(workloads, 'Copilot') THEN json_object(
+                'last_activity', copilot_last_activity_date, 'report_date', copilot_report_date,
+                'latency', 'Microsoft publishes a day of Copilot use up to 72 hours after it ends') END,
+            'apps', CASE WHEN list_contains(workloads, 'Apps') THEN json_object(
+                'last_activity', apps_last_activity_date, 'report_date', apps_report_date) END) AS VARCHAR) || '}'
+        ELSE evidence_base END AS evidence,
     display_name, department, cost_center, assigned_direct, exclusion_reason
-FROM stg_license_reasons
-WHERE len(reasons) > 0 AND NOT ignored;
+FROM rows;
