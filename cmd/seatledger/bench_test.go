@@ -116,8 +116,8 @@ func TestBenchNightly(t *testing.T) {
 	if want := nm.Job.Seconds() / mean.Seconds(); math.Abs(nm.Ratio-want) > 1e-9 {
 		t.Errorf("ratio: got %g, want job / mean SDK read = %g", nm.Ratio, want)
 	}
-	if len(nm.Signals) != 0 {
-		t.Errorf("signals: got %v, want none (the default)", nm.Signals)
+	if !slices.Equal(nm.Signals, []string{"copilot_usage"}) {
+		t.Errorf("signals: got %v, want the default, copilot_usage", nm.Signals)
 	}
 	if m.PeakRSS <= 0 || nm.SDKPeakRSS <= 0 {
 		t.Errorf("peak RSS: got job %d, SDK read %d; want both > 0", m.PeakRSS, nm.SDKPeakRSS)

@@ -134,6 +134,7 @@ func TestRunAgainstImitation(t *testing.T) {
 	}
 	cfg := filepath.Join(dir, "seatledger.yml")
 	writeFile(t, cfg, tenantConfig(dir, f.URL(), graphtest.TenantID, graphtest.ClientID, "CONTOSO_SECRET"))
+	withSignals(t, cfg, "[copilot_usage, apps_usage, office_activations, mailbox_usage]")
 	env := []string{"SSL_CERT_FILE=" + ca, "CONTOSO_SECRET=" + graphtest.ClientSecret}
 	out, errOut, code := runBinary(t, env, "run", "--config", cfg)
 	if code != 0 {

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -85,8 +86,8 @@ func countRows[R any](rows iter.Seq[R]) int64 {
 // as the simulator serves. Then a run whose report downloads are all cut
 // halfway degrades: the usage report and the three signal reports served
 // through a download link are dropped whole, each says why, and the roster
-// and the Copilot report (served directly) stay. And `signals: []` reads
-// none.
+// and the Copilot report (served directly) stay. Without tenants[].signals
+// only the Copilot report is read, and `signals: []` reads none.
 func TestSignalsLand(t *testing.T) {
 	tenant := graphsim.Generate(graphsim.GenOptions{Users: 2500, Seed: 5, Now: time.Now().UTC(), CopilotSeats: 0.3})
 	want := map[string]int64{
@@ -149,21 +150,34 @@ func TestSignalsLand(t *testing.T) {
 		}
 	})
 
-	t.Run("none configured", func(t *testing.T) {
-		dir := t.TempDir()
-		srv := startTenant(t, tenant, graphsim.ServerOptions{})
-		cfg, env := writeSimConfig(t, dir, srv)
-		if out, errOut, code := runBinary(t, env, "run", "--config", cfg); code != 0 {
-			t.Fatalf("run: exit %d\n%s\n%s", code, out, errOut)
-		}
-		got := readDatasets(t, filepath.Join(dir, "seatledger.duckdb"))
-		for name := range signalTables {
-			if g, ok := got[name]; ok && (g.statusRows != 0 || g.tableRows != 0 || g.ok) {
-				t.Errorf("%s: got %+v, want nothing read", name, g)
+	t.Run("default and none", func(t *testing.T) {
+		// Without tenants[].signals only the Copilot report is read; with
+		// an empty list, none.
+		for _, tc := range []struct {
+			list string
+			want []string
+		}{{"", []string{"copilot_usage"}}, {"[]", nil}} {
+			dir := t.TempDir()
+			srv := startTenant(t, tenant, graphsim.ServerOptions{})
+			cfg, env := writeSimConfig(t, dir, srv)
+			if tc.list != "" {
+				withSignals(t, cfg, tc.list)
 			}
-		}
-		if s := srv.Stats(); s.Total("copilotReport")+s.Total("appsReport")+s.Total("activationsReport")+s.Total("mailboxReport") != 0 {
-			t.Errorf("signal reports were requested: %v", srv.Stats().Requests)
+			if out, errOut, code := runBinary(t, env, "run", "--config", cfg); code != 0 {
+				t.Fatalf("run: exit %d\n%s\n%s", code, out, errOut)
+			}
+			got := readDatasets(t, filepath.Join(dir, "seatledger.duckdb"))
+			for name := range signalTables {
+				g, read := got[name]
+				read = read && g.ok
+				if want := slices.Contains(tc.want, name); read != want {
+					t.Errorf("signals %q: %s read %v (%+v), want %v", tc.list, name, read, g, want)
+				}
+			}
+			s := srv.Stats()
+			if n := s.Total("appsReport") + s.Total("activationsReport") + s.Total("mailboxReport"); n != 0 {
+				t.Errorf("signals %q: %d requests for reports not configured", tc.list, n)
+			}
 		}
 	})
 }

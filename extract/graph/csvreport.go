@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -102,7 +103,7 @@ func readReport[T any](r io.Reader, required []string, bind func(*reportHeader) 
 		return fmt.Errorf("%w: empty report, no header", ErrBadReport)
 	}
 	if err != nil {
-		return fmt.Errorf("%w: header: %w", ErrBadReport, err)
+		return fmt.Errorf("%w: header: %w", ErrBadReport, readFailure(err))
 	}
 	h := newReportHeader(names)
 	if err := h.require(required); err != nil {
@@ -116,7 +117,7 @@ func readReport[T any](r io.Reader, required []string, bind func(*reportHeader) 
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("%w: %w", ErrBadReport, err)
+			return fmt.Errorf("%w: %w", ErrBadReport, readFailure(err))
 		}
 		line, _ := cr.FieldPos(0)
 		if len(rec) > h.fields {
@@ -253,4 +254,22 @@ func literal(s string) string {
 		return fmt.Sprintf("a %d-byte value (not shown)", len(s))
 	}
 	return strconv.Quote(s)
+}
+
+// bodyError is a report body that could not be read to its end (the
+// connection broke, the body stopped early), as opposed to a body whose
+// text is malformed: asking again may get the whole report.
+type bodyError struct{ err error }
+
+func (e *bodyError) Error() string { return e.err.Error() }
+func (e *bodyError) Unwrap() error { return e.err }
+
+// readFailure marks err, an error of csv.Reader.Read, as a bodyError
+// unless the CSV text itself is at fault.
+func readFailure(err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return err
+	}
+	return &bodyError{err}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
 	"time"
 
@@ -28,7 +27,7 @@ var Periods = []string{"D7", "D30", "D90", "D180"}
 // built with the SDK's request builder but read through a response handler
 // because the builder's Get buffers the whole CSV ([]byte) and a large
 // tenant's report is hundreds of MB. A body truncated mid-stream is an
-// error, not retried: rows were already handed to row.
+// error, not retried, once rows were handed to row (streamReport).
 func (c *Client) ActivityReport(ctx context.Context, period string, row func(extract.ActivityRow) error) error {
 	if !validPeriod(period) {
 		return fmt.Errorf("usage report: period must be one of %s, got %q", strings.Join(Periods, ", "), period)
@@ -38,13 +37,10 @@ func (c *Client) ActivityReport(ctx context.Context, period string, row func(ext
 	if err != nil {
 		return fmt.Errorf("build usage report request: %w", err)
 	}
-	err = c.send(ctx, ri, callOption{endpoint: "usageReport", stream: true}, func(resp *http.Response) error {
-		return ParseActivityCSV(resp.Body, row)
-	})
-	if err != nil {
-		return fmt.Errorf("usage report %s: %w", period, err)
-	}
-	return nil
+	row, delivered := counted(row)
+	return c.streamReport(ctx, ri, "usageReport", "usage report "+period, func(body io.Reader) error {
+		return ParseActivityCSV(body, row)
+	}, delivered)
 }
 
 func validPeriod(p string) bool {

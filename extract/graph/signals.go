@@ -2,8 +2,10 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -34,8 +36,8 @@ const (
 // download; the pipeline follows it without the Authorization header
 // (redirectMiddleware). Each is streamed through a response handler for
 // the reason ActivityReport is: the SDK's Get buffers the whole CSV. A
-// body truncated mid-stream is an error, not retried: rows were already
-// handed to row.
+// body truncated mid-stream is an error, not retried, once rows were
+// handed to row (streamReport).
 
 // CopilotUsage streams the Microsoft 365 Copilot usage report,
 // GET /copilot/reports/getMicrosoft365CopilotUsageUserDetail(period='D90')
@@ -52,9 +54,10 @@ func (c *Client) CopilotUsage(ctx context.Context, period string, row func(extra
 	}
 	ri := reportRequest("{+baseurl}/copilot/reports/getMicrosoft365CopilotUsageUserDetail(period='{period}')")
 	ri.PathParameters["period"] = period
+	row, delivered := counted(row)
 	return c.streamReport(ctx, ri, endpointCopilotUsage, what+" "+period, func(body io.Reader) error {
 		return ParseCopilotUsageCSV(body, row)
-	})
+	}, delivered)
 }
 
 // AppsUsage streams the Microsoft 365 Apps usage report,
@@ -70,9 +73,10 @@ func (c *Client) AppsUsage(ctx context.Context, period string, row func(extract.
 	if err != nil {
 		return fmt.Errorf("build %s request: %w", what, err)
 	}
+	row, delivered := counted(row)
 	return c.streamReport(ctx, ri, endpointAppsUsage, what+" "+period, func(body io.Reader) error {
 		return ParseAppsUsageCSV(body, row)
-	})
+	}, delivered)
 }
 
 // Activations streams the Office activations report,
@@ -82,9 +86,10 @@ func (c *Client) AppsUsage(ctx context.Context, period string, row func(extract.
 // https://learn.microsoft.com/graph/api/reportroot-getoffice365activationsuserdetail
 func (c *Client) Activations(ctx context.Context, row func(extract.ActivationRow) error) error {
 	ri := reportRequest("{+baseurl}/reports/getOffice365ActivationsUserDetail")
+	row, delivered := counted(row)
 	return c.streamReport(ctx, ri, endpointActivations, "activations report", func(body io.Reader) error {
 		return ParseActivationsCSV(body, row)
-	})
+	}, delivered)
 }
 
 // MailboxUsage streams the mailbox usage report,
@@ -100,9 +105,10 @@ func (c *Client) MailboxUsage(ctx context.Context, period string, row func(extra
 	if err != nil {
 		return fmt.Errorf("build %s request: %w", what, err)
 	}
+	row, delivered := counted(row)
 	return c.streamReport(ctx, ri, endpointMailboxUsage, what+" "+period, func(body io.Reader) error {
 		return ParseMailboxUsageCSV(body, row)
-	})
+	}, delivered)
 }
 
 func periodError(what string, valid []string, got string) error {
@@ -121,13 +127,34 @@ func reportRequest(template string) *abs.RequestInformation {
 }
 
 // streamReport sends ri and hands the (final, after redirects) body to
-// parse without buffering it.
-func (c *Client) streamReport(ctx context.Context, ri *abs.RequestInformation, endpoint, what string, parse func(io.Reader) error) error {
-	err := c.send(ctx, ri, callOption{endpoint: endpoint, stream: true}, func(resp *http.Response) error {
-		return parse(resp.Body)
-	})
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
+// parse without buffering it. parse reports rows through a counting row
+// function (counted): a body that breaks before its first row reached the
+// caller is asked for again (up to MaxRetries, with backoff), since nothing
+// was handed out yet; one that breaks later, or whose text is malformed,
+// is an error.
+func (c *Client) streamReport(ctx context.Context, ri *abs.RequestInformation, endpoint, what string, parse func(io.Reader) error, delivered func() bool) error {
+	for attempt := 0; ; attempt++ {
+		err := c.send(ctx, ri, callOption{endpoint: endpoint, stream: true}, func(resp *http.Response) error {
+			return parse(resp.Body)
+		})
+		var be *bodyError
+		if err == nil || !errors.As(err, &be) || delivered() || attempt >= c.cfg.MaxRetries || ctx.Err() != nil {
+			if err != nil {
+				return fmt.Errorf("%s: %w", what, err)
+			}
+			return nil
+		}
+		wait := retryWait(nil, attempt)
+		c.logger.LogAttrs(ctx, slog.LevelWarn, "graph report body broke before its first row; asking again",
+			slog.String("endpoint", endpoint), slog.Int("attempt", attempt+1), slog.Duration("wait", wait), slog.Any("error", withoutURL(err)))
+		if err := sleep(ctx, wait); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
 	}
-	return nil
+}
+
+// counted wraps row so that delivered tells whether it was called.
+func counted[R any](row func(R) error) (counting func(R) error, delivered func() bool) {
+	n := 0
+	return func(r R) error { n++; return row(r) }, func() bool { return n > 0 }
 }

@@ -111,6 +111,63 @@ func TestSignalReportsOverHTTP(t *testing.T) {
 	}
 }
 
+// TestSignalReportBrokenBeforeFirstRow: a report body that breaks before
+// its first row reached the caller is asked for again, and the second,
+// whole answer is read; one that keeps breaking fails after MaxRetries
+// more calls.
+func TestSignalReportBrokenBeforeFirstRow(t *testing.T) {
+	head := strings.Join(extract.CopilotUsageColumns, ",") + "\r\n"
+	whole := head + "2026-11-03,E58EEF6A6BBD3D0293CB306D24A42057,,,,,,,,,,,7\r\n"
+	broken := func(w http.ResponseWriter) {
+		w.Header().Set("Content-Length", strconv.Itoa(len(whole)+5000))
+		w.WriteHeader(http.StatusOK)
+		fmt.Fprint(w, head[:20]) // cut inside the header
+		_ = http.NewResponseController(w).Flush()
+		panic(http.ErrAbortHandler)
+	}
+	for _, tt := range []struct {
+		name         string
+		brokenCalls  int
+		rows, calls  int
+		wantErrorHas string
+	}{
+		{"once", 1, 1, 2, ""},
+		{"every time", 100, 0, 3, "copilot usage report D7:"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := graphtest.New(t)
+			var mu sync.Mutex
+			calls := 0
+			f.Hook = func(_ string, _ int, w http.ResponseWriter, _ *http.Request) bool {
+				mu.Lock()
+				calls++
+				n := calls
+				mu.Unlock()
+				if n <= tt.brokenCalls {
+					broken(w)
+				}
+				w.WriteHeader(http.StatusOK)
+				fmt.Fprint(w, whole)
+				return true
+			}
+			c := newClientWith(t, f, nil, func(cfg *graph.Config) { cfg.MaxRetries = 2 })
+			rows := 0
+			err := copilotCall("D7")(t.Context(), c, &rows)
+			switch {
+			case tt.wantErrorHas == "" && err != nil:
+				t.Fatalf("got error %v, want none", err)
+			case tt.wantErrorHas != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErrorHas)):
+				t.Fatalf("got error %v, want one containing %q", err, tt.wantErrorHas)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if rows != tt.rows || calls != tt.calls {
+				t.Errorf("got %d rows in %d calls, want %d in %d", rows, calls, tt.rows, tt.calls)
+			}
+		})
+	}
+}
+
 // TestSignalReportErrors: a bad period sends nothing; Graph's refusal
 // keeps its status and endpoint; a body cut mid-stream after rows were
 // handed out is an error and is not retried.

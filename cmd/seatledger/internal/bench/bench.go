@@ -42,7 +42,7 @@ type Options struct {
 	Nights      int      // of the history scenario
 	NightsSet   bool     // Nights was given: only with the history scenario
 	// Signals are the usage-signal datasets nightly-100k's job reads
-	// (tenants[].signals); nil: the configuration's default.
+	// (tenants[].signals); nil: config.DefaultSignals.
 	Signals []string
 }
 

@@ -102,6 +102,9 @@ func runNightly(ctx context.Context, d Deps, o Options, s scenario) (Measure, er
 	m := Measure{Scenario: s.Name, Title: s.Title, Tenants: 1, Users: s.Users, Chain: s.chain(), Cores: cores(),
 		Concurrency: pipeline.Options{Concurrency: cfg.Run.Concurrency}.WithDefaults().Concurrency}
 	nm := &NightlyMeasure{Signals: o.Signals}
+	if nm.Signals == nil {
+		nm.Signals = config.DefaultSignals() // as a tenant configured without signals
+	}
 	m.Nightly = nm
 	if err := sdkRead(ctx, srv, log, nm); err != nil {
 		return m, err

@@ -113,15 +113,15 @@ func TestPrintTable(t *testing.T) {
 			PeakRSS: 600 << 20, Concurrency: 4, Cores: "2 CPUs"},
 		{Scenario: "p6", Title: "P6", Tenants: 10, Users: 1, Latency: 200 * time.Millisecond, Concurrency: 4, Chain: 1,
 			Floor: 600 * time.Millisecond, Wall: 700 * time.Millisecond, Extract: 650 * time.Millisecond},
-		{Scenario: "nightly-100k", Title: "nightly", Users: 10, Nightly: &NightlyMeasure{SDKRead: s, Job: 2 * s, Ratio: 2}},
+		{Scenario: "nightly-100k", Title: "nightly", Users: 10, Nightly: &NightlyMeasure{SDKRead: s, SDKReadAfter: s, Job: 2 * s, Ratio: 2, Signals: []string{"copilot_usage"}}},
 	}
 	var out bytes.Buffer
 	if err := printTable(&out, ms); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"SCENARIO  ", "P2 load-1m", "100000", ">= 50000", "P3 load-1m", "600 MB", "<= 500 MB", "MISSED",
-		"P6 p6", "0.60 s (3 x 1 req x 200ms)", "1.167", "<= 1.20", "job / SDK read", "2.00", "<= 1.00",
-		"SDK read 1.00 s of 0 users, then job 2.00 s", "measured on 2 CPUs\n"} {
+		"P6 p6", "0.60 s (3 x 1 req x 200ms)", "1.167", "<= 1.20", "job / mean SDK read", "2.00", "<= 1.00",
+		"usage signals copilot_usage; SDK read 1.00 s of 0 users (1.00 s after the next night), then job 2.00 s", "measured on 2 CPUs\n"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, out.String())
 		}

@@ -113,8 +113,8 @@ type Tenant struct {
 	ReportPeriod string `yaml:"report_period"`
 	// Signals are the usage-signal datasets read besides the usage report
 	// (extract.SignalDatasets: copilot_usage, apps_usage,
-	// office_activations, mailbox_usage), each optional. Absent or empty:
-	// none, until the rules read them.
+	// office_activations, mailbox_usage), each optional. Absent:
+	// DefaultSignals; an explicit empty list reads none.
 	Signals []string `yaml:"signals"`
 	// Limits are hard limits on consumed units, by SKU part number: the
 	// most seats of that SKU the tenant may consume (a managed service
@@ -306,13 +306,23 @@ func (r *Reports) Defaults() {
 	}
 }
 
-// Defaults fills cloud, report period and auth method.
+// DefaultSignals are tenants[].signals when absent: the Copilot usage
+// report, whose rows are only the Copilot holders (cheap) and which decides
+// the most expensive add-on's verdict. The Apps usage report (a row per
+// suite user, about 15 % on the nightly job at 100k users) and the
+// activations and mailbox reports are read when listed.
+func DefaultSignals() []string { return []string{"copilot_usage"} }
+
+// Defaults fills cloud, report period, signals and auth method.
 func (t *Tenant) Defaults() {
 	if t.Cloud == "" {
 		t.Cloud = DefaultCloud
 	}
 	if t.ReportPeriod == "" {
 		t.ReportPeriod = DefaultReportPeriod
+	}
+	if t.Signals == nil {
+		t.Signals = DefaultSignals()
 	}
 	if t.Auth.Method == "" {
 		t.Auth.Method = DefaultAuthMethod

@@ -125,7 +125,7 @@ func TestLoadDefaults(t *testing.T) {
 		Reports:   config.Reports{Dir: "./reports", Excel: true, Keep: 14},
 		Tenants: []config.Tenant{{
 			Name: "contoso", TenantID: "8a3c1e2f-5b6d-4e7f-9a0b-1c2d3e4f5a6b",
-			Cloud: "global", ReportPeriod: "D7", Auth: config.Auth{Method: "default"},
+			Cloud: "global", ReportPeriod: "D7", Auth: config.Auth{Method: "default"}, Signals: []string{"copilot_usage"},
 		}},
 		Rules:   config.Rules{InactivityDays: 90, GraceDays: 30, IgnoreSKUs: config.DefaultIgnoreSKUs()},
 		Pricing: config.Pricing{Currency: "USD"},
@@ -154,6 +154,7 @@ func TestLoadExplicitZeros(t *testing.T) {
 		{"schedule.jitter", c.Schedule.Jitter, time.Duration(0)},
 		{"pricing.prices[0].currency", c.Pricing.Prices[0].Currency, "EUR"},
 		{"pricing.prices[0].expires", c.Pricing.Prices[0].Expires.String(), "2027-01-01"},
+		{"tenants[0].signals", len(c.Tenants[0].Signals), 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

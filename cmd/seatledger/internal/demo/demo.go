@@ -64,5 +64,5 @@ func Tenant(ctx context.Context, srv *graphsim.Server, log *slog.Logger) (pipeli
 	if err != nil {
 		return pipeline.Tenant{}, err
 	}
-	return pipeline.Tenant{Name: "demo", Source: src, ReportPeriod: "D7", Counter: counter.Totals}, nil
+	return pipeline.Tenant{Name: "demo", Source: src, ReportPeriod: "D7", Signals: config.DefaultSignals(), Counter: counter.Totals}, nil
 }
