@@ -40,8 +40,8 @@ func buildWarehouse(t *testing.T) string {
 	return path
 }
 
-// writeFullSnapshot is writeSnapshot with a subscription, so that every
-// mart has rows.
+// writeFullSnapshot is writeSnapshot with a subscription and shared
+// mailboxes, so that every mart has rows.
 func writeFullSnapshot(t testing.TB, w *load.Warehouse, tenant string, date time.Time, runID string, users []extract.User) {
 	t.Helper()
 	s, err := w.BeginSnapshot(context.Background(), tenant, date, runID)
@@ -59,6 +59,23 @@ func writeFullSnapshot(t testing.TB, w *load.Warehouse, tenant string, date time
 	}
 	if err := s.AppendUsers(users); err != nil {
 		t.Fatalf("AppendUsers: %v", err)
+	}
+	// Two licensed shared mailboxes (enabled users, small, no archive):
+	// mart_rightsizing's shared_mailbox rows.
+	var mailboxes int64
+	for _, u := range users[:min(len(users), 4)] {
+		if !u.AccountEnabled {
+			continue
+		}
+		row := extract.MailboxUsageRow{ReportRefreshDate: date.AddDate(0, 0, -2), UserPrincipalName: u.UserPrincipalName,
+			StorageUsedBytes: extract.Count{N: 2 << 30, Known: true}, HasArchive: extract.No, RecipientType: "Shared"}
+		if err := s.AppendMailboxUsage("D7", row); err != nil {
+			t.Fatalf("AppendMailboxUsage: %v", err)
+		}
+		mailboxes++
+	}
+	if err := s.DatasetStatus("mailbox_usage", true, mailboxes, nil); err != nil {
+		t.Fatalf("DatasetStatus: %v", err)
 	}
 	if err := s.Commit("ok"); err != nil {
 		t.Fatalf("Commit: %v", err)

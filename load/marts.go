@@ -42,6 +42,8 @@ var marts = []mart{
 	{"calc_mart_reclamation_candidates", "mart_reclamation_candidates_history", "mart_reclamation_candidates", true, true,
 		2, "tenant, annual_savings DESC NULLS LAST, user_principal_name, sku_part_number"},
 	{"calc_mart_reclamation_excluded", "mart_reclamation_excluded_history", "mart_reclamation_excluded", true, false, 0, ""},
+	{"calc_mart_rightsizing", "mart_rightsizing_history", "mart_rightsizing", true, true,
+		8, "tenant, annual_saving DESC NULLS LAST, user_principal_name, from_sku, rule"},
 	{"calc_mart_spend", "mart_spend_history", "mart_spend", false, true,
 		3, "tenant, sku_part_number, department NULLS LAST, cost_center NULLS LAST, currency"},
 	{"calc_mart_renewals", "mart_renewals_history", "mart_renewals", false, true,

@@ -104,6 +104,52 @@ WHERE currency IS NOT NULL AND ` + amount + ` IS NOT NULL GROUP BY ALL ORDER BY 
 	})
 }
 
+// RightsizingSavings is the annual saving of a tenant's rightsizing rows
+// of one rule in one currency, safe and review together.
+type RightsizingSavings struct {
+	Tenant   string
+	Rule     string
+	Currency string
+	// AnnualSavings is the exact decimal sum, as a float64.
+	AnnualSavings float64
+}
+
+// LatestRightsizing sums the annual saving of each tenant's latest
+// rightsizing rows (mart_rightsizing) by rule and currency, rows without a
+// saving (a missing price) left out, ordered by tenant, rule and currency.
+// A warehouse opened read-only before a writer ran migration 0013 has no
+// mart_rightsizing: it reads as no rows.
+func (w *Warehouse) LatestRightsizing(ctx context.Context) ([]RightsizingSavings, error) {
+	const what = "rightsizing savings of the latest snapshots"
+	ok, err := w.hasRelation(ctx, "mart_rightsizing")
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", what, err)
+	}
+	if !ok {
+		return nil, nil
+	}
+	const q = `SELECT tenant, rule, currency, sum(annual_saving)::DOUBLE FROM mart_rightsizing
+WHERE rule IS NOT NULL AND currency IS NOT NULL AND annual_saving IS NOT NULL GROUP BY ALL ORDER BY ALL`
+	return readMetricRows(ctx, w, what, q, func(r *sql.Rows) (RightsizingSavings, error) {
+		var s RightsizingSavings
+		err := r.Scan(&s.Tenant, &s.Rule, &s.Currency, &s.AnnualSavings)
+		return s, err
+	})
+}
+
+// hasRelation reports whether the warehouse has the table or view name:
+// for relations of a migration that a warehouse opened read-only may not
+// have run yet (see columnOr for columns).
+func (w *Warehouse) hasRelation(ctx context.Context, name string) (bool, error) {
+	var n int
+	err := w.db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_columns()
+		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?`, name).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("look for %s: %w", name, err)
+	}
+	return n > 0, nil
+}
+
 // NextLifecycle is the earliest next lifecycle (renewal or expiry) of the
 // live subscriptions of one SKU in a tenant's latest snapshot.
 type NextLifecycle struct {

@@ -111,7 +111,8 @@ func TestScanMart(t *testing.T) {
 	ctx := context.Background()
 	w := reportWarehouse(t)
 	marts := load.ReportMarts()
-	if len(marts) != 7 || marts[0] != "mart_license_inventory" || marts[4] != "mart_user_licenses" || marts[6] != "mart_reclaim_outcomes" {
+	if len(marts) != 8 || marts[0] != "mart_license_inventory" || marts[4] != "mart_user_licenses" || marts[6] != "mart_reclaim_outcomes" ||
+		marts[7] != "mart_rightsizing" {
 		t.Errorf("ReportMarts: got %v", marts)
 	}
 	for _, m := range marts {

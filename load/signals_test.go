@@ -467,7 +467,10 @@ func TestUpgradeToUsageSignals(t *testing.T) {
 	ctx := context.Background()
 	old, oldPath := mustOpen(t)
 	writeSnapshot(t, old, "contoso", day1, "run-1", genUsers(0, 20))
-	stmts := []string{"DELETE FROM schema_migrations WHERE version = 12"}
+	// Later migrations go too: the file is as 0011 left it.
+	stmts := []string{"DELETE FROM schema_migrations WHERE version >= 12",
+		"DROP VIEW mart_rightsizing_history", "DROP TABLE mart_rightsizing_history_versions",
+		"DROP TABLE mart_rightsizing_history_nightly", "DROP TABLE mart_rightsizing"}
 	for _, r := range signalRelations {
 		stmts = append(stmts, "DROP VIEW "+r.relation, "DROP TABLE "+r.relation+"_versions", "DROP TABLE "+r.relation+"_nightly")
 	}

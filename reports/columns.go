@@ -41,12 +41,15 @@ func ColumnsFor(names []string) []Column {
 	return cols
 }
 
-// evidenceFields are the readable columns of a candidate's evidence, in
-// the order people read them (see sql/marts/30_mart_reclamation_candidates.sql).
-var evidenceFields = []struct {
+// evidenceField is one readable column of a mart's evidence JSON.
+type evidenceField struct {
 	field, header string
 	format        Format
-}{
+}
+
+// evidenceFields are the readable columns of a candidate's evidence, in
+// the order people read them (see sql/marts/30_mart_reclamation_candidates.sql).
+var evidenceFields = []evidenceField{
 	{"rule", "Rule", Text},
 	{"threshold", "Threshold (days)", Integer},
 	{"inactivity_days", "Inactivity rule (days)", Integer},
@@ -66,9 +69,25 @@ var evidenceFields = []struct {
 	{"user_type", "User type", Text},
 }
 
-func evidenceColumns(name string) []Column {
-	cols := make([]Column, len(evidenceFields))
-	for i, e := range evidenceFields {
+// rightsizingEvidence are the readable columns of a rightsizing row's
+// evidence (sql/marts/35_mart_rightsizing.sql): why, then the facts of the
+// rule that fired (the others stay blank).
+var rightsizingEvidence = []evidenceField{
+	{"why", "Why", Text},
+	{"recipient_type", "Recipient type", Text},
+	{"storage_used_bytes", "Mailbox storage (bytes)", Integer},
+	{"has_archive", "Archive", Bool},
+	{"report_date", "Mailbox report date", Date},
+	{"apps_last_activity", "Apps last active", Date},
+	{"apps_report_date", "Apps report date", Date},
+	{"mailbox_storage_used_bytes", "Mailbox size (bytes)", Integer},
+}
+
+func evidenceColumns(name string) []Column { return evidenceOf(name, evidenceFields) }
+
+func evidenceOf(name string, fields []evidenceField) []Column {
+	cols := make([]Column, len(fields))
+	for i, e := range fields {
 		w := max(width[e.format], float64(len(e.header))+3)
 		cols[i] = Column{Name: name, Field: e.field, Header: e.header, Format: e.format, Width: w}
 	}
@@ -78,7 +97,7 @@ func evidenceColumns(name string) []Column {
 func formatFor(name string) Format {
 	switch {
 	case strings.HasSuffix(name, "_cost"), strings.HasSuffix(name, "_savings"),
-		strings.HasPrefix(name, "unit_price"), strings.HasSuffix(name, "_amount"):
+		strings.HasSuffix(name, "_saving"), strings.HasPrefix(name, "unit_price"), strings.HasSuffix(name, "_amount"):
 		return Money
 	case name == "as_of", strings.HasSuffix(name, "_date"), name == "reducible_from",
 		name == "created_at", name == "next_lifecycle_at":

@@ -38,9 +38,17 @@ var martSheets = map[string]struct {
 	name       string
 	highlights []Highlight
 	subtotal   *Subtotal
+	evidence   []evidenceField // the evidence's readable columns; nil: a candidate's
 }{
 	"mart_license_inventory":      {name: "Inventory"},
 	"mart_reclamation_candidates": {name: "Candidates"},
+	// Seats that could be a cheaper SKU or none: the safe ones stand out.
+	"mart_rightsizing": {name: "Rightsizing", highlights: []Highlight{
+		{Column: "confidence", Equals: "safe", Fill: blueFill, Font: blueFont},
+	}, subtotal: &Subtotal{
+		Title: "Savings by rule", By: []string{"tenant", "rule", "confidence", "currency"},
+		Sum: []string{"annual_saving"},
+	}, evidence: rightsizingEvidence},
 	"mart_spend": {name: "Spend", subtotal: &Subtotal{
 		Title: "Subtotals by SKU", By: []string{"tenant", "sku_part_number", "currency"},
 		Sum: []string{"assigned_units", "annual_cost"},
@@ -86,6 +94,16 @@ func MartSheet(mart string, names []string) Sheet {
 		return s
 	}
 	s.Name = m.name
+	if m.evidence != nil {
+		s.Columns = s.Columns[:0]
+		for _, n := range names {
+			if n == "evidence" {
+				s.Columns = append(s.Columns, evidenceOf(n, m.evidence)...)
+			} else {
+				s.Columns = append(s.Columns, ColumnsFor([]string{n})...)
+			}
+		}
+	}
 	has := map[string]bool{}
 	for _, n := range names {
 		has[n] = true

@@ -19,15 +19,19 @@ func TestFindingThresholds(t *testing.T) {
 		renewalIn int  // days_to_renewal
 		limit     *int // the SKU's limit_units (10 units are consumed)
 		wantCodes []string
+		toSKU     string // a rightsizing row to this SKU; "": none
+		toPrice   bool   // the price book prices toSKU
 	}{
-		{"report 7 days old, renewal in 31 days: nothing", 7, 31, nil, nil},
-		{"report 8 days old: stale", 8, 31, nil, []string{"stale_usage_report"}},
-		{"renewal in 30 days: expiring", 7, 30, nil, []string{"subscription_expiring"}},
-		{"renewal today: expiring", 0, 0, nil, []string{"subscription_expiring"}},
-		{"renewal a day past: not expiring", 0, -1, nil, nil},
-		{"10 consumed, limit 10: within", 7, 31, ptr(10), nil},
-		{"10 consumed, limit 9: over", 7, 31, ptr(9), []string{"over_limit"}},
-		{"10 consumed, limit 0: over", 7, 31, ptr(0), []string{"over_limit"}},
+		{"report 7 days old, renewal in 31 days: nothing", 7, 31, nil, nil, "", false},
+		{"report 8 days old: stale", 8, 31, nil, []string{"stale_usage_report"}, "", false},
+		{"renewal in 30 days: expiring", 7, 30, nil, []string{"subscription_expiring"}, "", false},
+		{"renewal today: expiring", 0, 0, nil, []string{"subscription_expiring"}, "", false},
+		{"renewal a day past: not expiring", 0, -1, nil, nil, "", false},
+		{"10 consumed, limit 10: within", 7, 31, ptr(10), nil, "", false},
+		{"10 consumed, limit 9: over", 7, 31, ptr(9), []string{"over_limit"}, "", false},
+		{"10 consumed, limit 0: over", 7, 31, ptr(0), []string{"over_limit"}, "", false},
+		{"rightsizing to an unpriced SKU: missing_price", 7, 31, nil, []string{"missing_price"}, "STANDARDPACK", false},
+		{"rightsizing to a priced SKU: nothing", 7, 31, nil, nil, "STANDARDPACK", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -50,6 +54,16 @@ func TestFindingThresholds(t *testing.T) {
 				?::DATE AS as_of, 'sub-1' AS subscription_id, false AS is_trial, 'SPE_E3' AS sku_part_number,
 				100 AS total_licenses, (?::DATE)::TIMESTAMPTZ AS next_lifecycle_at, ? AS days_to_renewal`,
 				snapshot, asOf, asOf.AddDate(0, 0, tc.renewalIn), tc.renewalIn)
+			mustExec(t, db, `CREATE TEMP TABLE stg_prices (tenant VARCHAR, snapshot_date DATE, sku_key VARCHAR,
+				unit_price_annual DECIMAL(18,2))`)
+			mustExec(t, db, `CREATE TEMP TABLE calc_mart_rightsizing (tenant VARCHAR, snapshot_date DATE, as_of DATE,
+				to_sku VARCHAR)`)
+			if tc.toSKU != "" {
+				mustExec(t, db, `INSERT INTO calc_mart_rightsizing VALUES ('t', ?, ?, ?)`, snapshot, asOf, tc.toSKU)
+				if tc.toPrice {
+					mustExec(t, db, `INSERT INTO stg_prices VALUES ('t', ?, upper(?), 96)`, snapshot, tc.toSKU)
+				}
+			}
 			runModels(t, db, "utc_date", "thresholds")
 			runMarts(t, db, "mart_findings")
 			got := strs(t, db, "SELECT code FROM calc_mart_findings ORDER BY code")

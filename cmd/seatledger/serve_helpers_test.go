@@ -16,10 +16,13 @@ import (
 	"github.com/seatledger/seatledger/extract/graphsim"
 )
 
-// servePricing caps one SKU of the tenant (so that the limit series is
-// scraped) and prices some of the simulator's SKUs, so that the
-// reclaimable cost is not zero. It follows the tenant's auth block.
-const servePricing = `    limits:
+// servePricing reads the mailbox report besides the Copilot one (so that
+// the rightsizing series is scraped), caps one SKU of the tenant (so that
+// the limit series is scraped) and prices some of the simulator's SKUs, so
+// that the reclaimable cost is not zero. It follows the tenant's auth
+// block.
+const servePricing = `    signals: [copilot_usage, mailbox_usage]
+    limits:
       ENTERPRISEPACK: 1000
 pricing:
   currency: USD

@@ -12,8 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
+	"github.com/seatledger/seatledger/extract"
 	"github.com/seatledger/seatledger/extract/graphsim"
 	"github.com/seatledger/seatledger/load"
+	"github.com/seatledger/seatledger/transform"
 )
 
 // signalTables are the raw relations of the usage-signal datasets.
@@ -119,6 +122,7 @@ func TestSignalsLand(t *testing.T) {
 		}
 		checkCopilotVerdicts(t, tenant, filepath.Join(dir, "seatledger.duckdb"))
 		checkKeptActiveByApps(t, tenant, filepath.Join(dir, "seatledger.duckdb"))
+		checkRightsizing(t, tenant, filepath.Join(dir, "seatledger.duckdb"))
 	})
 
 	t.Run("every download cut", func(t *testing.T) {
@@ -348,4 +352,116 @@ func checkKeptActiveByApps(t *testing.T, tenant *graphsim.Tenant, path string) {
 		t.Errorf("licence rows judged by the Apps signal: got %d (%v), want some", suites, err)
 	}
 	t.Logf("%d users active in the Apps report, %d of them idle on the six workloads alone", len(active), rescued)
+}
+
+// checkRightsizing derives mart_rightsizing's rows by hand from the
+// simulator's data, as PRODUCT.md states the rules, and compares:
+// shared_mailbox (Recipient Type shared, at most 50 GB, no archive: every
+// licensed SKU with an enabled Exchange plan, safe; a plan the tenant lists
+// as Disabled is not enabled) and no_desktop_apps
+// (no Windows or Mac use of the five desktop apps in D180 and no Apps
+// activation: ENTERPRISEPACK to STANDARDPACK, safe with a mailbox of 50 GB
+// or less; SPE_E3 to STANDARDPACK, review).
+func checkRightsizing(t *testing.T, tenant *graphsim.Tenant, path string) {
+	t.Helper()
+	const limit = 50 << 30
+	plans := map[string][]extract.ServicePlan{} // skuId -> plans
+	parts := map[string]string{}                // skuId -> part number
+	for _, k := range tenant.SKUs() {
+		plans[strings.ToLower(k.SkuID)], parts[strings.ToLower(k.SkuID)] = k.ServicePlans, k.SkuPartNumber
+	}
+	ignored := map[string]bool{}
+	for _, p := range config.DefaultIgnoreSKUs() {
+		ignored[strings.ToUpper(p)] = true
+	}
+	want := map[string]bool{} // user id|from|rule|confidence
+	for i := range tenant.UserCount() {
+		u := tenant.User(i)
+		mb, hasMailbox := tenant.MailboxUsage(i, "D7")
+		small := hasMailbox && mb.StorageUsedBytes.Known && mb.StorageUsedBytes.N <= limit
+		shared := hasMailbox && !mb.IsDeleted && strings.Contains(strings.ToLower(mb.RecipientType), "shared") &&
+			small && mb.HasArchive == extract.No
+		apps, hasApps := tenant.AppsUsage(i, "D180")
+		noDesktop := hasApps
+		for a := range 5 { // Outlook, Word, Excel, PowerPoint, OneNote
+			for _, p := range []int{0, 1} { // Windows, Mac
+				noDesktop = noDesktop && apps.AppPlatform[a][p] == extract.No
+			}
+		}
+		for _, x := range tenant.Activations(i) {
+			pt := strings.ToUpper(x.ProductType)
+			if strings.Contains(pt, "365 APPS") && (!x.LastActivatedDate.IsZero() ||
+				x.Windows.N+x.Mac.N+x.Windows10Mobile.N+x.IOS.N+x.Android.N > 0) {
+				noDesktop = false
+			}
+		}
+		for _, l := range u.AssignedLicenses {
+			id := strings.ToLower(l.SkuID)
+			part := parts[id]
+			if ignored[strings.ToUpper(part)] {
+				continue
+			}
+			exchange := false
+			for _, p := range plans[id] {
+				// A plan the tenant's SKU lists as Disabled (a suspended
+				// subscription) or for the company carries no mailbox.
+				if p.ProvisioningStatus == "Disabled" || p.AppliesTo == "Company" {
+					continue
+				}
+				if slices.Contains(transform.WorkloadsOf(p.ServicePlanName), "Exchange") &&
+					!slices.ContainsFunc(l.DisabledPlans, func(d string) bool { return strings.EqualFold(d, p.ServicePlanID) }) {
+					exchange = true
+				}
+			}
+			if shared && exchange {
+				want[u.ID+"|"+part+"|shared_mailbox|safe"] = true
+			}
+			if noDesktop && (part == "ENTERPRISEPACK" || part == "SPE_E3") {
+				confidence := "review"
+				if part == "ENTERPRISEPACK" && small {
+					confidence = "safe"
+				}
+				want[u.ID+"|"+part+"|no_desktop_apps|"+confidence] = true
+			}
+		}
+	}
+	db := openWarehouse(t, path)
+	rows, err := db.Query(`SELECT user_id || '|' || from_sku || '|' || rule || '|' || confidence, coalesce(to_sku, '')
+		FROM mart_rightsizing`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	got := map[string]bool{}
+	for rows.Next() {
+		var key, to string
+		if err := rows.Scan(&key, &to); err != nil {
+			t.Fatal(err)
+		}
+		got[key] = true
+		if rule := strings.Split(key, "|")[2]; (rule == "shared_mailbox") != (to == "") {
+			t.Errorf("%s: to %q, want none for shared_mailbox and STANDARDPACK otherwise", key, to)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	rules := map[string]int{}
+	for k := range want {
+		rules[strings.SplitN(k, "|", 3)[2]]++
+	}
+	if len(rules) < 3 {
+		t.Fatalf("hand-derived rows by rule and confidence: %v; want shared mailboxes and both confidences of no_desktop_apps, or the check proves little", rules)
+	}
+	for k := range want {
+		if !got[k] {
+			t.Errorf("missing rightsizing row %s", k)
+		}
+	}
+	for k := range got {
+		if !want[k] {
+			t.Errorf("unexpected rightsizing row %s", k)
+		}
+	}
+	t.Logf("rightsizing rows: %d, by rule and confidence %v", len(got), rules)
 }

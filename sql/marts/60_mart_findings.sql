@@ -1,7 +1,8 @@
 -- 60_mart_findings: what needs a person's attention, by severity.
 -- Grain: one row per tenant × code × subject (latest snapshot). subject is
 -- an object id, SKU part number or subscription id; never a user name.
--- Inputs: stg_snapshots, stg_license_rows, stg_skus, raw_users,
+-- Inputs: stg_snapshots, stg_license_rows, stg_skus, stg_prices,
+--         calc_mart_rightsizing, raw_users,
 --         raw_license_assignment_states, raw_subscriptions, raw_dataset_status.
 -- Computed once per snapshot as calc_<mart> (a temporary table of the
 -- committing connection); load writes it into <mart>_history and, for the
@@ -51,6 +52,17 @@ SELECT tenant, snapshot_date, as_of, 'warning', 'missing_price', sku_part_number
     CASE WHEN missing_fx THEN format('no fx rate from {} into {}: cost left empty', price_currency, currency)
          ELSE format('no price covers {}: cost left empty', as_of) END
 FROM stg_skus WHERE unit_price_annual IS NULL AND NOT ignored
+UNION ALL
+-- A rightsizing target the price book does not price (and the tenant does
+-- not hold, else the finding above names it).
+SELECT DISTINCT r.tenant, r.snapshot_date, r.as_of, 'warning', 'missing_price', r.to_sku,
+    format('no price covers {}: the saving of rightsizing to it is left empty', r.as_of)
+FROM calc_mart_rightsizing r
+WHERE r.to_sku IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM stg_prices p WHERE p.tenant = r.tenant AND p.snapshot_date = r.snapshot_date
+                  AND p.sku_key = upper(r.to_sku) AND p.unit_price_annual IS NOT NULL)
+  AND NOT EXISTS (SELECT 1 FROM stg_skus k WHERE k.tenant = r.tenant AND k.snapshot_date = r.snapshot_date
+                  AND upper(k.sku_part_number) = upper(r.to_sku) AND k.unit_price_annual IS NULL AND NOT k.ignored)
 UNION ALL
 SELECT tenant, snapshot_date, as_of, 'warning', 'stale_usage_report', tenant,
     format('usage report refreshed {} is {} days older than the run', report_refresh_date,

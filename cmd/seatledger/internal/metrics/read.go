@@ -52,6 +52,11 @@ func Read(ctx context.Context, w *load.Warehouse, tenants []string, now time.Tim
 			})
 		},
 		func() error {
+			return fill(ctx, idx, w.LatestRightsizing, func(r load.RightsizingSavings) string { return r.Tenant }, func(t *Tenant, r load.RightsizingSavings) {
+				t.Rightsizing = append(t.Rightsizing, Rightsizing{Rule: r.Rule, Currency: r.Currency, AnnualSavings: r.AnnualSavings})
+			})
+		},
+		func() error {
 			return fill(ctx, idx, w.LatestNextLifecycles, func(r load.NextLifecycle) string { return r.Tenant }, func(t *Tenant, r load.NextLifecycle) {
 				t.NextLifecycle[r.SKU] = r.At
 			})

@@ -5,8 +5,8 @@
 //
 // Nothing here registers itself globally: package serve builds the
 // registry and passes it in. Labels carry tenant names, SKU part numbers,
-// reasons, currencies, Graph endpoint names and status codes: never a user
-// name or id.
+// reasons, rightsizing rules, currencies, Graph endpoint names and status
+// codes: never a user name or id.
 package metrics
 
 import (
@@ -38,6 +38,10 @@ type Tenant struct {
 	// Realised is the realised annual savings of the reclaimed seats
 	// (mart_reclaim_outcomes) by currency.
 	Realised map[string]float64
+	// Rightsizing is the annual saving of the rightsizing rows
+	// (mart_rightsizing) by rule and currency, safe and review together
+	// (rows without a price are left out), ordered by rule and currency.
+	Rightsizing []Rightsizing
 	// NextLifecycle is the earliest nextLifecycleDateTime of the SKU's
 	// subscriptions that are not deleted, by SKU part number.
 	NextLifecycle map[string]time.Time
@@ -73,6 +77,13 @@ type SKU struct {
 type Idle struct {
 	SKU, Reason string
 	Count       float64
+}
+
+// Rightsizing is the annual saving of one rightsizing rule in one
+// currency.
+type Rightsizing struct {
+	Rule, Currency string
+	AnnualSavings  float64
 }
 
 // Run is a tenant's latest run: its status and the rows it loaded.

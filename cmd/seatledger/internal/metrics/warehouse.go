@@ -21,9 +21,9 @@ type Warehouse struct {
 }
 
 type warehouseDescs struct {
-	units, consumed, unused, limit, idle, reclaimable, realised, lifecycle *prometheus.Desc
-	concealed, reportAge, lastSuccess, lastRunStatus                       *prometheus.Desc
-	rows, hasSnapshot, refreshed                                           *prometheus.Desc
+	units, consumed, unused, limit, idle, reclaimable, realised, rightsizing, lifecycle *prometheus.Desc
+	concealed, reportAge, lastSuccess, lastRunStatus                                    *prometheus.Desc
+	rows, hasSnapshot, refreshed                                                        *prometheus.Desc
 }
 
 func desc(name, help string, labels ...string) *prometheus.Desc {
@@ -42,6 +42,8 @@ func NewWarehouse(now func() time.Time) *Warehouse {
 		idle:        desc("idle_licenses", "Reclamation candidates by SKU and first reason, latest snapshot.", "tenant", "sku", "reason"),
 		reclaimable: desc("reclaimable_annual_cost", "Annual cost of the reclamation candidates, by currency.", "tenant", "currency"),
 		realised:    desc("realised_annual_savings", "Annual savings realised by reclaimed seats (cut at renewal or reused by others), latest snapshot, by currency.", "tenant", "currency"),
+		rightsizing: desc("rightsizing_annual_savings", "Annual savings of the rightsizing rows (seats that could be a cheaper SKU, or none), safe and review together, latest snapshot, by rule and currency; rows without a price left out.",
+			"tenant", "rule", "currency"),
 		lifecycle:   desc("subscription_next_lifecycle_timestamp_seconds", "Earliest nextLifecycleDateTime (renewal or expiry) of a SKU's subscriptions, Unix time.", "tenant", "sku"),
 		concealed:   desc("usage_report_concealed", "1 when the latest usage report conceals user names: activity rules are off.", "tenant"),
 		reportAge:   desc("usage_report_age_days", "Whole days from the newest usage report's Report Refresh Date to now (UTC).", "tenant"),
@@ -69,7 +71,7 @@ func (w *Warehouse) State() *State { return w.state.Load() }
 // Describe implements prometheus.Collector.
 func (w *Warehouse) Describe(ch chan<- *prometheus.Desc) {
 	d := w.descs
-	for _, x := range []*prometheus.Desc{d.units, d.consumed, d.unused, d.limit, d.idle, d.reclaimable, d.realised, d.lifecycle,
+	for _, x := range []*prometheus.Desc{d.units, d.consumed, d.unused, d.limit, d.idle, d.reclaimable, d.realised, d.rightsizing, d.lifecycle,
 		d.concealed, d.reportAge, d.lastSuccess, d.lastRunStatus, d.rows, d.hasSnapshot, d.refreshed} {
 		ch <- x
 	}
@@ -128,6 +130,9 @@ func (w *Warehouse) collectTenant(gauge func(*prometheus.Desc, float64, ...strin
 	}
 	for cur, v := range t.Realised {
 		gauge(d.realised, v, t.Name, cur)
+	}
+	for _, r := range t.Rightsizing {
+		gauge(d.rightsizing, r.AnnualSavings, t.Name, r.Rule, r.Currency)
 	}
 	for sku, at := range t.NextLifecycle {
 		gauge(d.lifecycle, unix(at), t.Name, sku)
