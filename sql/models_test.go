@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -125,18 +124,6 @@ func ptr[T any](v T) *T { return &v }
 // stg_license_rows' column order: <workload>_last_activity_date.
 var activityWorkloads = []string{"exchange", "onedrive", "sharepoint", "skype", "yammer", "teams", "copilot", "apps"}
 
-// inSources is stg_license_rows.in_sources as 36_stg_license_rows.sql
-// derives it: the user is in every report that judges one of the row's
-// workloads.
-func inSources(r licenceRow) bool {
-	six := false
-	for _, w := range r.workloads {
-		six = six || !slices.Contains([]string{"Copilot", "Apps"}, w)
-	}
-	return (r.inReport || !six) && (r.inCopilot || !slices.Contains(r.workloads, "Copilot")) &&
-		(r.inApps || !slices.Contains(r.workloads, "Apps"))
-}
-
 // createLicenceRows creates stg_license_rows with the columns and types of
 // the real model (36_stg_license_rows.sql) and fills it with rows.
 func createLicenceRows(t *testing.T, db *sql.DB, rows ...licenceRow) {
@@ -152,7 +139,6 @@ func createLicenceRows(t *testing.T, db *sql.DB, rows ...licenceRow) {
 	for _, w := range activityWorkloads {
 		cols = append(cols, w+"_last_activity_date DATE")
 	}
-	cols = append(cols, "in_sources BOOLEAN")
 	mustExec(t, db, "CREATE OR REPLACE TEMP TABLE stg_license_rows ("+strings.Join(cols, ", ")+")")
 	// Lists travel as VARCHAR ('[a, b]') cast to VARCHAR[].
 	marks := make([]string, len(cols))
@@ -193,7 +179,6 @@ func createLicenceRows(t *testing.T, db *sql.DB, rows ...licenceRow) {
 			}
 			args = append(args, d)
 		}
-		args = append(args, inSources(r))
 		mustExec(t, db, insert, args...)
 	}
 }

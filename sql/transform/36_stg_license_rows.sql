@@ -6,9 +6,9 @@
 --         stg_signal_usage.
 -- account_enabled NULL (Graph did not say) counts as enabled.
 -- workloads holds the six report workloads the row's plans carry and the
--- further signals (Copilot, Apps) the snapshot can use (stg_snapshots.signals);
--- in_sources: the user is in every report that judges one of them (the
--- usage report for the six, the Copilot or Apps report for its signal).
+-- further signals (Copilot, Apps) the snapshot can use (stg_sku_workloads
+-- keeps only those); in_copilot and in_apps say whether the user is in the
+-- Copilot and Apps reports.
 -- Most rows disable no plan: they take their SKU's workloads as they are;
 -- the others take their variant's (stg_plan_variants) and are the only
 -- rows that carry their own enabled_plans (NULL: the SKU's plans apply),
@@ -50,9 +50,7 @@ WITH licences AS (
         l.disabled_plans,
         coalesce(k.ignored, false) AS ignored, k.unit_price_annual, k.currency, k.term,
         o.enabled_plans,
-        -- A further signal the snapshot cannot use is no workload of the row.
-        list_filter(coalesce(o.workloads, sw.workloads, []),
-            w -> w NOT IN ('Copilot', 'Apps') OR list_contains(s.signals, w)) AS workloads,
+        coalesce(o.workloads, sw.workloads, []) AS workloads,
         u.in_report, u.on_premises_distinguished_name, u.on_premises_sync_enabled,
         u.exchange_last_activity_date, u.onedrive_last_activity_date, u.sharepoint_last_activity_date,
         u.skype_last_activity_date, u.yammer_last_activity_date, u.teams_last_activity_date,
@@ -75,8 +73,5 @@ SELECT * REPLACE (
     CASE WHEN list_contains(workloads, 'Yammer')     THEN yammer_last_activity_date END     AS yammer_last_activity_date,
     CASE WHEN list_contains(workloads, 'Teams')      THEN teams_last_activity_date END      AS teams_last_activity_date,
     CASE WHEN list_contains(workloads, 'Copilot')    THEN copilot_last_activity_date END    AS copilot_last_activity_date,
-    CASE WHEN list_contains(workloads, 'Apps')       THEN apps_last_activity_date END       AS apps_last_activity_date),
-    (in_report OR NOT list_has_any(workloads, ['Exchange', 'OneDrive', 'SharePoint', 'Skype', 'Yammer', 'Teams']))
-        AND (in_copilot OR NOT list_contains(workloads, 'Copilot'))
-        AND (in_apps OR NOT list_contains(workloads, 'Apps')) AS in_sources
+    CASE WHEN list_contains(workloads, 'Apps')       THEN apps_last_activity_date END       AS apps_last_activity_date)
 FROM rows;

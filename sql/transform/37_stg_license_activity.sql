@@ -10,6 +10,9 @@
 --   usage_signal        the SKU carries a report workload or a usable
 --                       further signal, and the report is not concealed:
 --                       without it no activity reason holds;
+--   in_sources          the user is in every report that judges one of the
+--                       row's workloads and signals: the usage report for
+--                       the six, the Copilot or Apps report for its signal;
 --   past_grace          assigned_at (as a UTC date) is at least grace_days
 --                       before as_of: a newer assignment is never idle;
 --   inactivity_days, grace_days: the thresholds (param_rules).
@@ -25,6 +28,9 @@ WITH activity AS (
 )
 SELECT a.*,
     len(a.workloads) > 0 AND NOT a.concealed AS usage_signal,
+    (a.in_report OR NOT list_has_any(a.workloads, ['Exchange', 'OneDrive', 'SharePoint', 'Skype', 'Yammer', 'Teams']))
+        AND (a.in_copilot OR NOT list_contains(a.workloads, 'Copilot'))
+        AND (a.in_apps OR NOT list_contains(a.workloads, 'Apps')) AS in_sources,
     coalesce(date_diff('day', utc_date(a.assigned_at), a.as_of) >= p.grace_days, false) AS past_grace,
     p.inactivity_days, p.grace_days,
     date_diff('day', a.last_activity_date, a.as_of) AS idle_days
