@@ -121,7 +121,7 @@ type RightsizingSavings struct {
 // mart_rightsizing: it reads as no rows.
 func (w *Warehouse) LatestRightsizing(ctx context.Context) ([]RightsizingSavings, error) {
 	const what = "rightsizing savings of the latest snapshots"
-	ok, err := w.hasRelation(ctx, "mart_rightsizing")
+	ok, err := w.has(ctx, "mart_rightsizing", "")
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", what, err)
 	}
@@ -135,19 +135,6 @@ WHERE rule IS NOT NULL AND currency IS NOT NULL AND annual_saving IS NOT NULL GR
 		err := r.Scan(&s.Tenant, &s.Rule, &s.Currency, &s.AnnualSavings)
 		return s, err
 	})
-}
-
-// hasRelation reports whether the warehouse has the table or view name:
-// for relations of a migration that a warehouse opened read-only may not
-// have run yet (see columnOr for columns).
-func (w *Warehouse) hasRelation(ctx context.Context, name string) (bool, error) {
-	var n int
-	err := w.db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_columns()
-		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?`, name).Scan(&n)
-	if err != nil {
-		return false, fmt.Errorf("look for %s: %w", name, err)
-	}
-	return n > 0, nil
 }
 
 // NextLifecycle is the earliest next lifecycle (renewal or expiry) of the

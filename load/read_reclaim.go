@@ -101,17 +101,28 @@ func (w *Warehouse) columnOrNull(ctx context.Context, relation, alias, column st
 // expression fallback (what the migration that adds it would have
 // filled in).
 func (w *Warehouse) columnOr(ctx context.Context, relation, alias, column, fallback string) (string, error) {
-	var n int
-	err := w.db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_columns()
-		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ? AND column_name = ?`,
-		relation, column).Scan(&n)
+	ok, err := w.has(ctx, relation, column)
 	if err != nil {
-		return "", fmt.Errorf("look for %s.%s: %w", relation, column, err)
+		return "", err
 	}
-	if n == 0 {
+	if !ok {
 		return fallback, nil
 	}
 	return alias + "." + column, nil
+}
+
+// has reports whether the warehouse has the table or view relation and,
+// unless column is "", that column of it: for what a migration adds that a
+// warehouse opened read-only may not have run yet.
+func (w *Warehouse) has(ctx context.Context, relation, column string) (bool, error) {
+	var n int
+	err := w.db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_columns()
+		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?
+		AND (? = '' OR column_name = ?)`, relation, column, column).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("look for %s %s: %w", relation, column, err)
+	}
+	return n > 0, nil
 }
 
 // ReclaimCandidates reads the reclamation candidates matching f, ordered

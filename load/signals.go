@@ -125,8 +125,8 @@ func (s *Snapshot) AppendAppsUsage(period string, r extract.AppsUsageRow) error 
 	if err := checkPeriod("apps usage report", period, signalPeriods); err != nil {
 		return err
 	}
-	vals := make([]driver.Value, 0, len(appsColumns)-len(key))
-	vals = append(vals, period, date(r.ReportRefreshDate), str(r.UserPrincipalName),
+	// One buffer serves every row: the appender copies the values.
+	vals := append(s.scratch[:0], period, date(r.ReportRefreshDate), str(r.UserPrincipalName),
 		date(r.LastActivationDate), date(r.LastActivityDate))
 	for _, f := range r.Platform {
 		vals = append(vals, nullTri(f))
@@ -139,6 +139,7 @@ func (s *Snapshot) AppendAppsUsage(period string, r extract.AppsUsageRow) error 
 			vals = append(vals, nullTri(f))
 		}
 	}
+	s.scratch = vals
 	return s.appendSignal("apps_usage", "raw_apps_usage", &s.counts.AppsRows, vals...)
 }
 

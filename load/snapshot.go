@@ -24,11 +24,12 @@ type Snapshot struct {
 	date   time.Time
 	runID  string
 
-	apps   map[string]*duckdb.Appender
-	buf    []driver.Value // the row being appended
-	counts SnapshotCounts
-	failed error // the first append failure; Commit refuses after one
-	done   bool
+	apps    map[string]*duckdb.Appender
+	buf     []driver.Value // the row being appended
+	scratch []driver.Value // the values of a wide row being built (AppendAppsUsage)
+	counts  SnapshotCounts
+	failed  error // the first append failure; Commit refuses after one
+	done    bool
 
 	flushedAt int64 // rows appended at the last flush (maybeFlush)
 

@@ -24,7 +24,8 @@
 -- reducible_from as for candidates. Ignored SKUs and rows under an
 -- exclusion are left out; a seat that is also a reclamation candidate keeps
 -- its row here (the rules are independent).
--- Inputs: stg_license_reasons, stg_snapshots, stg_prices, raw_mailbox_usage,
+-- Inputs: stg_license_reasons, stg_snapshots, stg_prices, mailbox_limit_bytes(),
+--         raw_mailbox_usage,
 --         raw_apps_usage, raw_office_activations.
 -- Computed once per snapshot as calc_<mart> (a temporary table of the
 -- committing connection); load writes it into <mart>_history and, for the
@@ -70,17 +71,17 @@ WITH seats AS (
 ), rules AS (
     SELECT s.*, NULL::VARCHAR AS to_sku, 'shared_mailbox' AS rule, 'safe' AS confidence,
         json_object('rule', 'shared_mailbox', 'recipient_type', m.recipient_type,
-            'storage_used_bytes', m.storage_used_bytes, 'limit_bytes', 53687091200, 'has_archive', false,
+            'storage_used_bytes', m.storage_used_bytes, 'limit_bytes', mailbox_limit_bytes(), 'has_archive', false,
             'report_date', m.report_date,
             'why', 'a shared mailbox needs no licence up to 50 GB without an archive') AS evidence
     FROM seats s
     JOIN mailbox m USING (tenant, snapshot_date, upn_key)
     WHERE list_contains(s.signals, 'Mailbox') AND list_contains(s.workloads, 'Exchange')
-      AND m.shared AND m.storage_used_bytes <= 53687091200 AND m.no_archive
+      AND m.shared AND m.storage_used_bytes <= mailbox_limit_bytes() AND m.no_archive
     UNION ALL
     SELECT s.*, 'STANDARDPACK' AS to_sku, 'no_desktop_apps' AS rule,
         CASE WHEN upper(s.sku_part_number) = 'ENTERPRISEPACK' AND list_contains(s.signals, 'Mailbox')
-                  AND m.storage_used_bytes <= 53687091200 THEN 'safe' ELSE 'review' END AS confidence,
+                  AND m.storage_used_bytes <= mailbox_limit_bytes() THEN 'safe' ELSE 'review' END AS confidence,
         json_object('rule', 'no_desktop_apps', 'desktop_use_d180', false,
             'apps_last_activity', a.last_activity_date, 'apps_report_date', a.report_date,
             'apps_activated', false,

@@ -2,8 +2,7 @@
 -- date, report facts and whether the usage report is concealed.
 -- Grain: one row per tenant × snapshot_date.
 -- Inputs: snapshots, raw_usage_report, raw_report_settings,
---         stg_hex_report_rows, raw_dataset_status, raw_copilot_usage,
---         raw_apps_usage, raw_mailbox_usage, raw_office_activations, raw_users.
+--         stg_hex_report_rows, raw_dataset_status.
 -- as_of is the usage report's Report Refresh Date, else the run date (UTC).
 -- Concealed: report settings say displayConcealedNames, or report user
 -- principal names are 32 upper-case hex characters matching no roster user.
@@ -22,45 +21,26 @@ WITH report AS (
     SELECT tenant, snapshot_date, max(report_refresh_date) AS report_refresh_date, count(*) AS report_rows
     FROM raw_usage_report GROUP BY ALL
 ), hex AS (
-    SELECT tenant, snapshot_date, count(*) AS hex_rows FROM stg_hex_report_rows GROUP BY ALL
+    -- Concealed names: how many in the usage report, and which signal
+    -- reports show any.
+    SELECT tenant, snapshot_date, count(*) FILTER (WHERE report = 'Usage') AS hex_rows,
+        list(DISTINCT report) FILTER (WHERE report <> 'Usage') AS hex_signals
+    FROM stg_hex_report_rows GROUP BY ALL
 ), settings AS (
     SELECT tenant, snapshot_date, bool_or(display_concealed_names) AS display_concealed_names
     FROM raw_report_settings GROUP BY ALL
 ), datasets AS (
+    -- The signal reports read whole.
     SELECT tenant, snapshot_date,
-        bool_or(dataset = 'copilot_usage' AND ok) AS copilot_read,
-        bool_or(dataset = 'apps_usage' AND ok) AS apps_read,
-        bool_or(dataset = 'mailbox_usage' AND ok) AS mailbox_read,
-        bool_or(dataset = 'office_activations' AND ok) AS activations_read
+        list(CASE dataset WHEN 'copilot_usage' THEN 'Copilot' WHEN 'apps_usage' THEN 'Apps'
+                          WHEN 'mailbox_usage' THEN 'Mailbox' WHEN 'office_activations' THEN 'Activations' END)
+            FILTER (WHERE ok) AS read_signals
     FROM raw_dataset_status GROUP BY ALL
-), signal_hex AS (
-    -- A signal report whose names are 32 upper-case hex characters that
-    -- match no roster user is concealed.
-    SELECT tenant, snapshot_date, signal
-    FROM (
-        SELECT tenant, snapshot_date, 'Copilot' AS signal, user_principal_name FROM raw_copilot_usage
-        UNION ALL SELECT tenant, snapshot_date, 'Apps', user_principal_name FROM raw_apps_usage
-        UNION ALL SELECT tenant, snapshot_date, 'Mailbox', user_principal_name FROM raw_mailbox_usage
-        UNION ALL SELECT tenant, snapshot_date, 'Activations', user_principal_name FROM raw_office_activations
-    ) r
-    WHERE regexp_full_match(r.user_principal_name, '[0-9A-F]{32}')
-      AND NOT EXISTS (
-          SELECT 1 FROM raw_users u
-          WHERE u.tenant = r.tenant AND u.snapshot_date = r.snapshot_date
-            AND lower(u.user_principal_name) = lower(r.user_principal_name))
-    GROUP BY ALL
 ), flags AS (
     SELECT s.tenant, s.snapshot_date, s.run_id, s.status, r.report_refresh_date, r.report_rows,
         coalesce(st.display_concealed_names, false) AS settings_concealed,
         coalesce(h.hex_rows, 0) AS hex_rows,
-        coalesce(d.copilot_read, false) AND NOT EXISTS (SELECT 1 FROM signal_hex x
-            WHERE x.tenant = s.tenant AND x.snapshot_date = s.snapshot_date AND x.signal = 'Copilot') AS copilot_usable,
-        coalesce(d.apps_read, false) AND NOT EXISTS (SELECT 1 FROM signal_hex x
-            WHERE x.tenant = s.tenant AND x.snapshot_date = s.snapshot_date AND x.signal = 'Apps') AS apps_usable,
-        coalesce(d.mailbox_read, false) AND NOT EXISTS (SELECT 1 FROM signal_hex x
-            WHERE x.tenant = s.tenant AND x.snapshot_date = s.snapshot_date AND x.signal = 'Mailbox') AS mailbox_usable,
-        coalesce(d.activations_read, false) AND NOT EXISTS (SELECT 1 FROM signal_hex x
-            WHERE x.tenant = s.tenant AND x.snapshot_date = s.snapshot_date AND x.signal = 'Activations') AS activations_usable
+        coalesce(d.read_signals, []) AS read_signals, coalesce(h.hex_signals, []) AS hex_signals
     FROM snapshots s
     LEFT JOIN report r USING (tenant, snapshot_date)
     LEFT JOIN hex h USING (tenant, snapshot_date)
@@ -76,7 +56,6 @@ SELECT tenant, snapshot_date, run_id, status,
     hex_rows,
     settings_concealed OR hex_rows > 0 AS concealed,
     CASE WHEN settings_concealed OR hex_rows > 0 THEN []::VARCHAR[]
-         ELSE list_filter([CASE WHEN copilot_usable THEN 'Copilot' END, CASE WHEN apps_usable THEN 'Apps' END,
-                           CASE WHEN mailbox_usable THEN 'Mailbox' END, CASE WHEN activations_usable THEN 'Activations' END],
-                          x -> x IS NOT NULL) END AS signals
+         ELSE list_filter(['Copilot', 'Apps', 'Mailbox', 'Activations'],
+                          x -> list_contains(read_signals, x) AND NOT list_contains(hex_signals, x)) END AS signals
 FROM flags;
