@@ -2,6 +2,7 @@ package extract
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -176,14 +177,74 @@ type SignalSource interface {
 	MailboxUsage(ctx context.Context, period string, row func(MailboxUsageRow) error) error
 }
 
+// SignInActivity is a user's signInActivity (GET /users with
+// $select=id,signInActivity): the last interactive attempt (successful or
+// not), the last non-interactive attempt, and the last successful sign-in
+// of either kind (recorded since December 2023, not back-filled). A zero
+// time is null: no attempt since April 2020, or none ever.
+// shared/research/usage-signals.md §4.
+type SignInActivity struct {
+	UserID             string
+	LastSignIn         time.Time // lastSignInDateTime: interactive
+	LastNonInteractive time.Time // lastNonInteractiveSignInDateTime
+	LastSuccessful     time.Time // lastSuccessfulSignInDateTime
+}
+
+// PowerBIAppID is the application id of the Power BI service in Entra
+// sign-in logs.
+const PowerBIAppID = "00000009-0000-0000-c000-000000000000"
+
+// SignIn is one event of the Entra sign-in logs (GET /auditLogs/signIns),
+// the fields seatledger reads.
+type SignIn struct {
+	UserID          string
+	CreatedDateTime time.Time
+	AppID           string
+	ResourceID      string
+	ErrorCode       int // status.errorCode: 0 is a successful sign-in
+}
+
+// SignInWindow is how far a read of the sign-in logs reached: every
+// event of the application in [From, To) was read. To is the read's
+// until; From its since, unless the read stopped at its page bound
+// (Truncated), then the oldest event read (events come newest first).
+type SignInWindow struct {
+	From, To  time.Time
+	Pages     int
+	Truncated bool
+}
+
+// ErrForbidden means the service refused a read for want of a permission
+// or a licence (HTTP 403): for the sign-in datasets, AuditLog.Read.All or
+// Entra ID P1/P2. extract/graph returns it as graph.ErrForbidden, the same
+// value.
+var ErrForbidden = errors.New("forbidden")
+
+// SignInSource reads the sign-in datasets. Both need the AuditLog.Read.All
+// permission and Entra ID P1 or P2 in the tenant; without them they return
+// an error and the dataset is missing, which is a finding, not a failure.
+type SignInSource interface {
+	// SignInActivity calls page for every page of users' signInActivity.
+	// page must not keep the slice.
+	SignInActivity(ctx context.Context, page func([]SignInActivity) error) error
+	// SignIns calls page for every page of sign-in events of application
+	// appID created in [since, until), newest first, reading at most
+	// maxPages pages (0: no bound), and says how far the read reached.
+	// page must not keep the slice.
+	SignIns(ctx context.Context, appID string, since, until time.Time, maxPages int, page func([]SignIn) error) (SignInWindow, error)
+}
+
 // The signal datasets by name, as configured (tenants[].signals) and as
 // recorded in raw_dataset_status, in the order a run reads them.
 const (
-	SignalCopilotUsage = "copilot_usage"
-	SignalAppsUsage    = "apps_usage"
-	SignalActivations  = "office_activations"
-	SignalMailboxUsage = "mailbox_usage"
+	SignalCopilotUsage   = "copilot_usage"
+	SignalAppsUsage      = "apps_usage"
+	SignalActivations    = "office_activations"
+	SignalMailboxUsage   = "mailbox_usage"
+	SignalSignInActivity = "signin_activity"
+	SignalPowerBISignIns = "powerbi_signins"
 )
 
 // SignalDatasets lists every signal dataset.
-var SignalDatasets = []string{SignalCopilotUsage, SignalAppsUsage, SignalActivations, SignalMailboxUsage}
+var SignalDatasets = []string{SignalCopilotUsage, SignalAppsUsage, SignalActivations, SignalMailboxUsage,
+	SignalSignInActivity, SignalPowerBISignIns}

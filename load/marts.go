@@ -179,10 +179,18 @@ func missingParams(ctx context.Context, q queryer) ([]string, error) {
 	return missing, nil
 }
 
+// accumulating are the raw relations whose earlier snapshots a night's
+// transforms read too: the Power BI sign-ins seen since the first read of
+// the sign-in logs, and the windows those reads covered. scope makes
+// <name>_through: the tenant's rows of every snapshot up to the one
+// computed (snapshot_date is the night a row was first stored).
+var accumulating = []string{"raw_powerbi_signins", "raw_signin_log_reads"}
+
 // scope creates the temporary views that make the transforms see one
 // snapshot: each raw_ relation filtered to it (unless the snapshot's
-// staging tables hold exactly its rows already), and snapshots as the one
-// row being committed or rebuilt.
+// staging tables hold exactly its rows already), the accumulating
+// relations through it, and snapshots as the one row being committed or
+// rebuilt.
 func (c *computation) scope(ctx context.Context) error {
 	tenant, day := quoteLiteral(c.key.tenant), dateLiteral(c.key.date)
 	if !c.staged {
@@ -192,6 +200,15 @@ func (c *computation) scope(ctx context.Context) error {
 			if _, err := c.conn.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("%s: %w", v.name, err)
 			}
+		}
+	}
+	for _, name := range accumulating {
+		q := "CREATE OR REPLACE TEMP VIEW " + name + "_through AS SELECT * EXCLUDE (valid_from, valid_to, row_key), " +
+			"valid_from AS snapshot_date FROM " + c.qualified(name+"_versions") +
+			" WHERE tenant = " + tenant + " AND valid_from < " + day +
+			" UNION ALL BY NAME SELECT * EXCLUDE (run_id) FROM " + name
+		if _, err := c.conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("%s_through: %w", name, err)
 		}
 	}
 	q := "CREATE OR REPLACE TEMP VIEW snapshots AS SELECT " + tenant + " AS tenant, " + day + " AS snapshot_date, " +

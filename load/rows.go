@@ -44,6 +44,10 @@ var tableColumns = map[string][]string{
 	"raw_apps_usage":         appsColumns,
 	"raw_office_activations": activationColumns,
 	"raw_mailbox_usage":      mailboxColumns,
+	"raw_signin_activity": withKey("user_id", "last_sign_in_date", "last_non_interactive_date",
+		"last_successful_date"),
+	"raw_powerbi_signins":  withKey("user_id", "last_success_at", "successes", "failures"),
+	"raw_signin_log_reads": withKey("app_id", "window_from", "window_to", "pages", "events", "truncated"),
 }
 
 var usageColumns = withKey("report_period", "report_refresh_date", "user_principal_name", "display_name",
@@ -71,6 +75,8 @@ var datasetTables = map[string][]string{
 	"apps_usage":         {"raw_apps_usage"},
 	"office_activations": {"raw_office_activations"},
 	"mailbox_usage":      {"raw_mailbox_usage"},
+	"signin_activity":    {"raw_signin_activity"},
+	"powerbi_signins":    {"raw_powerbi_signins", "raw_signin_log_reads"},
 }
 
 // row appends one row to table: the snapshot key, then vals.

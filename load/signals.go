@@ -4,6 +4,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/seatledger/seatledger/extract"
 )
@@ -171,4 +172,45 @@ func (s *Snapshot) AppendMailboxUsage(period string, r extract.MailboxUsageRow) 
 		nullCount(r.StorageUsedBytes), nullCount(r.IssueWarningQuotaBytes), nullCount(r.ProhibitSendQuotaBytes),
 		nullCount(r.ProhibitSendReceiveBytes), nullCount(r.DeletedItemCount), nullCount(r.DeletedItemSizeBytes),
 		nullCount(r.DeletedItemQuotaBytes), nullTri(r.HasArchive), str(r.RecipientType))
+}
+
+// AppendSignInActivity appends one user's signInActivity to
+// raw_signin_activity, each date the UTC day of its time (NULL when
+// Graph sent null).
+func (s *Snapshot) AppendSignInActivity(r extract.SignInActivity) error {
+	if err := s.usable(); err != nil {
+		return err
+	}
+	return s.appendSignal("signin_activity", "raw_signin_activity", &s.counts.SignInActivity,
+		str(r.UserID), date(r.LastSignIn), date(r.LastNonInteractive), date(r.LastSuccessful))
+}
+
+// SignInUser is what one read of the sign-in logs saw of one user and
+// application: the latest successful sign-in (zero when none) and the
+// successful and failed events.
+type SignInUser struct {
+	UserID              string
+	LastSuccess         time.Time
+	Successes, Failures int64
+}
+
+// AppendPowerBISignIns appends one read of the Power BI service's sign-in
+// logs: its window to raw_signin_log_reads, and one row per user seen to
+// raw_powerbi_signins.
+func (s *Snapshot) AppendPowerBISignIns(win extract.SignInWindow, events int64, users []SignInUser) error {
+	if err := s.usable(); err != nil {
+		return err
+	}
+	var reads int64
+	if err := s.appendSignal("powerbi_signins", "raw_signin_log_reads", &reads,
+		extract.PowerBIAppID, ts(win.From), ts(win.To), int64(win.Pages), events, win.Truncated); err != nil {
+		return err
+	}
+	for _, u := range users {
+		if err := s.appendSignal("powerbi_signins", "raw_powerbi_signins", &s.counts.PowerBIUsers,
+			str(u.UserID), ts(u.LastSuccess), u.Successes, u.Failures); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -55,6 +55,8 @@ type SnapshotCounts struct {
 	AppsRows          int64 // raw_apps_usage
 	ActivationRows    int64 // raw_office_activations
 	MailboxRows       int64 // raw_mailbox_usage
+	SignInActivity    int64 // raw_signin_activity
+	PowerBIUsers      int64 // raw_powerbi_signins
 }
 
 // BeginSnapshot starts writing the snapshot of tenant for snapshotDate (a

@@ -31,7 +31,8 @@ var rawRelations = func() []versioned {
 	for _, n := range []string{"raw_users", "raw_user_licenses", "raw_license_assignment_states",
 		"raw_subscribed_skus", "raw_sku_service_plans", "raw_subscriptions", "raw_subscription_service_plans",
 		"raw_report_settings", "raw_groups", "raw_group_licenses", "raw_usage_report", "raw_dataset_status",
-		"raw_copilot_usage", "raw_apps_usage", "raw_office_activations", "raw_mailbox_usage"} {
+		"raw_copilot_usage", "raw_apps_usage", "raw_office_activations", "raw_mailbox_usage",
+		"raw_signin_activity", "raw_powerbi_signins", "raw_signin_log_reads"} {
 		out = append(out, newVersioned(n, nightlyRaw[n]))
 	}
 	return out
@@ -39,9 +40,10 @@ var rawRelations = func() []versioned {
 
 // nightlyRaw are the raw relations with a nightly part: the reports, whose
 // refresh date (and mostly their activity dates and sizes) change every
-// night (sql/schema/0005_versions.sql, 0012_usage_signals.sql).
+// night, and users' sign-in dates (sql/schema/0005_versions.sql,
+// 0012_usage_signals.sql, 0014_signins.sql).
 var nightlyRaw = map[string]bool{"raw_usage_report": true, "raw_copilot_usage": true, "raw_apps_usage": true,
-	"raw_office_activations": true, "raw_mailbox_usage": true}
+	"raw_office_activations": true, "raw_mailbox_usage": true, "raw_signin_activity": true}
 
 // versionedRelations are every relation stored as versions: the raw ones
 // and the _history marts that are (see marts); prune and upgrade cover

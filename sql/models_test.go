@@ -95,8 +95,10 @@ type licenceRow struct {
 	inReport        bool
 	inCopilot       bool                 // in the Copilot usage report
 	inApps          bool                 // in the Microsoft 365 Apps usage report
+	inSignIn        bool                 // in the signInActivity read
+	powerbiWindow   *int                 // powerbi_window_days; nil: NULL (no PowerBI signal)
 	assignedAt      time.Time            // zero: NULL
-	lastActivity    map[string]time.Time // workload -> date; absent: NULL
+	lastActivity    map[string]time.Time // workload or signal (SignIn, PowerBI) -> date; absent: NULL
 	disabledPlans   []string
 }
 
@@ -139,6 +141,8 @@ func createLicenceRows(t *testing.T, db *sql.DB, rows ...licenceRow) {
 	for _, w := range activityWorkloads {
 		cols = append(cols, w+"_last_activity_date DATE")
 	}
+	cols = append(cols, "in_signin BOOLEAN", "powerbi_window_from DATE", "powerbi_window_days INTEGER",
+		"signin_last_date DATE", "powerbi_last_date DATE")
 	mustExec(t, db, "CREATE OR REPLACE TEMP TABLE stg_license_rows ("+strings.Join(cols, ", ")+")")
 	// Lists travel as VARCHAR ('[a, b]') cast to VARCHAR[].
 	marks := make([]string, len(cols))
@@ -179,8 +183,22 @@ func createLicenceRows(t *testing.T, db *sql.DB, rows ...licenceRow) {
 			}
 			args = append(args, d)
 		}
+		var windowFrom, windowDays any
+		if r.powerbiWindow != nil {
+			windowFrom, windowDays = asOf.AddDate(0, 0, 2-*r.powerbiWindow), *r.powerbiWindow
+		}
+		args = append(args, r.inSignIn, windowFrom, windowDays, dateOrNil(r.lastActivity, "SignIn"),
+			dateOrNil(r.lastActivity, "PowerBI"))
 		mustExec(t, db, insert, args...)
 	}
+}
+
+// dateOrNil is m[k] as a parameter: NULL when absent.
+func dateOrNil(m map[string]time.Time, k string) any {
+	if d, ok := m[k]; ok {
+		return d
+	}
+	return nil
 }
 
 func list(xs []string) string { return "[" + strings.Join(xs, ", ") + "]" }

@@ -81,6 +81,45 @@ func TestReasonInactive(t *testing.T) {
 			r.workloads, r.inApps = []string{"Exchange", "Apps"}, true
 			r.lastActivity = map[string]time.Time{"Exchange": daysBefore(200), "Apps": daysBefore(120)}
 		}, []string{"120"}},
+		// The sign-in signals: the Power BI window must reach 90 days.
+		{"Power BI, no sign-in in a 120-day window: idle its length", func(r *licenceRow) {
+			r.part, r.workloads, r.powerbiWindow, r.lastActivity = "POWER_BI_PRO", []string{"PowerBI"}, ptr(120), nil
+		}, []string{"120"}},
+		{"Power BI, no sign-in in an 89-day window: not yet", func(r *licenceRow) {
+			r.part, r.workloads, r.powerbiWindow, r.lastActivity = "POWER_BI_PRO", []string{"PowerBI"}, ptr(89), nil
+		}, nil},
+		{"Power BI, last sign-in 95 days ago in a 120-day window", func(r *licenceRow) {
+			r.part, r.workloads, r.powerbiWindow = "POWER_BI_PRO", []string{"PowerBI"}, ptr(120)
+			r.lastActivity = map[string]time.Time{"PowerBI": daysBefore(95)}
+		}, []string{"95"}},
+		{"Power BI, signed in 10 days ago", func(r *licenceRow) {
+			r.part, r.workloads, r.powerbiWindow = "POWER_BI_PRO", []string{"PowerBI"}, ptr(120)
+			r.lastActivity = map[string]time.Time{"PowerBI": daysBefore(10)}
+		}, nil},
+		{"E5 idle 200 days on Exchange, Power BI window 60 days: not yet", func(r *licenceRow) {
+			r.part, r.workloads, r.powerbiWindow = "SPE_E5", []string{"Exchange", "PowerBI"}, ptr(60)
+			r.lastActivity = map[string]time.Time{"Exchange": daysBefore(200)}
+		}, nil},
+		{"E5 idle 200 days on Exchange, no Power BI sign-in in 150 days", func(r *licenceRow) {
+			r.part, r.workloads, r.powerbiWindow = "SPE_E5", []string{"Exchange", "PowerBI"}, ptr(150)
+			r.lastActivity = map[string]time.Time{"Exchange": daysBefore(200)}
+		}, []string{"200"}},
+		{"EMS, last sign-in 91 days ago", func(r *licenceRow) {
+			r.part, r.workloads, r.inSignIn = "EMS", []string{"SignIn"}, true
+			r.lastActivity = map[string]time.Time{"SignIn": daysBefore(91)}
+		}, []string{"91"}},
+		{"a suite idle on its workloads, signed in yesterday: kept active", func(r *licenceRow) {
+			r.workloads, r.inSignIn = []string{"Exchange", "SignIn"}, true
+			r.lastActivity = map[string]time.Time{"Exchange": daysBefore(200), "SignIn": daysBefore(1)}
+		}, nil},
+		{"a sign-in after as_of counts as today", func(r *licenceRow) {
+			r.part, r.workloads, r.inSignIn = "EMS", []string{"SignIn"}, true
+			r.lastActivity = map[string]time.Time{"SignIn": asOf.AddDate(0, 0, 1)}
+		}, nil},
+		{"concealed: a sign-in 100 days ago judges, the report does not", func(r *licenceRow) {
+			r.workloads, r.inSignIn, r.concealed = []string{"Exchange", "SignIn"}, true, true
+			r.lastActivity = map[string]time.Time{"Exchange": daysBefore(1), "SignIn": daysBefore(100)}
+		}, []string{"100"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

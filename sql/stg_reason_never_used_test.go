@@ -75,6 +75,35 @@ func TestReasonNeverUsed(t *testing.T) {
 			never(r)
 			r.workloads = []string{"Exchange", "Apps"}
 		}, false},
+		// The sign-in signals.
+		{"Power BI without a sign-in: the logs alone never say never_used", func(r *licenceRow) {
+			never(r)
+			r.part, r.workloads, r.powerbiWindow = "POWER_BI_PRO", []string{"PowerBI"}, ptr(120)
+		}, false},
+		{"E5 without any activity or Power BI sign-in: never_used", func(r *licenceRow) {
+			never(r)
+			r.part, r.workloads, r.powerbiWindow = "SPE_E5", []string{"Exchange", "PowerBI"}, ptr(30)
+		}, true},
+		{"Entra ID P1 never signed in, listed: never_used", func(r *licenceRow) {
+			never(r)
+			r.part, r.workloads, r.inSignIn, r.inReport = "AAD_PREMIUM", []string{"SignIn"}, true, false
+		}, true},
+		{"Entra ID P1, not in the signInActivity read: no verdict", func(r *licenceRow) {
+			never(r)
+			r.part, r.workloads, r.inReport = "AAD_PREMIUM", []string{"SignIn"}, false
+		}, false},
+		{"a suite with no report activity but a sign-in", func(r *licenceRow) {
+			r.workloads, r.inSignIn = []string{"Exchange", "SignIn"}, true
+			r.lastActivity = map[string]time.Time{"SignIn": daysBefore(2)}
+		}, false},
+		{"concealed: the report workloads are ignored, the sign-in signal judges", func(r *licenceRow) {
+			never(r)
+			r.workloads, r.inSignIn, r.concealed, r.inReport = []string{"Exchange", "SignIn"}, true, true, false
+		}, true},
+		{"concealed, report activity ignored, no sign-in signal: no verdict", func(r *licenceRow) {
+			never(r)
+			r.concealed = true
+		}, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -26,6 +26,14 @@ const (
 	// Apps is the Microsoft 365 Apps usage report's last activity date, for
 	// the plans of the Apps desktop suite.
 	Apps = "Apps"
+	// PowerBI is the latest successful Power BI service sign-in seen in the
+	// Entra sign-in logs, accumulated night by night, for the BI_AZURE_P*
+	// plans. Sign-in data is not concealed.
+	PowerBI = "PowerBI"
+	// SignIn is users' signInActivity (the last successful sign-in, else
+	// the later of the last interactive and non-interactive ones), for the
+	// plans of Entra ID P1/P2, Intune and EMS.
+	SignIn = "SignIn"
 )
 
 // workloadRule maps service plans whose name matches re to workloads.
@@ -69,10 +77,19 @@ var workloadRules = []workloadRule{
 	// unattended (RPA), device-based or mobile-only plans: no person's
 	// desktop use shows for them.
 	{regexp.MustCompile(`^(OFFICESUBSCRIPTION(_GOV)?|OFFICE_BUSINESS|OFFICE_PRO_PLUS_SUBSCRIPTION_SMBIZ)$`), []string{Apps}, "Microsoft 365 Apps desktop suite"},
+	// Power BI: Pro (BI_AZURE_P2), Premium per user (BI_AZURE_P3) and the
+	// others of the family, also inside Microsoft 365 E5.
+	{regexp.MustCompile(`^BI_AZURE_P`), []string{PowerBI}, "Power BI"},
+	// Entra ID P1/P2, Intune and the plans only EMS brings (multi-factor,
+	// Azure Information Protection P1/P2, Cloud App Security Discovery,
+	// Advanced Threat Analytics): used by signing in. Not Azure Rights
+	// Management (RMS_S_ENTERPRISE) nor Intune for Office 365
+	// (INTUNE_O365), which ride along with the Office 365 suites.
+	{regexp.MustCompile(`^(AAD_PREMIUM(_P2)?|INTUNE_(A|A_GOV|A_VL|EDU|SMBIZ|P2)|MFA_PREMIUM|RMS_S_PREMIUM2?|ADALLOM_S_DISCOVERY|ATA)$`), []string{SignIn}, "Entra ID P1/P2, Intune, EMS"},
 }
 
 // WorkloadsOf returns the workloads that a service plan carries: report
-// workloads and further signals (Copilot, Apps); none for a plan that
+// workloads and further signals (Copilot, Apps, PowerBI, SignIn); none for a plan that
 // carries neither.
 func WorkloadsOf(planName string) []string {
 	name := strings.TrimSpace(planName)

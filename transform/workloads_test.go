@@ -60,6 +60,20 @@ func TestWorkloadsOf(t *testing.T) {
 		{"M365_COPILOT_TEAMS", []string{"Copilot"}},
 		{"M365_COPILOT_SHAREPOINT", []string{"Copilot"}},
 		{"GRAPH_CONNECTORS_COPILOT", nil},
+		{"BI_AZURE_P2", []string{"PowerBI"}}, // Power BI Pro, and inside E5
+		{"BI_AZURE_P3", []string{"PowerBI"}}, // Premium per user
+		{"BI_AZURE_P0", []string{"PowerBI"}},
+		{"AAD_PREMIUM", []string{"SignIn"}},
+		{"AAD_PREMIUM_P2", []string{"SignIn"}},
+		{"INTUNE_A", []string{"SignIn"}},
+		{"INTUNE_A_VL", []string{"SignIn"}},
+		{"MFA_PREMIUM", []string{"SignIn"}},
+		{"RMS_S_PREMIUM", []string{"SignIn"}},
+		{"RMS_S_PREMIUM2", []string{"SignIn"}},
+		{"ATA", []string{"SignIn"}},
+		{"RMS_S_ENTERPRISE", nil}, // Azure RMS rides with Office 365 E3
+		{"INTUNE_O365", nil},      // MDM for Office 365
+		{"AAD_BASIC", nil},
 		{"", nil},
 	}
 	for _, tc := range tests {

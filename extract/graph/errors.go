@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+
+	"github.com/seatledger/seatledger/extract"
 )
 
 // endpointToken is the Observe and APIError endpoint name of the identity
@@ -23,8 +25,9 @@ var (
 	// answered 401.
 	ErrUnauthorized = errors.New("unauthorized")
 	// ErrForbidden means Graph answered 403: the app lacks a permission
-	// (for example Reports.Read.All) or admin consent.
-	ErrForbidden = errors.New("forbidden")
+	// (for example Reports.Read.All) or admin consent, or the tenant a
+	// licence (Entra ID P1/P2 for sign-in data). It is extract.ErrForbidden.
+	ErrForbidden = extract.ErrForbidden
 	// ErrThrottled means Graph still answered 429 after every allowed retry.
 	ErrThrottled = errors.New("throttled")
 	// ErrNotFound means Graph answered 404.

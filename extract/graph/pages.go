@@ -34,6 +34,11 @@ type pager[T any] struct {
 	// scan, if set, decodes a page faster than encoding/json; ok=false
 	// falls back to encoding/json.
 	scan func(data []byte) (pg page[T], ok bool)
+	// limit, when above 0, stops the walk after that many pages; truncated,
+	// when set, then tells whether the collection went on (it is written
+	// before each returns).
+	limit     int
+	truncated *bool
 }
 
 // each calls fn for every non-empty page in order. The chain of pages is
@@ -104,6 +109,12 @@ func (p pager[T]) walk(ctx context.Context, queue chan<- chan pageResult[T]) {
 		// always delivered.
 		queue <- ch
 		if err != nil || next == "" {
+			return
+		}
+		if p.limit > 0 && n >= p.limit {
+			if p.truncated != nil {
+				*p.truncated = true
+			}
 			return
 		}
 		link = next

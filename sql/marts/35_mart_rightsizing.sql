@@ -17,15 +17,17 @@
 --     mailbox at 50 GB or less, the E1 limit; review otherwise),
 --     SPE_E3 to STANDARDPACK (review: Windows Enterprise and EMS value is
 --     not visible per user).
---   e5_extras_unused needs the Power BI sign-in signal, not read yet: no
---     row until it is.
+--   e5_extras_unused (review): SPE_E5 held, the PowerBI signal usable, its
+--     window (stg_snapshots.powerbi_window_days) at least inactivity_days,
+--     and no successful Power BI sign-in of the user in it (through any
+--     licence: stg_signin_usage) -> SPE_E3.
 -- annual_saving: price(from) - price(to), the whole price(from) when to is
 -- none; NULL when a price is missing (mart_findings says missing_price).
 -- reducible_from as for candidates. Ignored SKUs and rows under an
 -- exclusion are left out; a seat that is also a reclamation candidate keeps
 -- its row here (the rules are independent).
 -- Inputs: stg_license_reasons, stg_snapshots, stg_prices, mailbox_limit_bytes(),
---         raw_mailbox_usage,
+--         stg_signin_usage, raw_mailbox_usage,
 --         raw_apps_usage, raw_office_activations.
 -- Computed once per snapshot as calc_<mart> (a temporary table of the
 -- committing connection); load writes it into <mart>_history and, for the
@@ -34,9 +36,11 @@ CREATE OR REPLACE TEMP TABLE calc_mart_rightsizing AS
 WITH seats AS (
     SELECT r.tenant, r.snapshot_date, r.as_of, r.user_id, r.user_principal_name, lower(r.user_principal_name) AS upn_key,
         r.sku_id, r.sku_part_number, r.workloads, r.unit_price_annual, r.currency, r.reducible_from,
-        r.display_name, r.department, r.cost_center, s.signals
+        r.display_name, r.department, r.cost_center, s.signals,
+        r.inactivity_days, s.powerbi_window_from, s.powerbi_window_days, si.powerbi_last_date
     FROM stg_license_reasons r
     JOIN stg_snapshots s USING (tenant, snapshot_date)
+    LEFT JOIN stg_signin_usage si ON si.tenant = r.tenant AND si.snapshot_date = r.snapshot_date AND si.user_id = r.user_id
     WHERE NOT r.ignored AND r.exclusion_reason IS NULL AND len(s.signals) > 0
 ), mailbox AS (
     SELECT tenant, snapshot_date, lower(user_principal_name) AS upn_key,
@@ -96,6 +100,17 @@ WITH seats AS (
     WHERE list_contains(s.signals, 'Apps') AND list_contains(s.signals, 'Activations')
       AND upper(s.sku_part_number) IN ('ENTERPRISEPACK', 'SPE_E3')
       AND a.no_desktop AND NOT coalesce(x.activated, false)
+    UNION ALL
+    SELECT s.*, 'SPE_E3' AS to_sku, 'e5_extras_unused' AS rule, 'review' AS confidence,
+        json_object('rule', 'e5_extras_unused', 'powerbi_last_sign_in', s.powerbi_last_date,
+            'window_from', s.powerbi_window_from, 'window_days', s.powerbi_window_days,
+            'inactivity_days', s.inactivity_days,
+            'why', format('no Power BI sign-in in the {} days the sign-in logs cover; the other E5 extras '
+                || '(Defender, Purview, Teams Phone) are not visible per user', s.powerbi_window_days)) AS evidence
+    FROM seats s
+    WHERE list_contains(s.signals, 'PowerBI') AND upper(s.sku_part_number) = 'SPE_E5'
+      AND s.powerbi_window_days >= s.inactivity_days
+      AND (s.powerbi_last_date IS NULL OR s.powerbi_last_date < s.powerbi_window_from)
 )
 SELECT r.tenant, r.snapshot_date, r.as_of, r.user_id, r.user_principal_name, r.sku_part_number AS from_sku, r.to_sku,
     r.rule, CAST(r.evidence AS VARCHAR) AS evidence,

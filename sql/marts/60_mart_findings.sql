@@ -1,9 +1,11 @@
 -- 60_mart_findings: what needs a person's attention, by severity.
 -- Grain: one row per tenant × code × subject (latest snapshot). subject is
--- an object id, SKU part number or subscription id; never a user name.
+-- an object id, SKU part number, subscription id or dataset name; never a
+-- user name.
 -- Inputs: stg_snapshots, stg_license_rows, stg_skus, stg_prices,
 --         calc_mart_rightsizing, raw_users,
---         raw_license_assignment_states, raw_subscriptions, raw_dataset_status.
+--         raw_license_assignment_states, raw_subscriptions, raw_dataset_status,
+--         raw_signin_log_reads, param_rules.
 -- Computed once per snapshot as calc_<mart> (a temporary table of the
 -- committing connection); load writes it into <mart>_history and, for the
 -- tenant's newest snapshot, into the latest table <mart>.
@@ -22,6 +24,33 @@ SELECT s.tenant, s.snapshot_date, s.as_of, 'critical', 'usage_report_unavailable
     'the usage report could not be read, activity rules had no data: ' || coalesce(d.error, 'unknown error')
 FROM raw_dataset_status d JOIN stg_snapshots s USING (tenant, snapshot_date)
 WHERE d.dataset = 'usage_report' AND NOT d.ok
+UNION ALL
+-- A usage-signal dataset that could not be read: its signal is ignored. A
+-- sign-in dataset refused (no AuditLog.Read.All, or no Entra ID P1/P2) is
+-- not a failure of the run, only of what the tenant can tell.
+SELECT s.tenant, s.snapshot_date, s.as_of,
+    CASE WHEN d.dataset IN ('signin_activity', 'powerbi_signins') THEN 'info' ELSE 'warning' END,
+    'signal_unavailable', d.dataset,
+    format('the {} dataset could not be read, its signal is ignored{}: {}', d.dataset,
+        CASE WHEN d.dataset IN ('signin_activity', 'powerbi_signins')
+             THEN ' (it needs AuditLog.Read.All and Entra ID P1 or P2)' ELSE '' END,
+        coalesce(d.error, 'unknown error'))
+FROM raw_dataset_status d JOIN stg_snapshots s USING (tenant, snapshot_date)
+WHERE d.dataset IN ('copilot_usage', 'apps_usage', 'office_activations', 'mailbox_usage',
+                    'signin_activity', 'powerbi_signins') AND NOT d.ok
+UNION ALL
+SELECT s.tenant, s.snapshot_date, s.as_of, 'warning', 'signin_logs_truncated', 'powerbi_signins',
+    format('the read of the Power BI sign-in logs stopped at its bound of {} pages ({} events): '
+        || 'the Power BI window starts again at {}', r.pages, r.events, utc_date(r.window_from))
+FROM raw_signin_log_reads r JOIN stg_snapshots s USING (tenant, snapshot_date)
+WHERE r.truncated
+UNION ALL
+SELECT s.tenant, s.snapshot_date, s.as_of, 'info', 'powerbi_window_short', 'powerbi_signins',
+    format('the Power BI sign-in logs cover {} days so far (since {}); Power BI seats get an inactive verdict, '
+        || 'and E5 seats e5_extras_unused, once they cover {}', s.powerbi_window_days, s.powerbi_window_from,
+        p.inactivity_days)
+FROM stg_snapshots s CROSS JOIN (SELECT inactivity_days FROM param_rules LIMIT 1) p
+WHERE s.powerbi_window_days < p.inactivity_days
 UNION ALL
 SELECT tenant, snapshot_date, as_of, 'warning', 'missing_from_usage_report', user_id,
     'licensed user is absent from the usage report: no activity reason applies'

@@ -3,12 +3,13 @@
 -- Grain: one row per tenant × snapshot_date × user × SKU (user.assignedLicenses).
 -- Inputs: raw_user_licenses, raw_users, stg_snapshots, stg_assignment,
 --         stg_plan_variants, stg_sku_workloads, stg_skus, stg_usage,
---         stg_signal_usage.
+--         stg_signal_usage, stg_signin_usage.
 -- account_enabled NULL (Graph did not say) counts as enabled.
 -- workloads holds the six report workloads the row's plans carry and the
--- further signals (Copilot, Apps) the snapshot can use (stg_sku_workloads
--- keeps only those); in_copilot and in_apps say whether the user is in the
--- Copilot and Apps reports.
+-- further signals (Copilot, Apps, PowerBI, SignIn) the snapshot can use
+-- (stg_sku_workloads keeps only those); in_copilot, in_apps and in_signin
+-- say whether the user is in the Copilot and Apps reports and the
+-- signInActivity read.
 -- Most rows disable no plan: they take their SKU's workloads as they are;
 -- the others take their variant's (stg_plan_variants) and are the only
 -- rows that carry their own enabled_plans (NULL: the SKU's plans apply),
@@ -32,14 +33,17 @@ WITH licences AS (
         g.exchange_last_activity_date, g.onedrive_last_activity_date, g.sharepoint_last_activity_date,
         g.skype_last_activity_date, g.yammer_last_activity_date, g.teams_last_activity_date,
         coalesce(sg.in_copilot, false) AS in_copilot, sg.copilot_last_activity_date, sg.copilot_report_date,
-        coalesce(sg.in_apps, false) AS in_apps, sg.apps_last_activity_date, sg.apps_report_date
+        coalesce(sg.in_apps, false) AS in_apps, sg.apps_last_activity_date, sg.apps_report_date,
+        coalesce(si.in_signin, false) AS in_signin, si.signin_last_date, si.powerbi_last_date
     FROM raw_users u
     LEFT JOIN stg_usage g ON g.tenant = u.tenant AND g.snapshot_date = u.snapshot_date
         AND g.upn_key = lower(u.user_principal_name)
     LEFT JOIN stg_signal_usage sg ON sg.tenant = u.tenant AND sg.snapshot_date = u.snapshot_date
         AND sg.upn_key = lower(u.user_principal_name)
+    LEFT JOIN stg_signin_usage si ON si.tenant = u.tenant AND si.snapshot_date = u.snapshot_date AND si.user_id = u.id
 ), rows AS (
     SELECT l.tenant, l.snapshot_date, s.as_of, s.concealed, s.has_report, s.report_refresh_date,
+        s.powerbi_window_from, s.powerbi_window_days,
         l.user_id, l.sku_id,
         coalesce(k.sku_part_number, l.sku_id) AS sku_part_number,
         u.user_principal_name, u.display_name, u.department, u.cost_center,
@@ -55,7 +59,8 @@ WITH licences AS (
         u.exchange_last_activity_date, u.onedrive_last_activity_date, u.sharepoint_last_activity_date,
         u.skype_last_activity_date, u.yammer_last_activity_date, u.teams_last_activity_date,
         u.in_copilot, u.copilot_last_activity_date, u.copilot_report_date,
-        u.in_apps, u.apps_last_activity_date, u.apps_report_date
+        u.in_apps, u.apps_last_activity_date, u.apps_report_date,
+        u.in_signin, u.signin_last_date, u.powerbi_last_date
     FROM licences l
     JOIN stg_snapshots s USING (tenant, snapshot_date)
     JOIN users u ON u.tenant = l.tenant AND u.snapshot_date = l.snapshot_date AND u.id = l.user_id
@@ -73,5 +78,7 @@ SELECT * REPLACE (
     CASE WHEN list_contains(workloads, 'Yammer')     THEN yammer_last_activity_date END     AS yammer_last_activity_date,
     CASE WHEN list_contains(workloads, 'Teams')      THEN teams_last_activity_date END      AS teams_last_activity_date,
     CASE WHEN list_contains(workloads, 'Copilot')    THEN copilot_last_activity_date END    AS copilot_last_activity_date,
-    CASE WHEN list_contains(workloads, 'Apps')       THEN apps_last_activity_date END       AS apps_last_activity_date)
+    CASE WHEN list_contains(workloads, 'Apps')       THEN apps_last_activity_date END       AS apps_last_activity_date,
+    CASE WHEN list_contains(workloads, 'SignIn')     THEN signin_last_date END              AS signin_last_date,
+    CASE WHEN list_contains(workloads, 'PowerBI')    THEN powerbi_last_date END             AS powerbi_last_date)
 FROM rows;

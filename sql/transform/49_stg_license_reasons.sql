@@ -34,7 +34,7 @@ WITH reasons AS (
     GROUP BY tenant, snapshot_date, user_id, sku_id
 ), flags AS (
     SELECT a.* EXCLUDE (idle_days, disabled_plans, enabled_plans, concealed, has_report, usage_signal, past_grace,
-            in_copilot, in_apps, in_sources),
+            in_copilot, in_apps, in_signin, in_sources, judged, never_active, window_ok),
         r.redundant_with,
         a.idle_days,
         coalesce(r.r_disabled, false) AS r_disabled,

@@ -104,3 +104,19 @@ SELECT v.tenant, s.snapshot_date, s.run_id, v.report_period, n.report_refresh_da
 FROM raw_mailbox_usage_versions v
 JOIN snapshots s ON s.tenant = v.tenant AND v.valid_from <= s.snapshot_date AND (v.valid_to IS NULL OR s.snapshot_date < v.valid_to)
 LEFT JOIN raw_mailbox_usage_nightly n ON n.tenant = v.tenant AND n.snapshot_date = s.snapshot_date AND n.row_key = v.row_key;
+
+CREATE OR REPLACE VIEW raw_signin_activity AS
+SELECT v.tenant, s.snapshot_date, s.run_id, v.user_id, n.last_sign_in_date, n.last_non_interactive_date, n.last_successful_date
+FROM raw_signin_activity_versions v
+JOIN snapshots s ON s.tenant = v.tenant AND v.valid_from <= s.snapshot_date AND (v.valid_to IS NULL OR s.snapshot_date < v.valid_to)
+LEFT JOIN raw_signin_activity_nightly n ON n.tenant = v.tenant AND n.snapshot_date = s.snapshot_date AND n.row_key = v.row_key;
+
+CREATE OR REPLACE VIEW raw_powerbi_signins AS
+SELECT v.tenant, s.snapshot_date, s.run_id, v.user_id, v.last_success_at, v.successes, v.failures
+FROM raw_powerbi_signins_versions v
+JOIN snapshots s ON s.tenant = v.tenant AND v.valid_from <= s.snapshot_date AND (v.valid_to IS NULL OR s.snapshot_date < v.valid_to);
+
+CREATE OR REPLACE VIEW raw_signin_log_reads AS
+SELECT v.tenant, s.snapshot_date, s.run_id, v.app_id, v.window_from, v.window_to, v.pages, v.events, v.truncated
+FROM raw_signin_log_reads_versions v
+JOIN snapshots s ON s.tenant = v.tenant AND v.valid_from <= s.snapshot_date AND (v.valid_to IS NULL OR s.snapshot_date < v.valid_to);

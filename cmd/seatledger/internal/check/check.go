@@ -44,6 +44,10 @@ var signalNeeds = map[string]struct{ what, permission string }{
 	extract.SignalAppsUsage:    {"Microsoft 365 Apps usage report", "Reports.Read.All"},
 	extract.SignalActivations:  {"Office activations report", "Reports.Read.All"},
 	extract.SignalMailboxUsage: {"mailbox usage report", "Reports.Read.All"},
+	extract.SignalSignInActivity: {"users' signInActivity (needs Entra ID P1 or P2 in the tenant too)",
+		"AuditLog.Read.All"},
+	extract.SignalPowerBISignIns: {"Power BI sign-ins from the Entra sign-in logs (needs Entra ID P1 or P2 in the tenant too)",
+		"AuditLog.Read.All"},
 }
 
 // checkSignals prints, for each configured signal dataset, whether the
@@ -56,6 +60,10 @@ func checkSignals(out io.Writer, roles, signals []string) {
 		}
 		if slices.Contains(roles, need.permission) {
 			fmt.Fprintf(out, "  ok    signal %s: %s (%s)\n", name, need.what, need.permission)
+			continue
+		}
+		if name == extract.SignalSignInActivity || name == extract.SignalPowerBISignIns {
+			fmt.Fprintf(out, "  warn  signal %s: %s needs %s; without it the signal is ignored and each run records a finding\n", name, need.what, need.permission)
 			continue
 		}
 		fmt.Fprintf(out, "  warn  signal %s: %s needs %s; without it each run is degraded and the signal ignored\n", name, need.what, need.permission)

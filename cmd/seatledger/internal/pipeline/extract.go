@@ -68,7 +68,7 @@ func extractTenant(parent context.Context, w *load.Warehouse, t Tenant, run load
 		reportDone <- signalResult{DatasetUsageReport, rows, err}
 	}()
 	signalsDone := make(chan []signalResult, 1)
-	go func() { signalsDone <- extractSignals(ctx, ls, t) }()
+	go func() { signalsDone <- extractSignals(ctx, w, ls, t, run) }()
 	users, uerr := syncUsers(ctx, w, ls, t, run, opts)
 	usersMS := time.Since(start).Milliseconds()
 	if uerr != nil {
@@ -155,13 +155,24 @@ func writeSmall(snap *load.Snapshot, sm small, users int64, log *slog.Logger) ([
 }
 
 // recordOptional records an optional dataset's status; a failed one is
-// added to degraded and its rows (if any were appended) are discarded.
+// added to degraded and its rows (if any were appended) are discarded. A
+// sign-in dataset refused for want of a permission or of Entra ID P1/P2
+// is not a failure (PRODUCT.md): the tenant cannot have it, and
+// mart_findings says so.
 func recordOptional(snap *load.Snapshot, name string, rows int64, err error, degraded *[]string, log *slog.Logger) error {
-	if err != nil {
+	switch {
+	case err == nil:
+	case isSignIn(name) && errors.Is(err, extract.ErrForbidden):
+		log.Info("sign-in data not available to this app or tenant", "dataset", name, "err", err)
+	default:
 		*degraded = append(*degraded, name)
 		log.Warn("optional dataset failed", "dataset", name, "err", err)
 	}
 	return snap.DatasetStatus(name, err == nil, rows, err)
+}
+
+func isSignIn(dataset string) bool {
+	return dataset == extract.SignalSignInActivity || dataset == extract.SignalPowerBISignIns
 }
 
 func extractUsers(ctx context.Context, ls *lockedSnapshot, t Tenant, opts Options) (int64, error) {

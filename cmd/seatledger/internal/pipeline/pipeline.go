@@ -36,9 +36,13 @@ type Tenant struct {
 	Source       extract.Source
 	ReportPeriod string // D7, D30, D90 or D180
 	// Signals are the usage-signal datasets to read (of
-	// extract.SignalDatasets), each
-	// optional; the Source must implement extract.SignalSource for them.
+	// extract.SignalDatasets), each optional; the Source must implement
+	// extract.SignalSource for the reports, extract.SignInSource for the
+	// sign-in datasets.
 	Signals []string
+	// SignInLogMaxPages bounds the pages of one read of the sign-in logs
+	// (powerbi_signins); 0 means DefaultSignInLogMaxPages.
+	SignInLogMaxPages int
 	// Counter reports Graph requests and throttles made for this tenant so
 	// far; the pipeline records them in etl_runs. Optional.
 	Counter func() (requests, throttled int64)
