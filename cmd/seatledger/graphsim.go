@@ -22,6 +22,12 @@ Retry-After), 5xx answers, connection resets, truncated bodies, a nextLink loop,
 an empty page with a nextLink, expired report links, malformed report rows, a
 token endpoint outage, slow pages and concealed report names.
 
+Users' signInActivity and the sign-in logs (GET /auditLogs/signIns) need
+AuditLog.Read.All (add it with --permissions) and Entra ID P1/P2 in the tenant
+(--no-entra-premium takes it away: 403); both share Graph's throttle of 5
+requests per 10 seconds (--signin-throttle, --signin-throttle-window; a
+negative --signin-throttle lifts it).
+
 --day D serves the same tenant (same ids and client secret) as it stands D days
 after its origin, today minus D days (today follows SEATLEDGER_NOW, a testing
 aid), each day applying --daily-churn once: run night after night against it

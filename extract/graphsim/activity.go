@@ -105,20 +105,13 @@ func (t *Tenant) activityDates(r *rng, p profile, row *extract.ActivityRow) {
 // days before ref, their account age days old on ref; false when never
 // active (or created after the report was taken).
 func (t *Tenant) activitySpan(r *rng, p profile) (ref time.Time, idle, age int, ok bool) {
-	var period int // 0: idle since a day before the origin
-	switch x := r.float(); {
-	case !p.enabled && x < 0.4, x < 0.05:
+	rc, ok := drawRecency(r, p)
+	if !ok {
 		return ref, 0, 0, false // never active
-	case !p.enabled:
-		idle = r.between(30, 400)
-	case x < 0.75:
-		idle, period = r.intn(7), 7
-	case x < 0.86:
-		idle, period = r.between(7, 29), 30
-	default:
-		idle = r.between(30, 400)
 	}
-	ref = addDays(t.refresh, -t.day) // the origin's report
+	// ref: the origin's report, unless the user keeps coming back.
+	idle, period := rc.idle, rc.period // period 0: idle since a day before the origin
+	ref = addDays(t.refresh, -t.day)
 	if period > 0 {
 		ref, idle = t.refresh, (idle+t.day)%period
 	}
@@ -127,6 +120,28 @@ func (t *Tenant) activitySpan(r *rng, p profile) (ref time.Time, idle, age int, 
 		return ref, 0, 0, false
 	}
 	return ref, min(idle, age), age, true
+}
+
+// drawRecency draws how a user in the report uses Office: never (false),
+// back every period days (weekly, or monthly for the 7-to-29-day tail),
+// or idle since idle days before the origin's report (period 0). Disabled
+// accounts are never active or idle. The sign-in logs (signin.go) replay
+// these draws, so that sign-ins agree with the report.
+func drawRecency(r *rng, p profile) (recency, bool) {
+	var rc recency
+	switch x := r.float(); {
+	case !p.enabled && x < 0.4, x < 0.05:
+		return rc, false
+	case !p.enabled:
+		rc.idle = r.between(30, 400)
+	case x < 0.75:
+		rc = recency{idle: r.intn(7), period: 7}
+	case x < 0.86:
+		rc = recency{idle: r.between(7, 29), period: 30}
+	default:
+		rc.idle = r.between(30, 400)
+	}
+	return rc, true
 }
 
 // exchangeLastActivity is Activity(i).LastActivityDate[0], the Exchange

@@ -54,6 +54,20 @@
 //     /beta/reports/getMicrosoft365CopilotUsageUserDetail(...), the Copilot
 //     report's former path, answers 400 (segment not found). The Copilot
 //     report has rows only with GenOptions.CopilotSeats.
+//   - Identity-and-access reports (AuditLog.Read.All and Entra ID P1/P2,
+//     which SPE_E3/E5 carry unless GenOptions.NoEntraPremium; otherwise
+//     403 Authorization_RequestDenied or
+//     Authentication_RequestFromNonPremiumTenantOrB2CTenant): GET
+//     /users?$select=...,signInActivity (pages of 500 by default, $top
+//     above 500 is 400 "Cannot query data for more than 500 users at a
+//     time.") and /users/{id}?$select=signInActivity (by object id only);
+//     GET /auditLogs/signIns ($top 1..1000, default 1000, newest first,
+//     $skiptoken, 30 days kept; $filter on appId eq '…', userId eq '…',
+//     createdDateTime eq|ge|gt|le|lt <unquoted DateTimeOffset> and
+//     status/errorCode eq n, joined with and; anything else is 400
+//     "Invalid filter clause"). Both share Graph's throttle of 5
+//     requests per 10 s (ServerOptions.SignInThrottle): 429
+//     TooManyRequests with Retry-After.
 //
 // # Faithful quirks worth knowing
 //
@@ -72,6 +86,25 @@
 //     (SharedMailbox/UserMailbox, not Shared/User).
 //   - Listing groups needs GroupMember.Read.All (or Group.Read.All,
 //     Directory.Read.All), as in Graph; DefaultPermissions include it.
+//   - Sign-ins agree with the other data: signInActivity is the newest
+//     events of the sign-in log (and of the days before it), active
+//     users' interactive sign-ins fall on the days the Office 365
+//     report's last activity moves to, token refreshes run on after
+//     them, and Power BI sign-ins come only from Power BI plan holders
+//     (and a few free users) on signed-in days. lastSuccessfulSignInDateTime
+//     is null before December 2023 (not back-filled); a wrong password
+//     (50126) sometimes ends a visit.
+//   - Some members sign in without using Microsoft 365, as seatledger's
+//     SignIn signal expects: of the enabled members quiet on the six
+//     workloads of the report (last active 30 days or more before it, or
+//     never), 20% sign in interactively every 2 to 5 days, up to Now, to
+//     Contoso Expenses (a made-up single sign-on application,
+//     ExpensesAppID) or Windows Sign In (WindowsSignInAppID); of those
+//     idle, another 25% have a device that refreshes tokens
+//     (non-interactive Exchange Online or Windows Sign In) until 14 to 90
+//     days after their last activity. Guests, service accounts and
+//     disabled accounts never sign in that way: a disabled account's
+//     sign-ins end with its last visit.
 //   - GET /admin/reportSettings answers the entity itself
 //     ({"displayConcealedNames": ...}), which is what the SDK parses; the
 //     documentation example wraps it in "value".

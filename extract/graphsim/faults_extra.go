@@ -79,16 +79,18 @@ func (f Faults) validate() error {
 
 // FaultCounts counts the faults a server injected with Faults.
 // ExpiredLinks counts ExpiredReportLinks and ExpiredSignalLinks;
-// TruncatedDownloads counts TruncateDownloads.
+// TruncatedDownloads counts TruncateDownloads; ReportThrottled counts the
+// 429s of the identity-and-access reports' throttle
+// (ServerOptions.SignInThrottle).
 type FaultCounts struct {
 	Resets, Truncated, PagingLoops, EmptyPages, ExpiredLinks, BadReportRows int64
-	TruncatedDownloads                                                      int64
+	TruncatedDownloads, ReportThrottled                                     int64
 }
 
 // faultCounters are the live counters behind FaultCounts.
 type faultCounters struct {
 	resets, truncated, loops, empty, expired, badRows, reportRequests atomic.Int64
-	downloads, truncatedDownloads                                     atomic.Int64
+	downloads, truncatedDownloads, reportThrottled                    atomic.Int64
 	signalRequests                                                    [numReports]atomic.Int64
 }
 
@@ -97,7 +99,7 @@ func (s *Server) FaultCounts() FaultCounts {
 	c := &s.faults
 	return FaultCounts{Resets: c.resets.Load(), Truncated: c.truncated.Load(), PagingLoops: c.loops.Load(),
 		EmptyPages: c.empty.Load(), ExpiredLinks: c.expired.Load(), BadReportRows: c.badRows.Load(),
-		TruncatedDownloads: c.truncatedDownloads.Load()}
+		TruncatedDownloads: c.truncatedDownloads.Load(), ReportThrottled: c.reportThrottled.Load()}
 }
 
 // noFaultKey marks a request the fault injector already handled: it is

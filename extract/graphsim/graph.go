@@ -108,6 +108,8 @@ func (s *Server) route(method, rest string) (*graphRoute, *GraphError) {
 		rt = &graphRoute{"reportSettings", readSettings, s.serveReportSettings, ""}
 	case strings.HasPrefix(lower, "reports/getoffice365activeuserdetail(") || strings.HasPrefix(lower, "reports/microsoft.graph.getoffice365activeuserdetail("):
 		rt = &graphRoute{"report", readReports, s.serveReport, rest[strings.Index(rest, "(")+1:]}
+	case lower == "auditlogs/signins":
+		rt = &graphRoute{"signIns", readAuditLog, s.serveSignIns, ""}
 	case lower == "$batch":
 		if method != http.MethodPost {
 			return nil, methodNotAllowed()
@@ -158,7 +160,7 @@ func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request, rest string,
 		s.graphError(w, r, &GraphError{Status: http.StatusForbidden, Code: "Authorization_RequestDenied",
 			Message: "Insufficient privileges to complete the operation."})
 	default:
-		rt.serve(w, r, rt.arg)
+		rt.serve(w, r.WithContext(withRoles(r.Context(), claims.Roles)), rt.arg)
 	}
 	return endpoint
 }

@@ -82,23 +82,35 @@ func (r *rng) pick(weights []int) int {
 // guidFrom formats 128 bits as a version-4 GUID, the shape of Entra object
 // ids.
 func guidFrom(hi, lo uint64) string {
+	var out [36]byte
+	return string(appendGUID(out[:0], hi, lo))
+}
+
+// appendGUID appends guidFrom(hi, lo).
+func appendGUID(out []byte, hi, lo uint64) []byte {
 	var b [16]byte
 	binary.BigEndian.PutUint64(b[:8], hi)
 	binary.BigEndian.PutUint64(b[8:], lo)
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	var out [36]byte
-	hex.Encode(out[0:8], b[0:4])
-	out[8] = '-'
-	hex.Encode(out[9:13], b[4:6])
-	out[13] = '-'
-	hex.Encode(out[14:18], b[6:8])
-	out[18] = '-'
-	hex.Encode(out[19:23], b[8:10])
-	out[23] = '-'
-	hex.Encode(out[24:36], b[10:16])
-	return string(out[:])
+	var pad [36]byte
+	at := len(out)
+	out = append(out, pad[:]...)
+	g := out[at:]
+	hex.Encode(g[0:8], b[0:4])
+	g[8] = '-'
+	hex.Encode(g[9:13], b[4:6])
+	g[13] = '-'
+	hex.Encode(g[14:18], b[6:8])
+	g[18] = '-'
+	hex.Encode(g[19:23], b[8:10])
+	g[23] = '-'
+	hex.Encode(g[24:36], b[10:16])
+	return out
 }
+
+// appendGUIDBits appends the GUID of 128 bits, high word first.
+func appendGUIDBits(out []byte, g [2]uint64) []byte { return appendGUID(out, g[0], g[1]) }
 
 // namedGUID is a stable GUID for a named object of the tenant (a group, a
 // subscription, the tenant itself).
@@ -135,8 +147,14 @@ func feistel(seed int64, x uint32, inverse bool) uint32 {
 // userGUID is the object id of user i: the first group encodes i, the rest
 // is random-looking.
 func userGUID(seed int64, i int) string {
+	g := userGUIDBits(seed, i)
+	return guidFrom(g[0], g[1])
+}
+
+// userGUIDBits are the 128 bits of userGUID(seed, i).
+func userGUIDBits(seed int64, i int) [2]uint64 {
 	hi := uint64(feistel(seed, uint32(i), false))<<32 | hash3(seed, uint64(i), streamID)&0xffffffff
-	return guidFrom(hi, hash3(seed, uint64(i), streamID+100))
+	return [2]uint64{hi, hash3(seed, uint64(i), streamID+100)}
 }
 
 // userIndexFromGUID recovers i from an object id built by userGUID; the

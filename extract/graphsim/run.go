@@ -21,6 +21,7 @@ type Options struct {
 	TenantID        string
 	Domain          string
 	CopilotSeats    float64
+	NoEntraPremium  bool
 	Addr            string
 	Dir             string
 	CADir           string
@@ -39,6 +40,9 @@ type Options struct {
 	ReportCRLF      bool
 	// The signal reports' literals (ServerOptions).
 	ReportNullDates, AppsUsageTrueFalse, MailboxRecipientTypeDetails bool
+	// The identity-and-access reports' throttle (ServerOptions).
+	SignInThrottle       int
+	SignInThrottleWindow time.Duration
 	Faults
 	// Now is the tenant's "today" (GenOptions.Now); zero means time.Now().
 	Now    time.Time
@@ -46,16 +50,18 @@ type Options struct {
 }
 
 // DefaultOptions are the flag defaults: a 1,000-user tenant, seed 1,
-// loopback on a free port, no faults.
+// loopback on a free port, no faults, Graph's throttle of the
+// identity-and-access reports.
 func DefaultOptions() Options {
 	return Options{Users: 1000, Seed: 1, Addr: "127.0.0.1:0", RetryAfter: time.Second,
-		SlowPageDelay: 2 * time.Second, PageSize: 100, Permissions: append([]string(nil), DefaultPermissions...)}
+		SlowPageDelay: 2 * time.Second, PageSize: 100, Permissions: append([]string(nil), DefaultPermissions...),
+		SignInThrottle: defaultSignInThrottle, SignInThrottleWindow: defaultSignInThrottleWindow}
 }
 
 // GenOptions returns the generator part of o.
 func (o Options) GenOptions() GenOptions {
 	return GenOptions{Users: o.Users, Seed: o.Seed, Now: o.Now, Day: o.Day, DailyChurn: o.DailyChurn,
-		TenantID: o.TenantID, Domain: o.Domain, CopilotSeats: o.CopilotSeats}
+		TenantID: o.TenantID, Domain: o.Domain, CopilotSeats: o.CopilotSeats, NoEntraPremium: o.NoEntraPremium}
 }
 
 // ServerOptions returns the server part of o.
@@ -65,7 +71,8 @@ func (o Options) ServerOptions() ServerOptions {
 		ServerErrorRate: o.ServerErrorRate, SlowPages: o.SlowPages, SlowPageDelay: o.SlowPageDelay,
 		PageSize: o.PageSize, Concealed: o.Concealed, TokenOutage: o.TokenOutage, ReportCRLF: o.ReportCRLF,
 		ReportNullDates: o.ReportNullDates, AppsUsageTrueFalse: o.AppsUsageTrueFalse,
-		MailboxRecipientTypeDetails: o.MailboxRecipientTypeDetails, Faults: o.Faults, Seed: o.Seed, Logger: o.Logger}
+		MailboxRecipientTypeDetails: o.MailboxRecipientTypeDetails, SignInThrottle: o.SignInThrottle,
+		SignInThrottleWindow: o.SignInThrottleWindow, Faults: o.Faults, Seed: o.Seed, Logger: o.Logger}
 }
 
 // RegisterFlags defines one flag per option on fs, defaults taken from o
@@ -79,6 +86,7 @@ func (o *Options) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.TenantID, "tenant-id", o.TenantID, "tenant id (default derived from the seed)")
 	fs.StringVar(&o.Domain, "domain", o.Domain, `verified domain of users (default "contoso.example")`)
 	fs.Float64Var(&o.CopilotSeats, "copilot-seats", o.CopilotSeats, "share of suite-licensed members who also hold Microsoft 365 Copilot (0..1; 0: no Copilot SKU)")
+	fs.BoolVar(&o.NoEntraPremium, "no-entra-premium", o.NoEntraPremium, "serve a tenant without Entra ID P1/P2: signInActivity and the sign-in logs answer 403")
 	fs.StringVar(&o.Addr, "addr", o.Addr, "listen address (loopback)")
 	fs.StringVar(&o.Dir, "dir", o.Dir, "directory for the CA certificate (default --ca-dir, else a temporary one)")
 	fs.StringVar(&o.CADir, "ca-dir", o.CADir, "keep the CA certificate and key here and reuse them at every start (default a new CA per start)")
@@ -101,6 +109,8 @@ func (o *Options) RegisterFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&o.ReportNullDates, "report-null-dates", o.ReportNullDates, "write absent dates of the Copilot, Apps, activations and mailbox reports as null")
 	fs.BoolVar(&o.AppsUsageTrueFalse, "apps-usage-true-false", o.AppsUsageTrueFalse, "write Apps usage report flags True/False instead of Yes/No")
 	fs.BoolVar(&o.MailboxRecipientTypeDetails, "mailbox-recipient-type-details", o.MailboxRecipientTypeDetails, "write mailbox Recipient Type SharedMailbox/UserMailbox instead of Shared/User")
+	fs.IntVar(&o.SignInThrottle, "signin-throttle", o.SignInThrottle, "requests of signInActivity and the sign-in logs admitted per --signin-throttle-window before 429 (Graph's 5; 0: 5; negative: no limit)")
+	fs.DurationVar(&o.SignInThrottleWindow, "signin-throttle-window", o.SignInThrottleWindow, "sliding window of --signin-throttle")
 	o.Faults.registerFlags(fs)
 }
 
@@ -139,11 +149,11 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) error {
 	}
 	_, err = fmt.Fprintf(stdout, "graphsim: %d users, seed %d, day %d (daily churn %g), report refresh date %s\n"+
 		"  authority host / graph endpoint: %s\n  CA file:       %s\n  tenant id:     %s\n"+
-		"  client id:     %s\n  client secret: %s\n  permissions:   %s\n"+
+		"  client id:     %s\n  client secret: %s\n  permissions:   %s\n  sign-ins:      %s\n"+
 		"Trust the CA (e.g. SSL_CERT_FILE=%s) and use cloud: custom. Ctrl-C stops.\n",
 		t.liveCount(), opts.Seed, t.Day(), opts.DailyChurn, t.ReportRefreshDate().Format(time.DateOnly),
 		srv.URL(), srv.CAFile(), srv.TenantID(), srv.ClientID(), srv.ClientSecret(),
-		strings.Join(srv.opts.Permissions, ","), srv.CAFile())
+		strings.Join(srv.opts.Permissions, ","), srv.signInSummary(), srv.CAFile())
 	if err != nil {
 		return fmt.Errorf("graphsim: print connection details: %w", errors.Join(err, srv.Close()))
 	}

@@ -25,7 +25,8 @@ import (
 // DefaultPermissions are the application permissions (token roles) granted
 // when ServerOptions.Permissions is nil: seatledger's read set. Listing
 // groups needs GroupMember.Read.All (or Group.Read.All, Directory.Read.All)
-// in Graph, so it is part of the set.
+// in Graph, so it is part of the set. AuditLog.Read.All, which users'
+// signInActivity and the sign-in logs need, is not: grant it to read them.
 var DefaultPermissions = []string{
 	"User.Read.All", "Organization.Read.All", "Reports.Read.All",
 	"ReportSettings.Read.All", "GroupMember.Read.All",
@@ -93,6 +94,15 @@ type ServerOptions struct {
 	// Recipient Type SharedMailbox/UserMailbox instead of Shared/User
 	// (the literal is unverified).
 	MailboxRecipientTypeDetails bool
+	// SignInThrottle is how many requests of the identity-and-access
+	// reports (GET /users or /users/{id} selecting signInActivity, GET
+	// /auditLogs/signIns) the app may make per SignInThrottleWindow; more
+	// answer 429 TooManyRequests with Retry-After, counted in
+	// FaultCounts.ReportThrottled. 0 means Graph's documented 5 per 10
+	// seconds; negative, no limit.
+	SignInThrottle int
+	// SignInThrottleWindow is the throttle's sliding window; default 10s.
+	SignInThrottleWindow time.Duration
 	// Faults are resets, truncated bodies, paging and report faults.
 	Faults
 	// Seed makes fault injection reproducible.
@@ -129,6 +139,8 @@ type Server struct {
 	secretMu sync.RWMutex // guards secret (SetClientSecret)
 	stats    statsRecorder
 	faults   faultCounters // what Faults injected
+
+	reportLimit windowLimiter // SignInThrottle
 }
 
 // NewServer prepares a server for t: certificates, CA file, credentials.
@@ -154,6 +166,7 @@ func NewServer(t *Tenant, opts ServerOptions) (*Server, error) {
 	for _, p := range opts.Permissions {
 		s.grants[strings.ToLower(p)] = true
 	}
+	s.reportLimit.limit, s.reportLimit.window = opts.SignInThrottle, opts.SignInThrottleWindow
 	s.outage.Store(opts.TokenOutage)
 	s.latency.Store(int64(opts.Latency))
 	if opts.Concealed {
@@ -198,6 +211,12 @@ func applyDefaults(o *ServerOptions, t *Tenant) {
 	}
 	if o.TokenLifetime <= 0 {
 		o.TokenLifetime = 3599 * time.Second
+	}
+	if o.SignInThrottle == 0 {
+		o.SignInThrottle = defaultSignInThrottle
+	}
+	if o.SignInThrottleWindow <= 0 {
+		o.SignInThrottleWindow = defaultSignInThrottleWindow
 	}
 	if o.ReportLinkTTL <= 0 {
 		o.ReportLinkTTL = 5 * time.Minute

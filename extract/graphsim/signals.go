@@ -33,6 +33,7 @@ const (
 	planVisio   = "VISIO_CLIENT_SUBSCRIPTION"   // Visio desktop client
 	planExoP2   = "EXCHANGE_S_ENTERPRISE"       // 100 GB mailbox, archive
 	planCopilot = "M365_COPILOT_"               // prefix of every Microsoft 365 Copilot plan
+	planPowerBI = "BI_AZURE_P"                  // prefix of the Power BI plans (Pro is BI_AZURE_P2)
 )
 
 // reportedLicences sets *s, the zero set, to user i's licences as the
@@ -56,6 +57,7 @@ const (
 	classExoP2                     // Exchange Online Plan 2 (100 GB, archive)
 	classExchange                  // any plan licensing a mailbox
 	classCopilot                   // any Microsoft 365 Copilot plan
+	classPowerBI                   // any Power BI plan (BI_AZURE_P0, P1, P2, P3...)
 	numPlanClasses
 )
 
@@ -65,6 +67,7 @@ var classPlans = sync.OnceValue(func() *[numPlanClasses][numSKUs][]string {
 	match := [numPlanClasses]func(string) bool{
 		classApps: planIs(planApps), classProject: planIs(planProject), classVisio: planIs(planVisio),
 		classExoP2: planIs(planExoP2), classExchange: isExchangePlan, classCopilot: isCopilotPlan,
+		classPowerBI: isPowerBIPlan,
 	}
 	var out [numPlanClasses][numSKUs][]string
 	for c, m := range match {
@@ -134,6 +137,8 @@ func disabledEverywhere(h *hold, dis [][numSKUs][]string, id string) bool {
 func planIs(name string) func(string) bool { return func(n string) bool { return n == name } }
 
 func isCopilotPlan(name string) bool { return strings.HasPrefix(name, planCopilot) }
+
+func isPowerBIPlan(name string) bool { return strings.HasPrefix(name, planPowerBI) }
 
 func isExchangePlan(name string) bool { return planWorkloads(name)&wlExchange != 0 }
 

@@ -13,8 +13,9 @@ type Stats struct {
 	// assignLicense, subscribedSkus, subscriptions, groups, group,
 	// groupAssignLicense, addMember, removeMember, reportSettings, report,
 	// copilotReport, copilotReportBeta (the former path), appsReport,
-	// activationsReport, mailboxReport, report-download, batch, unknown. Requests inside a $batch count
-	// under their own endpoint too.
+	// activationsReport, mailboxReport, signIns, report-download, batch,
+	// unknown (users with signInActivity count as users or user).
+	// Requests inside a $batch count under their own endpoint too.
 	Requests map[string]map[int]int64
 	// Throttled counts 429 answers, batch items included.
 	Throttled int64

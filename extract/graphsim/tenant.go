@@ -43,6 +43,12 @@ type GenOptions struct {
 	// subscriptions) and the Copilot usage report has rows; 0, the
 	// default, leaves the tenant exactly as without the option.
 	CopilotSeats float64
+	// NoEntraPremium serves the tenant as one without Microsoft Entra ID
+	// P1 or P2: users' signInActivity and the sign-in logs answer 403
+	// Authentication_RequestFromNonPremiumTenantOrB2CTenant. Without it
+	// the tenant has premium, as its SPE_E3 and SPE_E5 carry AAD_PREMIUM.
+	// Nothing else changes.
+	NoEntraPremium bool
 }
 
 // Tenant is a generated tenant. It is safe for concurrent use; licence,
@@ -69,6 +75,7 @@ type Tenant struct {
 	deleted       int                 // deleted users still in the usage report
 	skus          int                 // SKUs bought: numSKUs, or numSKUs-1 without Copilot (the last)
 	copilot       float64             // GenOptions.CopilotSeats
+	premium       bool                // Entra ID P1 or P2 (EntraPremium)
 
 	mu        sync.RWMutex
 	consumed  [numSKUs]int64
@@ -82,6 +89,9 @@ type Tenant struct {
 	locations map[int]string // usage locations set by PATCH /users ("" = cleared)
 
 	delta deltaState // users/delta change history (churn.go)
+
+	signInMu sync.Mutex
+	signIns  *signInCache // sign-in habits of the directory (signinlog.go)
 }
 
 // Generate builds a tenant in one pass over its users, counting the units
@@ -126,6 +136,7 @@ func Generate(opts GenOptions) *Tenant {
 	t.buySKUs()
 	t.live(opts.Day, opts.DailyChurn)
 	t.subs = t.buildSubscriptions()
+	t.premium = !opts.NoEntraPremium && t.holdsEntraPremium()
 	return t
 }
 

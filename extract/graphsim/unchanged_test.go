@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/seatledger/seatledger/extract/graphsim"
 )
@@ -53,7 +54,8 @@ func outputsHash(t *testing.T, tenant *graphsim.Tenant, opts graphsim.ServerOpti
 // TestExistingOutputsUnchanged pins the existing endpoints' bytes for a
 // fixed tenant (hashes taken before the Copilot, Apps, activations and
 // mailbox reports were added): other packages build golden files on them.
-// The signal reports' literal switches must not touch them either.
+// The signal reports' literal switches must not touch them either, nor
+// the sign-in options (premium, throttle, AuditLog.Read.All).
 func TestExistingOutputsUnchanged(t *testing.T) {
 	const day0, day5 = "4916acc108371ac6186a0cee6df4afdc09a21b493a65da832cdcb9e46598e208",
 		"3fc099e16c51406b01c4448ce7b97be36eefb6b7aa8add756aac53407a789dd0"
@@ -67,6 +69,8 @@ func TestExistingOutputsUnchanged(t *testing.T) {
 	}{
 		{"day 0", graphsim.GenOptions{Users: 1500, Seed: 42, Now: fixedNow}, graphsim.ServerOptions{}, day0},
 		{"day 0, signal switches on", graphsim.GenOptions{Users: 1500, Seed: 42, Now: fixedNow, CopilotSeats: 0}, switches, day0},
+		{"day 0, no Entra premium, tight sign-in throttle", graphsim.GenOptions{Users: 1500, Seed: 42, Now: fixedNow, NoEntraPremium: true},
+			graphsim.ServerOptions{SignInThrottle: 1, SignInThrottleWindow: time.Hour, Permissions: auditPerms}, day0},
 		{"day 5 with churn", graphsim.GenOptions{Users: 1200, Seed: 7, Now: fixedNow.AddDate(0, 0, 5), Day: 5, DailyChurn: 0.02},
 			graphsim.ServerOptions{}, day5},
 		{"day 5 with churn, signal switches on", graphsim.GenOptions{Users: 1200, Seed: 7, Now: fixedNow.AddDate(0, 0, 5), Day: 5, DailyChurn: 0.02},

@@ -14,8 +14,9 @@ type simUser struct {
 	GivenName, Surname, JobTitle, OfficeLocation  string
 	MobilePhone, BusinessPhone, PreferredLanguage string
 	Division                                      string
-	OrgData                                       bool // employeeOrgData present
-	CreatedNull                                   bool // Graph sends createdDateTime null
+	OrgData                                       bool         // employeeOrgData present
+	CreatedNull                                   bool         // Graph sends createdDateTime null
+	signIn                                        *signInFacts // signInActivity, when selected
 }
 
 // User returns directory user i (0 <= i < UserCount()) as GET /users

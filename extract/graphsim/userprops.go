@@ -142,6 +142,81 @@ func resolveSelect(names []string) ([]userProp, string) {
 	return out, ""
 }
 
+// signInActivityProp is the user's signInActivity: only with $select,
+// and only on GET /users and /users/{id} (not in users/delta).
+var signInActivityProp = userProp{"signInActivity", writeSignInActivity}
+
+// resolveUserSelect is resolveSelect for GET /users and /users/{id},
+// which also take signInActivity; signIn says whether it is selected.
+func resolveUserSelect(names []string) (props []userProp, signIn bool, unknown string) {
+	rest := make([]string, 0, len(names))
+	at := -1
+	for k, n := range names {
+		if strings.EqualFold(n, signInActivityProp.name) {
+			at, signIn = k, true
+			continue
+		}
+		rest = append(rest, n)
+	}
+	if !signIn {
+		props, unknown = resolveSelect(names)
+		return props, false, unknown
+	}
+	if len(rest) == 0 {
+		rest = []string{"id"} // $select=signInActivity alone: id and signInActivity
+		at = 1
+	}
+	props, unknown = resolveSelect(rest)
+	if unknown != "" {
+		return nil, true, unknown
+	}
+	at = min(at, len(props))
+	props = append(props[:at], append([]userProp{signInActivityProp}, props[at:]...)...)
+	return props, true, ""
+}
+
+// selectsSignIn reports whether a $select list asks for signInActivity.
+func selectsSignIn(names []string) bool {
+	for _, n := range names {
+		if strings.EqualFold(n, signInActivityProp.name) {
+			return true
+		}
+	}
+	return false
+}
+
+// writeSignInActivity writes u.signIn as Graph's signInActivity: null for
+// an account that never signed in, each date and its request id null when
+// absent.
+func writeSignInActivity(b []byte, u *simUser) []byte {
+	f := u.signIn
+	if f == nil || f.never {
+		return append(b, "null"...)
+	}
+	b = append(b, '{')
+	for k, x := range []struct {
+		date, id string
+		has      bool
+		e        *signInEvent
+	}{
+		{"lastSignInDateTime", "lastSignInRequestId", f.hasLast, &f.last},
+		{"lastNonInteractiveSignInDateTime", "lastNonInteractiveSignInRequestId", f.hasNon, &f.nonInteractive},
+		{"lastSuccessfulSignInDateTime", "lastSuccessfulSignInRequestId", f.hasSuccess, &f.success},
+	} {
+		b = appendKey(b, x.date, k == 0)
+		if !x.has {
+			b = append(b, "null"...)
+			b = appendKey(b, x.id, false)
+			b = append(b, "null"...)
+			continue
+		}
+		b = appendTime(b, timeOf(x.e.at))
+		b = appendKey(b, x.id, false)
+		b = appendString(b, f.ids[k])
+	}
+	return append(b, '}')
+}
+
 // appendUser writes one user object with the given properties.
 func appendUser(b []byte, u *simUser, props []userProp) []byte {
 	b = append(b, '{')

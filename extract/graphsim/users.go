@@ -50,11 +50,18 @@ func (s *Server) parseQuery(r *http.Request, kind string) (query, *GraphError) {
 		return q, &GraphError{Status: http.StatusBadRequest, Code: "BadRequest", Message: "Syntax error: character ',' is not valid at position 0 in '" + raw + "'."}
 	}
 	q.sel, q.selRaw, q.top = sel, raw, s.opts.PageSize
+	maxTop := 999
+	if kind == "users" && selectsSignIn(sel) {
+		q.top, maxTop = signInActivityTop, signInActivityTop
+	}
 	if t, ok := get("top"); ok {
 		n, err := strconv.Atoi(t)
 		if err != nil || n < 1 || n > 999 {
 			return q, &GraphError{Status: http.StatusBadRequest, Code: "Request_UnsupportedQuery",
 				Message: fmt.Sprintf("Invalid page size specified: '%s'. Must be between 1 and 999 inclusive.", t)}
+		}
+		if n > maxTop {
+			return q, tooManySignInUsers()
 		}
 		q.top, q.topSet = n, true
 	}
@@ -167,31 +174,40 @@ func (s *Server) context(kind string, sel []string, entity bool) string {
 // serveUsers answers GET /users, a page at a time, rebuilding each user
 // from the seed: memory stays flat whatever the tenant size.
 func (s *Server) serveUsers(w http.ResponseWriter, r *http.Request, _ string) {
-	q, props, ok := s.userQuery(w, r)
+	q, props, signIn, ok := s.userQuery(w, r)
 	if !ok {
 		return
 	}
 	s.writePage(w, r, page{kind: "users", q: q, total: s.tenant.liveCount(), context: s.context("users", q.sel, false),
 		item: func(b []byte, i int) []byte {
-			u := s.tenant.simUser(s.tenant.liveIndex(i)) // users deleted by Churn are skipped
+			idx := s.tenant.liveIndex(i) // users deleted by Churn are skipped
+			u := s.tenant.simUser(idx)
+			if signIn {
+				u.signIn = s.tenant.userSignIns(idx)
+			}
 			return appendUser(b, &u, props)
 		}})
 }
 
 // userQuery parses a users request's query and $select; on a bad one it
-// answers Graph's error and returns false.
-func (s *Server) userQuery(w http.ResponseWriter, r *http.Request) (query, []userProp, bool) {
+// answers Graph's error and returns false. signIn says whether $select
+// asks for signInActivity, which an identity-and-access report admits
+// (reportGate).
+func (s *Server) userQuery(w http.ResponseWriter, r *http.Request) (q query, props []userProp, signIn, ok bool) {
 	q, gerr := s.parseQuery(r, "users")
 	if gerr != nil {
 		s.graphError(w, r, gerr)
-		return q, nil, false
+		return q, nil, false, false
 	}
-	props, unknown := resolveSelect(q.sel)
+	props, signIn, unknown := resolveUserSelect(q.sel)
 	if unknown != "" {
 		s.graphError(w, r, unknownProperty(unknown, "user"))
-		return q, nil, false
+		return q, nil, false, false
 	}
-	return q, props, true
+	if signIn && !s.reportGate(w, r) {
+		return q, nil, false, false
+	}
+	return q, props, signIn, true
 }
 
 func unknownProperty(name, typ string) *GraphError {
@@ -201,8 +217,13 @@ func unknownProperty(name, typ string) *GraphError {
 
 // serveUser answers GET /users/{id | userPrincipalName}.
 func (s *Server) serveUser(w http.ResponseWriter, r *http.Request, key string) {
-	q, props, ok := s.userQuery(w, r)
+	q, props, signIn, ok := s.userQuery(w, r)
 	if !ok {
+		return
+	}
+	if signIn && !isGUID(key) { // by user principal name (learn.microsoft.com Q&A 1311910)
+		s.graphError(w, r, &GraphError{Status: http.StatusBadRequest, Code: "BadRequest",
+			Message: "Get By Key only supports UserId and the key has to be a valid Guid"})
 		return
 	}
 	i, ok := s.tenant.Lookup(key)
@@ -211,6 +232,9 @@ func (s *Server) serveUser(w http.ResponseWriter, r *http.Request, key string) {
 		return
 	}
 	u := s.tenant.simUser(i)
+	if signIn {
+		u.signIn = s.tenant.userSignIns(i)
+	}
 	b := append([]byte(`{"@odata.context":`), appendString(nil, s.context("users", q.sel, true))...)
 	b = append(b, ',')
 	user := appendUser(nil, &u, props)

@@ -47,6 +47,9 @@ type Server struct {
 	CSV    string           // the report body served by the download host
 	SameDL bool             // redirect the report to the Graph host itself
 	Loop   bool             // users page 2 links back to page 2
+	// OldSignInCap answers signInActivity pages above 120 users with 400,
+	// as Graph did from 2023 until 2025.
+	OldSignInCap bool
 	// Hook, when set, may answer a Graph call (path without /v1.0, n =
 	// this path's call number) itself by returning true.
 	Hook func(path string, n int, w http.ResponseWriter, r *http.Request) bool
@@ -192,8 +195,12 @@ func JWT() string {
 
 func (f *Server) graph(w http.ResponseWriter, r *http.Request, p string) {
 	switch {
+	case p == "/users" && strings.Contains(r.URL.Query().Get("$select"), "signInActivity"):
+		f.signInActivity(w, r)
 	case p == "/users":
 		f.users(w, r)
+	case p == "/auditLogs/signIns":
+		f.signIns(w, r)
 	case p == "/groups":
 		writeRaw(w, groupsJSON)
 	case p == "/subscribedSkus":
@@ -262,6 +269,71 @@ func (f *Server) users(w http.ResponseWriter, r *http.Request) {
 	case "p3":
 		writeRaw(w, `{"value":[`+userJSON(3)+`],"@odata.context":"x"}`)
 	}
+}
+
+// signInActivity serves the three users' signInActivity in two pages of
+// at most $top users (500 allowed, or 120 with OldSignInCap): user 1 with
+// every date, user 2 without lastSuccessfulSignInDateTime (older than its
+// recording), user 3 null (never signed in).
+func (f *Server) signInActivity(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit := "500"
+	if f.OldSignInCap {
+		limit = "120"
+	}
+	if q.Get("$skiptoken") == "" && q.Get("$top") != limit {
+		WriteGraphError(w, http.StatusBadRequest, "Request_UnsupportedQuery", "Cannot query data for more than "+limit+" users at a time")
+		return
+	}
+	const (
+		u1 = `{"id":"00000000-0000-0000-0000-000000000001","signInActivity":{"lastSignInDateTime":"2022-10-19T08:15:00Z",` +
+			`"lastSignInRequestId":"r1","lastNonInteractiveSignInDateTime":"2022-10-22T23:59:59.1234567Z",` +
+			`"lastNonInteractiveSignInRequestId":"r2","lastSuccessfulSignInDateTime":"2022-10-22T23:59:59.1234567Z",` +
+			`"lastSuccessfulSignInRequestId":"r2"}}`
+		u2 = `{"id":"00000000-0000-0000-0000-000000000002","signInActivity":{"lastSignInDateTime":"2022-06-01T10:00:00Z",` +
+			`"lastNonInteractiveSignInDateTime":"2022-05-30T10:00:00Z","lastSuccessfulSignInDateTime":null}}`
+		u3 = `{"id":"00000000-0000-0000-0000-000000000003","signInActivity":null}`
+	)
+	if q.Get("$skiptoken") == "" {
+		writeRaw(w, `{"@odata.nextLink":"`+f.URL()+`/v1.0/users?$select=id,signInActivity&$top=`+limit+`&$skiptoken=s2","value":[`+u1+`,`+u2+`]}`)
+		return
+	}
+	writeRaw(w, `{"value":[`+u3+`]}`)
+}
+
+// SignInsSince and SignInsUntil are the window the sign-in log test
+// reads; signIns refuses a filter without them.
+const (
+	SignInsSince = "2022-09-23T00:00:00Z"
+	SignInsUntil = "2022-10-23T00:00:00Z"
+)
+
+// signIns serves Power BI sign-in events newest first in two pages: user
+// 1 twice (the newest at 2022-10-20T08:00:00Z) and once failed later,
+// user 2 once, and, as a service that ignores part of the filter would,
+// an event of another application and one older than the window.
+func (f *Server) signIns(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	want := "appId eq '00000009-0000-0000-c000-000000000000' and createdDateTime ge " + SignInsSince +
+		" and createdDateTime lt " + SignInsUntil
+	if q.Get("$skiptoken") == "" && (q.Get("$filter") != want || q.Get("$top") != "1000") {
+		WriteGraphError(w, http.StatusBadRequest, "BadRequest", "unexpected query "+r.URL.RawQuery)
+		return
+	}
+	event := func(user, at, app string, code int) string {
+		return fmt.Sprintf(`{"id":"e-%s-%s","createdDateTime":"%s","userId":"00000000-0000-0000-0000-00000000000%s",`+
+			`"userPrincipalName":"user%s@contoso.com","appId":"%s","appDisplayName":"Power BI Service","resourceId":"%s",`+
+			`"isInteractive":true,"status":{"errorCode":%d,"failureReason":null}}`, user, at, at, user, user, app, app, code)
+	}
+	const pbi = "00000009-0000-0000-c000-000000000000"
+	if q.Get("$skiptoken") == "" {
+		writeRaw(w, `{"@odata.context":"x","value":[`+event("1", "2022-10-21T09:00:00Z", pbi, 50126)+`,`+
+			event("1", "2022-10-20T08:00:00Z", pbi, 0)+`,`+event("2", "2022-10-19T12:00:00Z", "other-app", 0)+
+			`],"@odata.nextLink":"`+f.URL()+`/v1.0/auditLogs/signIns?$skiptoken=e2"}`)
+		return
+	}
+	writeRaw(w, `{"value":[`+event("1", "2022-10-02T07:00:00Z", pbi, 0)+`,`+event("2", "2022-09-30T07:30:00Z", pbi, 0)+`,`+
+		event("2", "2022-09-01T07:30:00Z", pbi, 0)+`]}`)
 }
 
 func (f *Server) download(w http.ResponseWriter, r *http.Request) {
