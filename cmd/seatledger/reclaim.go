@@ -20,7 +20,7 @@ const defaultMax = 50
 func reclaimCmd(g *globals) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "reclaim",
-		Short: "Licence actions: plan from candidates or a CSV, apply with assignLicense, undo",
+		Short: "Licence actions: plan from candidates, rightsizing rows or a CSV, apply with assignLicense, undo",
 		Long: `reclaim removes (or, with replace, downgrades) licences in three steps:
 
   plan     writes a plan file naming which SKU leaves which user and why, from
@@ -30,11 +30,18 @@ func reclaimCmd(g *globals) *cobra.Command {
            --min-idle-days, --usage-location, --domain and --ou narrow the
            candidates (AND across flags, OR within one); a CSV row whose user
            fails --usage-location, --domain or --ou is refused.
+           With --rightsizing it plans the rows of mart_rightsizing that remove
+           a SKU with no replacement (shared_mailbox) instead, narrowed by
+           --rule, --confidence, --tenant, --sku (the SKU removed), --department
+           and the user filters; the rule is each row's reason. Rows that
+           replace a SKU with a cheaper one are planned by replace --rightsizing.
   apply    dry run unless --apply: re-checks every row against the latest
-           snapshot and the user's licences read live from Graph, writes an undo
-           file before the first change, then calls assignLicense in $batch
-           requests of at most 20 (at most --max changes per run); every row's
-           result goes into the actions table.
+           snapshot (a candidate must still be one; a rightsizing row must
+           still be there with the same target, and a safe one still safe) and
+           the user's licences read live from Graph, writes an undo file before
+           the first change, then calls assignLicense in $batch requests of at
+           most 20 (at most --max changes per run); every row's result goes
+           into the actions table.
            A licence held only through groups is reported group_only; with
            --group-membership the user is taken out of those groups instead
            (remove_membership), unless a group also gives the user another
@@ -60,14 +67,17 @@ func (f *planFlags) register(c *cobra.Command, skus bool) {
 	fl := c.Flags()
 	fl.StringVar(&f.warehouse, "warehouse", "", "warehouse file (default: warehouse.path of --config)")
 	fl.StringSliceVar(&f.sel.Tenants, "tenant", nil, "only these tenants")
-	fl.StringSliceVar(&f.sel.Reasons, "reason", nil, "only these reasons (disabled_account, guest_licensed, redundant, never_used, inactive)")
+	fl.StringSliceVar(&f.sel.Reasons, "reason", nil, "only candidates of these reasons (disabled_account, guest_licensed, redundant, never_used, inactive)")
 	if skus {
-		fl.StringSliceVar(&f.sel.SKUs, "sku", nil, "only these SKU part numbers")
+		fl.StringSliceVar(&f.sel.SKUs, "sku", nil, "only these SKU part numbers (with --rightsizing: the SKU removed)")
 	}
 	fl.StringSliceVar(&f.sel.Departments, "department", nil, "only users of these departments")
-	fl.IntVar(&f.sel.MinIdleDays, "min-idle-days", 0, "only licences idle at least this many days")
+	fl.IntVar(&f.sel.MinIdleDays, "min-idle-days", 0, "only candidates idle at least this many days")
+	fl.BoolVar(&f.sel.Rightsizing, "rightsizing", false, "plan the rows of mart_rightsizing instead of the candidates (plan: those removing a SKU with no replacement; replace: those with one)")
+	fl.StringSliceVar(&f.sel.Rules, "rule", nil, "with --rightsizing: only these rules (shared_mailbox, no_desktop_apps, e5_extras_unused)")
+	fl.StringSliceVar(&f.sel.Confidences, "confidence", nil, "with --rightsizing: only rows this sure (safe, review)")
 	registerUserFilter(c, &f.sel.Users)
-	fl.StringVar(&f.sel.CSV, "csv", "", "plan the rows of this CSV instead (UserPrincipalName or ObjectId, SkuPartNumber; optional Tenant)")
+	fl.StringVar(&f.sel.CSV, "csv", "", "plan the rows of this CSV instead of the candidates (UserPrincipalName or ObjectId, SkuPartNumber; optional Tenant)")
 	fl.BoolVar(&f.sel.ForceListed, "force-listed", false, "with --csv: plan listed rows that are not current candidates too")
 	fl.StringVar(&f.out, "out", "", "plan file to write (default reclaim-plan-<plan id>.json)")
 }
@@ -149,16 +159,29 @@ func reclaimReplaceCmd(g *globals) *cobra.Command {
 	var af applyFlags
 	var from, to string
 	c := &cobra.Command{
-		Use:   "replace --from SKU --to SKU",
+		Use:   "replace (--from SKU --to SKU | --rightsizing)",
 		Short: "Downgrade: plan and apply adding --to and removing --from in one assignLicense call per user",
 		Long: `replace plans, like reclaim plan, the candidates holding --from (or the users of
 --csv), writes the plan file, then applies it with every guard of reclaim apply:
 a dry run unless --apply, --max, the undo file first. Each user gets one
-assignLicense call adding --to and removing --from.`,
+assignLicense call adding --to and removing --from.
+
+With --rightsizing it plans the rows of mart_rightsizing that replace a SKU with
+a cheaper one (no_desktop_apps: ENTERPRISEPACK or SPE_E3 to STANDARDPACK;
+e5_extras_unused: SPE_E5 to SPE_E3), each with its own target; --from and --to
+are then optional filters, and --rule, --confidence, --tenant, --department and
+the user filters narrow the rows too. The rule is each row's reason, in the
+plan, the actions table and the undo file. Rows with no replacement
+(shared_mailbox) are planned by reclaim plan --rightsizing; rows whose target
+the tenant does not subscribe to are left out, each counted on stderr.
+
+Before any change, the SKU added must have a free unit for every user
+(enabled + warning - consumed, read live: a suspended SKU has none) and stay
+within tenants[].limits; otherwise all its rows are refused.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if from == "" || to == "" {
-				return exit.UsageError(errors.New("replace needs --from and --to"))
+			if !pf.sel.Rightsizing && (from == "" || to == "") {
+				return exit.UsageError(errors.New("replace needs --from and --to, or --rightsizing (the rows of mart_rightsizing)"))
 			}
 			p, err := buildPlan(cmd.Context(), g, pf, reclaim.OpReplace, from, to)
 			if err != nil {
@@ -167,8 +190,8 @@ assignLicense call adding --to and removing --from.`,
 			return saveAndApply(cmd.Context(), g, pf.out, pf.warehouse, af, p)
 		},
 	}
-	c.Flags().StringVar(&from, "from", "", "SKU part number to remove")
-	c.Flags().StringVar(&to, "to", "", "SKU part number to assign instead")
+	c.Flags().StringVar(&from, "from", "", "SKU part number to remove (with --rightsizing: only rows from it)")
+	c.Flags().StringVar(&to, "to", "", "SKU part number to assign instead (with --rightsizing: only rows to it)")
 	pf.register(c, false)
 	af.register(c, false)
 	return c

@@ -54,9 +54,9 @@ type ApplyOptions struct {
 
 // Apply carries out p: guards from the warehouse (opened read-only and
 // closed again; removals only), the users' licences read live, the cap,
-// and for assign the free units and hard limits read live; then, with
-// o.Apply, the undo file, the usageLocation and assignLicense calls and
-// the actions rows.
+// and for assign and replace the free units and hard limits of the SKU
+// added, read live; then, with o.Apply, the undo file, the usageLocation
+// and assignLicense calls and the actions rows.
 func (a Applier) Apply(ctx context.Context, p *Plan, planPath string, o ApplyOptions) error {
 	if o.Max < 1 {
 		return exit.UsageError(fmt.Errorf("--max: must be at least 1, got %d", o.Max))
@@ -104,12 +104,17 @@ func (a Applier) Apply(ctx context.Context, p *Plan, planPath string, o ApplyOpt
 		return err
 	}
 	capChanges(outs, o.Max)
-	if p.Operation == OpAssign {
+	switch p.Operation {
+	case OpAssign:
 		members, err := a.groupMembers(ctx, outs)
 		if err != nil {
 			return err
 		}
 		if err := guardUnits(ctx, clients, outs, o.Limits, members); err != nil {
+			return err
+		}
+	case OpReplace: // each user takes a unit of the SKU added
+		if err := guardUnits(ctx, clients, outs, o.Limits, nil); err != nil {
 			return err
 		}
 	}
@@ -236,8 +241,9 @@ func (a Applier) act(ctx context.Context, planID, applyID string, clients map[st
 }
 
 // guard refuses, from the warehouse's latest snapshots, activity-based
-// reasons for tenants whose report is concealed and rows that are no
-// longer candidates (unless listed with --force-listed).
+// reasons for tenants whose report is concealed, rows that are no longer
+// candidates (unless listed with --force-listed), and rightsizing rows
+// that are no longer current as planned (staleRightsizing).
 func (a Applier) guard(ctx context.Context, outs []Outcome) error {
 	w, err := a.Warehouse.OpenRead(ctx)
 	if err != nil {
@@ -264,11 +270,19 @@ func (a Applier) guard(ctx context.Context, outs []Outcome) error {
 	for _, c := range cands {
 		current[c.Tenant+"/"+c.UserID+"/"+c.SkuID] = true
 	}
+	sized, err := currentRightsizing(ctx, w, outs)
+	if err != nil {
+		return err
+	}
 	for i := range outs {
 		o := &outs[i]
 		switch {
 		case concealed[o.Item.Tenant] && ActivityBased(o.Item.Reason):
 			o.Refuse("tenant %s's latest usage report conceals user names: %s is not acted on", o.Item.Tenant, o.Item.Reason)
+		case o.Item.Rule != "":
+			if why := staleRightsizing(o.Item, sized); why != "" {
+				o.Refuse("%s", why)
+			}
 		case !o.Item.Forced && !current[o.Item.Tenant+"/"+o.Item.UserID+"/"+o.Item.SkuID]:
 			o.Refuse("no longer a reclamation candidate in the latest snapshot")
 		}

@@ -97,9 +97,10 @@ func containsFold(l []string, s string) bool {
 	return slices.ContainsFunc(l, func(x string) bool { return strings.EqualFold(x, s) })
 }
 
-// guardUnits refuses, per tenant and SKU, the pending assignments that
-// need more units than are free (enabled + warning − consumed, read live
-// from subscribedSkus) or would take consumed units past the tenant's hard
+// guardUnits refuses, per tenant and SKU, the pending assignments (and
+// replacements: the SKU they add) that need more units than are free
+// (enabled + warning − consumed, read live from subscribedSkus; none for a
+// suspended SKU) or would take consumed units past the tenant's hard
 // limit (tenants[].limits, by upper-case part number). A group counts the
 // members that would newly consume a unit, as the latest snapshot knows
 // them (members, by groupKey; see unitsNeeded). All of a SKU's
@@ -111,7 +112,7 @@ func guardUnits(ctx context.Context, clients map[string]Graph, outs []Outcome, l
 		need := map[string][]int{} // lower-case SKU id -> pending outcomes
 		for i, o := range outs {
 			if o.Result == ResultPending && o.Item.Tenant == tenant {
-				k := strings.ToLower(o.Item.SkuID)
+				k := strings.ToLower(cmp.Or(o.Item.ToSkuID, o.Item.SkuID))
 				need[k] = append(need[k], i)
 			}
 		}

@@ -17,6 +17,7 @@ import (
 type memWarehouse struct {
 	path     string
 	cands    []load.Candidate
+	sized    []load.Rightsizing // mart_rightsizing, in its order
 	reports  []load.TenantReport
 	licences []load.UserLicence
 	skus     []load.TenantSKU
@@ -56,6 +57,32 @@ func (r memReader) ReclaimCandidatesOf(_ context.Context, ids, upns []string) ([
 	for _, c := range r.m.cands {
 		if slices.Contains(ids, c.UserID) || slices.Contains(upns, strings.ToLower(c.UserPrincipalName)) {
 			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// RightsizingRows filters as the warehouse does: SKUs, rules and
+// confidences in any case, "" as a to SKU for no replacement.
+func (r memReader) RightsizingRows(_ context.Context, f load.RightsizingFilter) ([]load.Rightsizing, error) {
+	in := func(vals []string, v string) bool {
+		return len(vals) == 0 || slices.ContainsFunc(vals, func(x string) bool { return strings.EqualFold(x, v) })
+	}
+	var out []load.Rightsizing
+	for _, s := range r.m.sized {
+		if in(f.Tenants, s.Tenant) && in(f.Rules, s.Rule) && in(f.Confidences, s.Confidence) && in(f.FromSKUs, s.FromSku) &&
+			in(f.ToSKUs, s.ToSku) && in(f.Departments, s.Department) {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+func (r memReader) RightsizingOf(_ context.Context, ids []string) ([]load.Rightsizing, error) {
+	var out []load.Rightsizing
+	for _, s := range r.m.sized {
+		if slices.Contains(ids, s.UserID) {
+			out = append(out, s)
 		}
 	}
 	return out, nil

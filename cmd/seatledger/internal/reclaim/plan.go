@@ -57,7 +57,7 @@ type Plan struct {
 	ID        string            `json:"plan_id"`
 	CreatedAt time.Time         `json:"created_at"`
 	Operation string            `json:"operation"` // remove or replace
-	Source    string            `json:"source"`    // "candidates" or "csv:FILE"
+	Source    string            `json:"source"`    // "candidates", "rightsizing" or "csv:FILE"
 	Filters   map[string]string `json:"filters,omitempty"`
 	Items     []Item            `json:"items"`
 }
@@ -74,7 +74,7 @@ type Item struct {
 	SkuPartNumber     string   `json:"sku_part_number"`
 	ToSkuID           string   `json:"to_sku_id,omitempty"`
 	ToSkuPartNumber   string   `json:"to_sku_part_number,omitempty"`
-	Reason            string   `json:"reason"` // first candidate reason, or "listed"
+	Reason            string   `json:"reason"` // first candidate reason, the rightsizing rule, or "listed"
 	Reasons           []string `json:"reasons,omitempty"`
 	IdleDays          *int64   `json:"idle_days,omitempty"`
 	Action            string   `json:"action,omitempty"` // remove_direct or remove_from_group (as of the snapshot)
@@ -83,6 +83,13 @@ type Item struct {
 	AnnualSavings     *float64 `json:"annual_savings,omitempty"`
 	CSVLine           int      `json:"csv_line,omitempty"`
 	Forced            bool     `json:"forced,omitempty"` // listed, not a current candidate
+	// Rule, Confidence and Evidence are, for an item planned from
+	// mart_rightsizing (Reason is the rule then), the row's rule, how sure
+	// it is (safe or review) and the facts behind it; apply re-checks the
+	// row against the latest snapshot.
+	Rule       string          `json:"rule,omitempty"`
+	Confidence string          `json:"confidence,omitempty"`
+	Evidence   json.RawMessage `json:"evidence,omitempty"`
 	// DisabledPlans are, for assign, the service plan ids left off in the
 	// SKU added.
 	DisabledPlans []string `json:"disabled_plans,omitempty"`
@@ -137,6 +144,8 @@ func (p *Plan) Validate() error {
 			errs = append(errs, fmt.Errorf("items[%d]: enable_plans or disable_plans in a %s plan", i, p.Operation))
 		case p.Operation != OpAssign && (len(it.DisabledPlans) > 0 || it.UsageLocation != ""):
 			errs = append(errs, fmt.Errorf("items[%d]: disabled_plans or usage_location in a %s plan", i, p.Operation))
+		case it.Rule != "" && (it.Forced || it.GroupID != "" || p.Operation != OpRemove && p.Operation != OpReplace):
+			errs = append(errs, fmt.Errorf("items[%d]: rule is set on a forced or group item, or in a %s plan (a rightsizing row is a user's remove or replace item)", i, p.Operation))
 		}
 		key, who := it.Tenant+"/"+it.UserID, "user"
 		if it.GroupID != "" {

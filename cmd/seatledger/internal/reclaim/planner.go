@@ -15,7 +15,8 @@ import (
 )
 
 // Selection is which licences a plan takes: the current candidates
-// matching the filters, or the rows of a CSV.
+// matching the filters, the current rightsizing rows matching them, or
+// the rows of a CSV.
 type Selection struct {
 	Tenants     []string
 	Reasons     []string
@@ -29,6 +30,14 @@ type Selection struct {
 	CSV string
 	// ForceListed plans CSV rows that are not current candidates too.
 	ForceListed bool
+	// Rightsizing plans the rows of mart_rightsizing instead of the
+	// candidates (remove: the rows with no replacement; replace: those
+	// with one); Rules and Confidences narrow them, and so do Tenants,
+	// SKUs (the from SKU), Departments and Users. Not with CSV, Reasons
+	// or MinIdleDays.
+	Rightsizing bool
+	Rules       []string
+	Confidences []string
 }
 
 // Planner builds plans from the warehouse's latest snapshots.
@@ -39,10 +48,12 @@ type Planner struct {
 }
 
 // Build selects the plan's rows from the warehouse (opened read-only and
-// closed before it returns): the candidates matching sel, or the rows of
-// sel.CSV. For replace, from and to are SKU part numbers.
+// closed before it returns): the candidates matching sel, the rightsizing
+// rows matching it, or the rows of sel.CSV. For replace, from and to are
+// SKU part numbers (with sel.Rightsizing, optional filters: each row has
+// its own target).
 func (pl Planner) Build(ctx context.Context, sel Selection, op, from, to string) (*Plan, error) {
-	if err := sel.Users.Validate(); err != nil {
+	if err := errors.Join(sel.Users.Validate(), sel.checkSource()); err != nil {
 		return nil, exit.UsageError(err)
 	}
 	w, err := pl.Warehouse.OpenRead(ctx)
@@ -52,10 +63,14 @@ func (pl Planner) Build(ctx context.Context, sel Selection, op, from, to string)
 	defer w.Close()
 	now := pl.Now.UTC()
 	p := &Plan{ID: NewID(now), CreatedAt: now, Operation: op, Source: "candidates", Filters: sel.describe(from, to)}
-	if sel.CSV != "" {
+	switch {
+	case sel.Rightsizing:
+		p.Source = "rightsizing"
+		p.Items, err = pl.fromRightsizing(ctx, w, sel, op, from, to)
+	case sel.CSV != "":
 		p.Source = "csv:" + sel.CSV
 		p.Items, err = pl.fromCSV(ctx, w, sel, from)
-	} else {
+	default:
 		if from != "" {
 			sel.SKUs = []string{from}
 		}
@@ -64,7 +79,7 @@ func (pl Planner) Build(ctx context.Context, sel Selection, op, from, to string)
 	if err != nil {
 		return nil, err
 	}
-	if op == OpReplace {
+	if op == OpReplace && !sel.Rightsizing {
 		if err := setTarget(ctx, w, p.Items, to); err != nil {
 			return nil, err
 		}
@@ -87,7 +102,11 @@ func SavePlan(out io.Writer, path string, p *Plan) (string, error) {
 	counts := map[string]int{}
 	var keys []string
 	for _, it := range p.Items {
-		k := fmt.Sprintf("%s %s %s", it.Tenant, it.SkuPartNumber, it.Reason)
+		sku := it.SkuPartNumber
+		if it.ToSkuPartNumber != "" {
+			sku += " -> " + it.ToSkuPartNumber
+		}
+		k := fmt.Sprintf("%s %s %s", it.Tenant, sku, it.Reason)
 		if counts[k] == 0 {
 			keys = append(keys, k)
 		}
@@ -111,12 +130,17 @@ func (sel Selection) describe(from, to string) map[string]string {
 	add("reason", sel.Reasons)
 	add("sku", sel.SKUs)
 	add("department", sel.Departments)
+	add("rule", sel.Rules)
+	add("confidence", sel.Confidences)
 	sel.Users.describe(m)
 	if sel.MinIdleDays > 0 {
 		m["min_idle_days"] = fmt.Sprint(sel.MinIdleDays)
 	}
 	if from != "" {
-		m["from"], m["to"] = from, to
+		m["from"] = from
+	}
+	if to != "" {
+		m["to"] = to
 	}
 	if sel.ForceListed {
 		m["force_listed"] = "true"

@@ -32,6 +32,8 @@ type Graph interface {
 type Reader interface {
 	ReclaimCandidates(ctx context.Context, f load.CandidateFilter) ([]load.Candidate, error)
 	ReclaimCandidatesOf(ctx context.Context, ids, upnsLower []string) ([]load.Candidate, error)
+	RightsizingRows(ctx context.Context, f load.RightsizingFilter) ([]load.Rightsizing, error)
+	RightsizingOf(ctx context.Context, ids []string) ([]load.Rightsizing, error)
 	UserLicencesOf(ctx context.Context, ids, upnsLower []string) ([]load.UserLicence, error)
 	LatestTenants(ctx context.Context) ([]string, error)
 	LatestReports(ctx context.Context) ([]load.TenantReport, error)
