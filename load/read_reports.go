@@ -271,14 +271,23 @@ func ReportMarts() []string {
 	return out
 }
 
-// reportMart returns the ordered query of a mart of ReportMarts; any
-// other name is an error.
-func reportMart(name string) (string, error) {
+// reportMart returns the ordered query of the sheet of a mart of
+// ReportMarts: the mart's columns as they are, or for a mart of
+// sheetSelects its readable columns first; any other name is an error.
+func (w *Warehouse) reportMart(ctx context.Context, name string) (string, error) {
 	i := slices.IndexFunc(reportMarts, func(m mart) bool { return m.latest == name })
 	if i < 0 || !slices.ContainsFunc(marts, func(m mart) bool { return m.latest == name }) {
 		return "", fmt.Errorf("mart %q: not one of the marts a report shows %v", name, ReportMarts())
 	}
-	return "SELECT * FROM " + name + " ORDER BY " + reportMarts[i].order, nil
+	from := name
+	if sheet, ok := sheetSelects[name]; ok {
+		q, err := w.sheetSelect(ctx, sheet)
+		if err != nil {
+			return "", fmt.Errorf("sheet of %s: %w", name, err)
+		}
+		from = "(" + q + ")"
+	}
+	return "SELECT * FROM " + from + " ORDER BY " + reportMarts[i].order, nil
 }
 
 // MartShape is what a mart's sheet needs before its rows: its columns and
@@ -288,9 +297,12 @@ type MartShape struct {
 	Rows    int
 }
 
-// MartShape reads the columns and the row count of one of ReportMarts.
+// MartShape reads the columns of the sheet of one of ReportMarts (the
+// mart's own, or for the candidates and rightsizing marts, the readable
+// columns first and then the mart's: see sheetSelects) and its row count,
+// the mart's.
 func (w *Warehouse) MartShape(ctx context.Context, name string) (MartShape, error) {
-	query, err := reportMart(name)
+	query, err := w.reportMart(ctx, name)
 	if err != nil {
 		return MartShape{}, err
 	}
@@ -310,13 +322,13 @@ func (w *Warehouse) MartShape(ctx context.Context, name string) (MartShape, erro
 	return s, nil
 }
 
-// ScanMart streams the rows of one of ReportMarts in its declared order,
-// its columns those MartShape lists, calling row for each without holding
-// the result. vals is new for every row and holds the plain Go types
-// stream documents. An error from row stops the scan and is returned
-// wrapped.
+// ScanMart streams the rows of the sheet of one of ReportMarts in the
+// mart's declared order, its columns those MartShape lists, calling row
+// for each without holding the result. vals is new for every row and
+// holds the plain Go types stream documents. An error from row stops the
+// scan and is returned wrapped.
 func (w *Warehouse) ScanMart(ctx context.Context, name string, row func(vals []any) error) error {
-	query, err := reportMart(name)
+	query, err := w.reportMart(ctx, name)
 	if err != nil {
 		return err
 	}

@@ -121,9 +121,15 @@ func TestScanMart(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(shape.Columns) == 0 || shape.Columns[0] != "tenant" {
-				t.Errorf("columns: got %v, want tenant first", shape.Columns)
+			// The sheets of people's licences put the person first.
+			first := "tenant"
+			if m == "mart_reclamation_candidates" || m == "mart_rightsizing" {
+				first = "display_name"
 			}
+			if len(shape.Columns) == 0 || shape.Columns[0] != first {
+				t.Errorf("columns: got %v, want %s first", shape.Columns, first)
+			}
+			col := slices.Index(shape.Columns, "tenant")
 			n := 0
 			var last string
 			err = w.ScanMart(ctx, m, func(vals []any) error {
@@ -131,7 +137,7 @@ func TestScanMart(t *testing.T) {
 				if len(vals) != len(shape.Columns) {
 					return fmt.Errorf("row %d: %d values for %d columns", n, len(vals), len(shape.Columns))
 				}
-				tenant, _ := vals[0].(string)
+				tenant, _ := vals[col].(string)
 				if tenant < last {
 					return fmt.Errorf("row %d: tenant %s after %s", n, tenant, last)
 				}

@@ -62,6 +62,10 @@ var evidenceFields = []evidenceField{
 	{"last_activity.Teams", "Teams last active", Date},
 	{"last_activity.Yammer", "Yammer last active", Date},
 	{"last_activity.Skype", "Skype last active", Date},
+	{"signals.copilot.last_activity", "Copilot last active", Date},
+	{"signals.apps.last_activity", "Apps last active", Date},
+	{"signals.powerbi.last_sign_in", "Power BI last sign-in", Date},
+	{"signals.signin.last_sign_in", "Entra last sign-in", Date},
 	{"workloads", "Workloads", Text},
 	{"assigned_at", "Assigned at", DateTime},
 	{"redundant_with", "Redundant with", Text},
@@ -120,10 +124,14 @@ func formatFor(name string) Format {
 func widthFor(name string, f Format) float64 {
 	w := width[f]
 	switch name {
-	case "user_principal_name", "product_name", "display_name", "workloads", "reasons":
+	case "user_principal_name", "product_name", "to_product_name", "display_name", "workloads", "reasons":
 		w = 34
+	case "reason_text", "rule_text":
+		w = 26
 	case "detail", "exclusion_reason", "error_message", "on_premises_distinguished_name":
 		w = 60
+	case "signal":
+		w = 80
 	case "user_id", "target_id", "sku_id", "subscription_id", "commerce_subscription_id", "subject", "assigned_by_groups":
 		w = 38
 	}

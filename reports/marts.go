@@ -33,22 +33,39 @@ const (
 	blueFill, blueFont     = "DDEBF7", "1F4E78"
 )
 
+// readableHeaders are the headers of the columns that the Candidates and
+// Rightsizing sheets put first (load reads them so: the person, the
+// product by name, the reason and signal in words), and of the codes to
+// their right that would otherwise share a header with the words.
+var readableHeaders = map[string]string{
+	"display_name":    "Person",
+	"product_name":    "Product",
+	"to_product_name": "Change to",
+	"reason_text":     "Reason",
+	"rule_text":       "Rule",
+	"annual_savings":  "Annual saving",
+	"reason":          "Reason code",
+	"reasons":         "Reason codes",
+	"rule":            "Rule code",
+}
+
 // martSheets are the sheet names and extras of seatledger's marts.
 var martSheets = map[string]struct {
 	name       string
 	highlights []Highlight
 	subtotal   *Subtotal
-	evidence   []evidenceField // the evidence's readable columns; nil: a candidate's
+	evidence   []evidenceField   // the evidence's readable columns; nil: a candidate's
+	headers    map[string]string // headers by column name, over ColumnsFor's
 }{
 	"mart_license_inventory":      {name: "Inventory"},
-	"mart_reclamation_candidates": {name: "Candidates"},
+	"mart_reclamation_candidates": {name: "Candidates", headers: readableHeaders},
 	// Seats that could be a cheaper SKU or none: the safe ones stand out.
 	"mart_rightsizing": {name: "Rightsizing", highlights: []Highlight{
 		{Column: "confidence", Equals: "safe", Fill: blueFill, Font: blueFont},
 	}, subtotal: &Subtotal{
-		Title: "Savings by rule", By: []string{"tenant", "rule", "confidence", "currency"},
+		Title: "Savings by rule", By: []string{"tenant", "rule_text", "confidence", "currency"},
 		Sum: []string{"annual_saving"},
-	}, evidence: rightsizingEvidence},
+	}, evidence: rightsizingEvidence, headers: readableHeaders},
 	"mart_spend": {name: "Spend", subtotal: &Subtotal{
 		Title: "Subtotals by SKU", By: []string{"tenant", "sku_part_number", "currency"},
 		Sum: []string{"assigned_units", "annual_cost"},
@@ -85,7 +102,9 @@ var martSheets = map[string]struct {
 // column names: the sheet name (mart_spend -> "Spend"), ColumnsFor's
 // columns, and per mart the extras: Renewals highlighted within 30, 60 and
 // 90 days of renewal, Findings coloured by severity, Spend with subtotals
-// per SKU. Extras whose columns are absent are left out. An unknown mart
+// per SKU, Rightsizing's by rule, and the words of Candidates and
+// Rightsizing headed "Person", "Product", "Reason" (their codes "Reason
+// code", "Rule code"). Extras whose columns are absent are left out. An unknown mart
 // gets its own name and plain columns. The caller sets RowCount and Rows.
 func MartSheet(mart string, names []string) Sheet {
 	s := Sheet{Name: mart, Columns: ColumnsFor(names)}
@@ -102,6 +121,12 @@ func MartSheet(mart string, names []string) Sheet {
 			} else {
 				s.Columns = append(s.Columns, ColumnsFor([]string{n})...)
 			}
+		}
+	}
+	for i, c := range s.Columns {
+		if h, ok := m.headers[c.Name]; ok && c.Field == "" {
+			s.Columns[i].Header = h
+			s.Columns[i].Width = max(c.Width, float64(len(h))+3)
 		}
 	}
 	has := map[string]bool{}
@@ -123,9 +148,18 @@ func MartSheet(mart string, names []string) Sheet {
 	return s
 }
 
+// codeOf is the column of codes that stands in for a column of words
+// where a sheet has the mart's own columns only.
+var codeOf = map[string]string{"reason_text": "reason", "rule_text": "rule"}
+
+// present keeps the names that has holds, each column of words that it
+// lacks replaced by its codes (codeOf) when it holds those.
 func present(names []string, has map[string]bool) []string {
 	var out []string
 	for _, n := range names {
+		if c, ok := codeOf[n]; ok && !has[n] {
+			n = c
+		}
 		if has[n] {
 			out = append(out, n)
 		}

@@ -42,13 +42,23 @@ func martSheet(mart string, cols []string, rows [][]any) reports.Sheet {
 
 const evidenceIdle = `{"rule":"inactive","threshold":90,"inactivity_days":90,"grace_days":30,` +
 	`"last_activity":{"Exchange":"2026-08-22","OneDrive":null,"SharePoint":"2026-08-01","Skype":null,"Yammer":null,"Teams":"2026-08-22"},` +
-	`"workloads":["Exchange","SharePoint","Teams"],"report_date":"2026-11-20","in_report":true,` +
-	`"assigned_at":"2025-01-01T10:00:00Z","redundant_with":null,"account_enabled":true,"user_type":"Member"}`
+	`"workloads":["Apps","Exchange","PowerBI","SharePoint","Teams"],"report_date":"2026-11-20","in_report":true,` +
+	`"assigned_at":"2025-01-01T10:00:00Z","redundant_with":null,"account_enabled":true,"user_type":"Member",` +
+	`"signals":{"copilot":null,"apps":{"last_activity":"2026-08-20","report_date":"2026-11-20"},` +
+	`"powerbi":{"last_sign_in":"2026-07-01","window_from":"2026-06-01","window_days":172},"signin":null}}`
 
 const evidenceRedundant = `{"rule":"redundant","threshold":null,"inactivity_days":90,"grace_days":30,` +
 	`"last_activity":{"Exchange":null,"OneDrive":null,"SharePoint":null,"Skype":null,"Yammer":null,"Teams":null},` +
 	`"workloads":["Exchange"],"report_date":"2026-11-20","in_report":false,` +
 	`"assigned_at":"2026-03-04T05:06:07Z","redundant_with":"SPE_E5","account_enabled":true,"user_type":"Guest"}`
+
+const evidenceShared = `{"rule":"shared_mailbox","recipient_type":"Shared","storage_used_bytes":2147483648,` +
+	`"limit_bytes":53687091200,"has_archive":false,"report_date":"2026-11-20",` +
+	`"why":"a shared mailbox needs no licence up to 50 GB without an archive"}`
+
+const evidenceNoDesktop = `{"rule":"no_desktop_apps","desktop_use_d180":false,"apps_last_activity":"2026-10-01",` +
+	`"apps_report_date":"2026-11-20","apps_activated":false,"mailbox_storage_used_bytes":null,` +
+	`"why":"no desktop Office in 180 days and no activation"}`
 
 // marts is a small workbook of every mart, two tenants and two currencies.
 func marts() reports.Workbook {
@@ -85,10 +95,26 @@ func marts() reports.Workbook {
 				{"contoso", day, "POWER_BI_PRO", "Power BI Pro", int64(20), int64(25), int64(0), nil, nil, nil},
 				{"fabrikam", day, "SPE_E3", "Microsoft 365 E3", int64(50), int64(45), int64(5), "EUR", 421.2, 21060.0},
 			}),
-			martSheet("mart_reclamation_candidates", []string{"tenant", "user_id", "sku_part_number", "reason", "reasons",
-				"idle_days", "currency", "annual_savings", "reducible_from", "evidence"}, [][]any{
-				{"contoso", "u2", "SPE_E3", "inactive", []any{"inactive"}, int64(90), "USD", 468.0, day.AddDate(0, 0, 25), evidenceIdle},
-				{"fabrikam", "u7", "EXCHANGESTANDARD", "redundant", []any{"redundant", "never_used"}, nil, "EUR", 44.0, day, evidenceRedundant},
+			// As load reads it: the readable columns first, codes right.
+			martSheet("mart_reclamation_candidates", []string{"display_name", "user_principal_name", "department",
+				"product_name", "reason_text", "signal", "idle_days", "annual_savings", "reducible_from", "tenant", "currency",
+				"user_id", "sku_part_number", "reason", "reasons", "evidence"}, [][]any{
+				{"Bob Lee", "bob@contoso.example", "Sales", "Microsoft 365 E3", "Inactive",
+					"Idle 90 days (rule: 90): last Exchange use 2026-08-22", int64(90), 468.0, day.AddDate(0, 0, 25), "contoso", "USD",
+					"u2", "SPE_E3", "inactive", []any{"inactive"}, evidenceIdle},
+				{"Eve Ng", "eve@fabrikam.example", nil, "Exchange Online (Plan 1)", "Redundant",
+					"Included in Microsoft 365 E5, which the user also holds", nil, 44.0, day, "fabrikam", "EUR",
+					"u7", "EXCHANGESTANDARD", "redundant", []any{"redundant", "never_used"}, evidenceRedundant},
+			}),
+			martSheet("mart_rightsizing", []string{"display_name", "user_principal_name", "department", "product_name",
+				"to_product_name", "rule_text", "signal", "confidence", "annual_saving", "tenant", "currency", "user_id",
+				"from_sku", "to_sku", "rule", "evidence"}, [][]any{
+				{"Shared Desk", "desk@contoso.example", nil, "Microsoft 365 E3", "No licence", "Shared mailbox",
+					"Shared mailbox using 2.0 GB of 50 GB, no archive: needs no licence", "safe", 468.0, "contoso", "USD",
+					"u3", "SPE_E3", nil, "shared_mailbox", evidenceShared},
+				{"Bob Lee", "bob@contoso.example", "Sales", "Office 365 E3", "Office 365 E1", "No desktop Office apps",
+					"No desktop Office use (Windows or Mac) in 180 days, no activation; mailbox size unknown", "review", 156.0,
+					"contoso", "USD", "u2", "ENTERPRISEPACK", "STANDARDPACK", "no_desktop_apps", evidenceNoDesktop},
 			}),
 			martSheet("mart_spend", []string{"tenant", "as_of", "sku_part_number", "department", "cost_center",
 				"currency", "assigned_units", "annual_cost"}, [][]any{

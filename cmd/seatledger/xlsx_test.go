@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -98,6 +99,20 @@ func (x *xlsx) dimensions() map[string]int64 {
 // cells' positions kept: enough to find values in a row.
 func (x *xlsx) rows(sheet string) [][]string {
 	x.t.Helper()
+	var out [][]string
+	for _, r := range x.grid(sheet) {
+		if r != nil { // written
+			out = append(out, slices.DeleteFunc(r, func(v string) bool { return v == "" }))
+		}
+	}
+	return out
+}
+
+// grid is like rows, but each row holds its cells at their column's
+// index (A is 0), the empty ones "", and rows not written are there,
+// empty.
+func (x *xlsx) grid(sheet string) [][]string {
+	x.t.Helper()
 	var shared []string
 	if _, err := x.zr.Open("xl/sharedStrings.xml"); err == nil {
 		var sst struct {
@@ -113,7 +128,9 @@ func (x *xlsx) rows(sheet string) [][]string {
 	}
 	var ws struct {
 		Rows []struct {
+			R     int `xml:"r,attr"`
 			Cells []struct {
+				Ref    string `xml:"r,attr"`
 				Type   string `xml:"t,attr"`
 				V      string `xml:"v"`
 				Inline string `xml:"is>t"`
@@ -123,19 +140,32 @@ func (x *xlsx) rows(sheet string) [][]string {
 	x.read(x.part(sheet), &ws)
 	out := make([][]string, 0, len(ws.Rows))
 	for _, r := range ws.Rows {
-		row := make([]string, 0, len(r.Cells))
+		for r.R > len(out)+1 { // rows not written are empty
+			out = append(out, nil)
+		}
+		row := []string{} // written, even without a cell
 		for _, c := range r.Cells {
+			col := 0
+			for _, ch := range strings.TrimRight(c.Ref, "0123456789") {
+				col = col*26 + int(ch-'A'+1)
+			}
+			if col == 0 { // no reference: the next column
+				col = len(row) + 1
+			}
+			for len(row) < col {
+				row = append(row, "")
+			}
 			switch c.Type {
 			case "s":
 				i, err := strconv.Atoi(c.V)
 				if err != nil || i < 0 || i >= len(shared) {
 					x.t.Fatalf("%s sheet %s: shared string %q of %d", x.path, sheet, c.V, len(shared))
 				}
-				row = append(row, shared[i])
+				row[col-1] = shared[i]
 			case "inlineStr":
-				row = append(row, c.Inline)
+				row[col-1] = c.Inline
 			default:
-				row = append(row, c.V)
+				row[col-1] = c.V
 			}
 		}
 		out = append(out, row)
