@@ -203,7 +203,7 @@ func (c *computation) scope(ctx context.Context) error {
 		}
 	}
 	for _, name := range accumulating {
-		q := "CREATE OR REPLACE TEMP VIEW " + name + "_through AS SELECT * EXCLUDE (valid_from, valid_to, row_key), " +
+		q := "CREATE OR REPLACE TEMP VIEW " + name + "_through AS SELECT * EXCLUDE (valid_from, valid_to), " +
 			"valid_from AS snapshot_date FROM " + c.qualified(name+"_versions") +
 			" WHERE tenant = " + tenant + " AND valid_from < " + day +
 			" UNION ALL BY NAME SELECT * EXCLUDE (run_id) FROM " + name

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seatledger/seatledger/cmd/seatledger/internal/demo"
 	"github.com/seatledger/seatledger/extract/graph/graphtest"
 	"github.com/seatledger/seatledger/extract/graphsim"
 	"github.com/seatledger/seatledger/load"
@@ -37,8 +38,14 @@ func TestDemo(t *testing.T) {
 	if _, err := os.Stat(book); err != nil {
 		t.Errorf("workbook: %v", err)
 	}
-	tenant := graphsim.Generate(graphsim.GenOptions{Users: users, Seed: seed, Now: time.Now().UTC()})
+	tenant := graphsim.Generate(graphsim.GenOptions{Users: users, Seed: seed, Now: time.Now().UTC(), CopilotSeats: demo.CopilotSeats})
 	db := openWarehouse(t, filepath.Join(dir, "seatledger.duckdb"))
+	// Every usage-signal dataset is read whole.
+	for name, g := range readDatasets(t, filepath.Join(dir, "seatledger.duckdb")) {
+		if !g.ok {
+			t.Errorf("dataset %s: got %+v, want read whole", name, g)
+		}
+	}
 	if got := queryInt(t, db, "SELECT count(*) FROM raw_users"); got != int64(tenant.UserCount()) {
 		t.Errorf("raw_users: got %d rows, want %d", got, tenant.UserCount())
 	}

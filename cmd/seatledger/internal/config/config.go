@@ -113,8 +113,9 @@ type Tenant struct {
 	ReportPeriod string `yaml:"report_period"`
 	// Signals are the usage-signal datasets read besides the usage report
 	// (extract.SignalDatasets: copilot_usage, apps_usage,
-	// office_activations, mailbox_usage), each optional. Absent:
-	// DefaultSignals; an explicit empty list reads none.
+	// office_activations, mailbox_usage, signin_activity, powerbi_signins),
+	// each optional. Absent: DefaultSignals; an explicit empty list reads
+	// none.
 	Signals []string `yaml:"signals"`
 	// Limits are hard limits on consumed units, by SKU part number: the
 	// most seats of that SKU the tenant may consume (a managed service

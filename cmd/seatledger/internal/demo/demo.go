@@ -15,6 +15,7 @@ import (
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/config"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/pipeline"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/tenants"
+	"github.com/seatledger/seatledger/extract"
 	"github.com/seatledger/seatledger/extract/graphsim"
 )
 
@@ -27,17 +28,29 @@ type Options struct {
 	Concealed    bool    // the usage report conceals user names
 }
 
+// CopilotSeats is the share of the demo tenant's suite users who also
+// hold Microsoft 365 Copilot, so that the demo judges Copilot seats.
+const CopilotSeats = 0.2
+
+// Permissions are the demo app's: the simulator's defaults and
+// AuditLog.Read.All, which the sign-in datasets need.
+var Permissions = append([]string{"AuditLog.Read.All"}, graphsim.DefaultPermissions...)
+
 // Start creates o.Dir and starts the simulator there: a tenant of o.Users
-// users generated on the day of now, served over HTTPS on loopback with a
-// CA of its own. The caller closes it.
+// users generated on the day of now, CopilotSeats of its suite users
+// holding Copilot, served over HTTPS on loopback with a CA of its own. Its
+// sign-in reads are throttled at 5 requests a second (Graph's limit is 5
+// per 10 s: the demo shows the waits without lasting a minute). The caller
+// closes it.
 func Start(o Options, now time.Time, log *slog.Logger) (*graphsim.Server, error) {
 	if err := os.MkdirAll(o.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create demo directory: %w", err)
 	}
-	tenant := graphsim.Generate(graphsim.GenOptions{Users: o.Users, Seed: o.Seed, Now: now})
+	tenant := graphsim.Generate(graphsim.GenOptions{Users: o.Users, Seed: o.Seed, Now: now, CopilotSeats: CopilotSeats})
 	srv, err := graphsim.NewServer(tenant, graphsim.ServerOptions{
 		Dir: o.Dir, ThrottleRate: o.ThrottleRate, RetryAfter: time.Second,
 		Concealed: o.Concealed, Seed: o.Seed, Logger: log,
+		Permissions: Permissions, SignInThrottleWindow: time.Second,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("start simulator: %w", err)
@@ -57,12 +70,12 @@ func Configure(cfg *config.Config, dir string) {
 
 // Tenant is the simulator's tenant, named demo, as the pipeline extracts
 // it: through the real credential and Graph client, its requests counted
-// for the run journal.
+// for the run journal, every usage-signal dataset read.
 func Tenant(ctx context.Context, srv *graphsim.Server, log *slog.Logger) (pipeline.Tenant, error) {
 	counter := tenants.NewRequestCounter()
 	src, err := tenants.SimClient(ctx, srv, log.With("tenant", "demo"), counter.Observe)
 	if err != nil {
 		return pipeline.Tenant{}, err
 	}
-	return pipeline.Tenant{Name: "demo", Source: src, ReportPeriod: "D7", Signals: config.DefaultSignals(), Counter: counter.Totals}, nil
+	return pipeline.Tenant{Name: "demo", Source: src, ReportPeriod: "D7", Signals: extract.SignalDatasets, Counter: counter.Totals}, nil
 }
