@@ -59,55 +59,57 @@ const (
 //	  others      "Last Teams use 2026-08-22", "No activity in …", "Not in
 //	              the Office 365 usage report" or "No usage signal for this
 //	              product"
-const candidatesSheet = `signal_words(key, ord, activity, source) AS (VALUES
-    ('Exchange', 1, 'Exchange use', 'the Office 365 usage report'),
-    ('OneDrive', 2, 'OneDrive use', 'the Office 365 usage report'),
-    ('SharePoint', 3, 'SharePoint use', 'the Office 365 usage report'),
-    ('Teams', 4, 'Teams use', 'the Office 365 usage report'),
-    ('Yammer', 5, 'Yammer use', 'the Office 365 usage report'),
-    ('Skype', 6, 'Skype use', 'the Office 365 usage report'),
-    ('copilot', 7, 'Copilot use', 'the Copilot usage report'),
-    ('apps', 8, 'Microsoft 365 Apps use', 'the Microsoft 365 Apps usage report'),
-    ('powerbi', 9, 'Power BI sign-in', 'the Power BI sign-in logs'),
-    ('signin', 10, 'Entra sign-in', 'the Entra sign-in activity')
-), parsed AS (
+const candidatesSheet = `parsed AS (
     -- The evidence parsed once per row (each json_extract would parse it
     -- again); a signal's date is its last_activity, or its last_sign_in.
-    SELECT *, from_json(evidence, '{"workloads": ["VARCHAR"], "last_activity": "MAP(VARCHAR, VARCHAR)",
+    SELECT *, from_json(evidence, '{"rule": "VARCHAR", "workloads": ["VARCHAR"], "last_activity": "MAP(VARCHAR, VARCHAR)",
         "signals": "MAP(VARCHAR, STRUCT(last_activity VARCHAR, last_sign_in VARCHAR))",
-        "threshold": "VARCHAR", "inactivity_days": "VARCHAR", "assigned_at": "VARCHAR",
-        "redundant_with": "VARCHAR", "in_report": "BOOLEAN"}') AS e
+        "threshold": "VARCHAR", "inactivity_days": "VARCHAR", "grace_days": "VARCHAR", "report_date": "VARCHAR",
+        "assigned_at": "VARCHAR", "redundant_with": "VARCHAR", "in_report": "BOOLEAN",
+        "account_enabled": "BOOLEAN", "user_type": "VARCHAR"}') AS e
     FROM mart_reclamation_candidates
 ), signals AS (
-    -- absent: a workload of the usage report that the user is not in.
-    SELECT tenant, user_id, sku_id, k AS key, e.last_activity[k] AS day, e.in_report IS false AS absent
-    FROM parsed, unnest(e.workloads) t(k)
-    WHERE k IN ('Exchange', 'OneDrive', 'SharePoint', 'Teams', 'Yammer', 'Skype')
-    UNION ALL
-    SELECT tenant, user_id, sku_id, s.key, coalesce(s.value.last_activity, s.value.last_sign_in), false
-    FROM parsed, unnest(map_entries(e.signals)) t(s)
-    WHERE s.value IS NOT NULL
+    -- Each row's signals as a list, worked on with list functions rather
+    -- than unnested and grouped (a third of the time at 24k candidates):
+    -- the usage report's workloads the SKU carries (absent: the user is
+    -- not in that report) and each object under "signals". ord orders the
+    -- words: the six workloads, then copilot, apps, powerbi, signin, then
+    -- any other by name.
+    SELECT *, list_transform(
+            list_transform(list_filter(coalesce(e.workloads, []),
+                    k -> k IN ('Exchange', 'OneDrive', 'SharePoint', 'Teams', 'Yammer', 'Skype')),
+                k -> {'key': k, 'day': TRY_CAST(e.last_activity[k] AS DATE), 'absent': coalesce(e.in_report IS false, false)})
+            || list_transform(list_filter(coalesce(map_entries(e.signals), []), s -> s.value IS NOT NULL),
+                s -> {'key': s.key, 'day': TRY_CAST(coalesce(s.value.last_activity, s.value.last_sign_in) AS DATE), 'absent': false}),
+            x -> {'undated': x.day IS NULL, 'age': date_diff('day', x.day, DATE '9999-12-31'),
+                  'ord': CASE x.key WHEN 'Exchange' THEN 1 WHEN 'OneDrive' THEN 2 WHEN 'SharePoint' THEN 3 WHEN 'Teams' THEN 4
+                      WHEN 'Yammer' THEN 5 WHEN 'Skype' THEN 6 WHEN 'copilot' THEN 7 WHEN 'apps' THEN 8
+                      WHEN 'powerbi' THEN 9 WHEN 'signin' THEN 10 ELSE 11 END,
+                  'key': x.key, 'day': x.day, 'absent': x.absent}) AS sl
+    FROM parsed
 ), activity AS (
-    -- One row per candidate with a signal: the latest activity (ties go to
-    -- the first signal in signal_words' order), the sources of the
-    -- signals it has and whether it is absent from the usage report.
-    SELECT s.tenant, s.user_id, s.sku_id, max(TRY_CAST(s.day AS DATE)) AS last_day,
-        first(coalesce(w.activity, s.key || ' activity')
-            ORDER BY TRY_CAST(s.day AS DATE) DESC NULLS LAST, w.ord NULLS LAST, s.key) AS last_activity,
-        list(coalesce(w.source, 'the ' || s.key || ' signal') ORDER BY w.ord NULLS LAST, s.key)
-            FILTER (WHERE NOT s.absent) AS sources,
-        bool_or(s.absent) AS absent
-    FROM signals s
-    LEFT JOIN signal_words w USING (key)
-    GROUP BY ALL
+    -- The latest activity (ties go to the first signal in ord), the
+    -- sources of the signals the user is in, and whether the user is
+    -- absent from the usage report; all NULL without a signal.
+    SELECT * EXCLUDE (sl),
+        list_max(list_transform(sl, x -> x.day)) AS last_day,
+        list_sort(sl)[1] AS latest,
+        list_transform(list_sort(list_transform(list_filter(sl, x -> NOT x.absent), x -> {'ord': x.ord, 'key': x.key})),
+            x -> CASE WHEN x.ord <= 6 THEN 'the Office 365 usage report' WHEN x.key = 'copilot' THEN 'the Copilot usage report'
+                WHEN x.key = 'apps' THEN 'the Microsoft 365 Apps usage report' WHEN x.key = 'powerbi' THEN 'the Power BI sign-in logs'
+                WHEN x.key = 'signin' THEN 'the Entra sign-in activity' ELSE 'the ' || x.key || ' signal' END) AS sources,
+        CASE WHEN len(sl) > 0 THEN list_bool_or(list_transform(sl, x -> x.absent)) END AS absent
+    FROM signals
 ), facts AS (
-    SELECT p.*, a.last_day, a.last_activity,
-        nullif(array_to_string(list_filter(a.sources, (x, i) -> list_position(a.sources, x) = i), ' or '), '') AS sources,
-        CASE WHEN a.absent THEN 'not in the Office 365 usage report' END AS absent,
+    SELECT p.* EXCLUDE (latest, sources, absent),
+        CASE WHEN p.latest.ord <= 6 THEN p.latest.key || ' use' WHEN p.latest.key = 'copilot' THEN 'Copilot use'
+            WHEN p.latest.key = 'apps' THEN 'Microsoft 365 Apps use' WHEN p.latest.key = 'powerbi' THEN 'Power BI sign-in'
+            WHEN p.latest.key = 'signin' THEN 'Entra sign-in' ELSE p.latest.key || ' activity' END AS last_activity,
+        nullif(array_to_string(list_filter(p.sources, (x, i) -> list_position(p.sources, x) = i), ' or '), '') AS sources,
+        CASE WHEN p.absent THEN 'not in the Office 365 usage report' END AS absent,
         coalesce(n.product_name, p.sku_part_number) AS product_name,
         coalesce(wp.product_name, wc.product_name, p.e.redundant_with) AS redundant_with
-    FROM parsed p
-    LEFT JOIN activity a USING (tenant, user_id, sku_id)
+    FROM activity p
     LEFT JOIN sku_names n ON n.tenant = p.tenant AND n.sku_key = lower(p.sku_id)
     LEFT JOIN part_names wp ON wp.tenant = p.tenant AND wp.part_key = upper(p.e.redundant_with)
     LEFT JOIN catalog_names wc ON wc.part_key = upper(p.e.redundant_with)
@@ -128,7 +130,28 @@ SELECT display_name, user_principal_name, department, product_name,
             upper(left(absent, 1)) || substr(absent, 2), 'No usage signal for this product')
     END AS signal,
     idle_days, annual_savings, reducible_from, tenant, last_activity_date, currency, cost_center, as_of,
-    user_id, sku_id, sku_part_number, reason, reasons, action, assigned_direct, assigned_by_groups, evidence,
+    user_id, sku_id, sku_part_number, reason, reasons, action, assigned_direct, assigned_by_groups,
+    -- The evidence as its readable fields, typed here from the one parse
+    -- above (reports shows a column "evidence.<path>" under the header of
+    -- that field of the evidence), rather than the JSON parsed again in Go
+    -- for every row: a quarter of a second a night at 24k candidates.
+    e.rule AS "evidence.rule", TRY_CAST(e.threshold AS BIGINT) AS "evidence.threshold",
+    TRY_CAST(e.inactivity_days AS BIGINT) AS "evidence.inactivity_days",
+    TRY_CAST(e.grace_days AS BIGINT) AS "evidence.grace_days", TRY_CAST(e.report_date AS DATE) AS "evidence.report_date",
+    e.in_report AS "evidence.in_report",
+    TRY_CAST(e.last_activity['Exchange'] AS DATE) AS "evidence.last_activity.Exchange",
+    TRY_CAST(e.last_activity['OneDrive'] AS DATE) AS "evidence.last_activity.OneDrive",
+    TRY_CAST(e.last_activity['SharePoint'] AS DATE) AS "evidence.last_activity.SharePoint",
+    TRY_CAST(e.last_activity['Teams'] AS DATE) AS "evidence.last_activity.Teams",
+    TRY_CAST(e.last_activity['Yammer'] AS DATE) AS "evidence.last_activity.Yammer",
+    TRY_CAST(e.last_activity['Skype'] AS DATE) AS "evidence.last_activity.Skype",
+    TRY_CAST(e.signals['copilot'].last_activity AS DATE) AS "evidence.signals.copilot.last_activity",
+    TRY_CAST(e.signals['apps'].last_activity AS DATE) AS "evidence.signals.apps.last_activity",
+    TRY_CAST(e.signals['powerbi'].last_sign_in AS DATE) AS "evidence.signals.powerbi.last_sign_in",
+    TRY_CAST(e.signals['signin'].last_sign_in AS DATE) AS "evidence.signals.signin.last_sign_in",
+    CAST(to_json(e.workloads) AS VARCHAR) AS "evidence.workloads",
+    TRY_CAST(e.assigned_at AS TIMESTAMPTZ) AS "evidence.assigned_at", e.redundant_with AS "evidence.redundant_with",
+    e.account_enabled AS "evidence.account_enabled", e.user_type AS "evidence.user_type",
     COLUMNS(* EXCLUDE (display_name, user_principal_name, department, product_name, idle_days, annual_savings,
         reducible_from, tenant, last_activity_date, currency, cost_center, as_of, user_id, sku_id, sku_part_number,
         reason, reasons, action, assigned_direct, assigned_by_groups, evidence,

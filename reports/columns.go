@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -28,9 +29,21 @@ type Column struct {
 // "evidence" (a JSON object, as in mart_reclamation_candidates) becomes
 // readable columns: rule, thresholds, last activity per workload, report
 // date, assigned at and the rest.
+//
+// A column named "evidence.<field>" holds one field of a candidate's
+// evidence already read out (the sheet's query did it, typed, instead of
+// passing the JSON): it gets that field's header and format.
 func ColumnsFor(names []string) []Column {
 	cols := make([]Column, 0, len(names))
 	for _, n := range names {
+		if field, ok := strings.CutPrefix(n, evidencePrefix); ok {
+			if i := slices.IndexFunc(evidenceFields, func(e evidenceField) bool { return e.field == field }); i >= 0 {
+				c := evidenceOf(n, evidenceFields[i:i+1])[0]
+				c.Field = ""
+				cols = append(cols, c)
+				continue
+			}
+		}
 		if n == "evidence" {
 			cols = append(cols, evidenceColumns(n)...)
 			continue
@@ -40,6 +53,10 @@ func ColumnsFor(names []string) []Column {
 	}
 	return cols
 }
+
+// evidencePrefix starts the name of a column holding one field of a
+// candidate's evidence, read out by the sheet's query.
+const evidencePrefix = "evidence."
 
 // evidenceField is one readable column of a mart's evidence JSON.
 type evidenceField struct {

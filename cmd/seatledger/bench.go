@@ -69,7 +69,7 @@ every command of every night in a child process of its own.`,
 	f.BoolVar(&o.JSON, "json", false, "print one JSON measurement per scenario instead of the table")
 	f.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the in-process scenarios to this file")
 	f.IntVar(&o.Nights, "nights", bench.DefaultNights, "nights of the history scenario (history only)")
-	f.StringSliceVar(&o.Signals, "signals", nil, "usage-signal datasets the nightly-100k job reads (default tenants[].signals' default, "+
+	f.StringSliceVar(&o.Signals, "signals", nil, "usage-signal datasets the nightly-100k and history jobs read (default tenants[].signals' default, "+
 		strings.Join(config.DefaultSignals(), ",")+"; all: "+strings.Join(extract.SignalDatasets, ",")+")")
 	return c
 }

@@ -41,7 +41,9 @@ WITH seats AS (
     FROM stg_license_reasons r
     JOIN stg_snapshots s USING (tenant, snapshot_date)
     LEFT JOIN stg_signin_usage si ON si.tenant = r.tenant AND si.snapshot_date = r.snapshot_date AND si.user_id = r.user_id
-    WHERE NOT r.ignored AND r.exclusion_reason IS NULL AND len(s.signals) > 0
+    -- Only where a rule can fire: without the datasets they read, the rest
+    -- is not computed at all (the default reads only the Copilot report).
+    WHERE NOT r.ignored AND r.exclusion_reason IS NULL AND list_has_any(s.signals, ['Mailbox', 'Apps', 'PowerBI'])
 ), mailbox AS (
     SELECT tenant, snapshot_date, lower(user_principal_name) AS upn_key,
         bool_or(recipient_type ILIKE '%shared%') AS shared,

@@ -40,11 +40,12 @@ WITH judged AS (
     FROM stg_license_rows r
 ), activity AS (
     SELECT j.*,
-        list_max(CASE WHEN j.concealed THEN []::DATE[] ELSE
-                 [exchange_last_activity_date, onedrive_last_activity_date, sharepoint_last_activity_date,
-                  skype_last_activity_date, yammer_last_activity_date, teams_last_activity_date,
-                  copilot_last_activity_date, apps_last_activity_date] END
-                 || [signin_last_date, powerbi_last_date]) AS last_activity_date,
+        -- greatest skips NULLs: NULL only when every date is.
+        greatest(CASE WHEN NOT j.concealed THEN
+                     greatest(exchange_last_activity_date, onedrive_last_activity_date, sharepoint_last_activity_date,
+                              skype_last_activity_date, yammer_last_activity_date, teams_last_activity_date,
+                              copilot_last_activity_date, apps_last_activity_date) END,
+                 signin_last_date, powerbi_last_date) AS last_activity_date,
         len(j.judged) > 0 AS usage_signal,
         (j.in_report OR NOT list_has_any(j.judged, ['Exchange', 'OneDrive', 'SharePoint', 'Skype', 'Yammer', 'Teams']))
             AND (j.in_copilot OR NOT list_contains(j.judged, 'Copilot'))
@@ -54,7 +55,7 @@ WITH judged AS (
 ), verdicts AS (
     SELECT a.*,
         a.usage_signal AND a.in_sources AND a.last_activity_date IS NULL
-            AND len(list_filter(a.judged, w -> w <> 'PowerBI')) > 0 AS never_active
+            AND a.judged <> ['PowerBI'] AS never_active
     FROM activity a
 )
 SELECT v.*,

@@ -41,8 +41,8 @@ type Options struct {
 	CPUProfile  string   // CPU profile of the in-process scenarios
 	Nights      int      // of the history scenario
 	NightsSet   bool     // Nights was given: only with the history scenario
-	// Signals are the usage-signal datasets nightly-100k's job reads
-	// (tenants[].signals); nil: config.DefaultSignals.
+	// Signals are the usage-signal datasets nightly-100k's and history's
+	// jobs read (tenants[].signals); nil: config.DefaultSignals.
 	Signals []string
 }
 

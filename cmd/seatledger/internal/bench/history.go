@@ -138,7 +138,10 @@ func (h *historyRun) night(ctx context.Context, n int, o Options) (HistoryNight,
 	night := HistoryNight{Night: n, Date: now.Format(time.DateOnly)}
 	srv, err := startSim(
 		graphsim.GenOptions{Users: h.users, Seed: historySeed, Now: now, Day: n, DailyChurn: historyChurn},
-		graphsim.ServerOptions{Addr: h.addr, CADir: filepath.Join(h.dir, "ca"), Seed: historySeed})
+		graphsim.ServerOptions{Addr: h.addr, CADir: filepath.Join(h.dir, "ca"), Seed: historySeed,
+			// The sign-in datasets need AuditLog.Read.All; their throttle
+			// (5 requests per 10 s) would measure waiting, not the job.
+			Permissions: append([]string{"AuditLog.Read.All"}, graphsim.DefaultPermissions...), SignInThrottle: -1})
 	if err != nil {
 		return night, err
 	}
@@ -222,6 +225,10 @@ func (h *historyRun) writeConfig(srv *graphsim.Server, o Options) error {
 	if o.Threads > 0 {
 		tuning += fmt.Sprintf("\n  threads: %d", o.Threads)
 	}
+	signals := ""
+	if o.Signals != nil {
+		signals = "\n    signals: [" + strings.Join(o.Signals, ", ") + "]"
+	}
 	text := fmt.Sprintf(`warehouse:
   path: %q%s
 reports:
@@ -237,9 +244,9 @@ tenants:
     auth:
       method: client_secret
       client_id: %s
-      client_secret_env: %s
+      client_secret_env: %s%s
 %s`, h.warehouse(), tuning, filepath.Join(h.dir, "reports"), filepath.Join(h.dir, "parquet"),
-		historyTenant, srv.TenantID(), srv.URL(), srv.URL(), srv.ClientID(), historySecretEnv, pricing)
+		historyTenant, srv.TenantID(), srv.URL(), srv.URL(), srv.ClientID(), historySecretEnv, signals, pricing)
 	path := filepath.Join(h.dir, "cfg.yml")
 	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 		return fmt.Errorf("write bench configuration: %w", err)
