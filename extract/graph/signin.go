@@ -129,7 +129,7 @@ type wireSignIn struct {
 
 // SignIns reads the sign-in logs of application appID created in
 // [since, until), GET /auditLogs/signIns?$filter=appId eq '…' and
-// createdDateTime ge … and createdDateTime lt … ($top=1000, newest first),
+// createdDateTime ge … ($top=1000, newest first; newer events are dropped),
 // at most maxPages pages (0: all). Events are filtered again here
 // (application and time), so that a service that ignores part of the
 // filter gives the same answer. The window says how far back the read
@@ -142,8 +142,10 @@ func (c *Client) SignIns(ctx context.Context, appID string, since, until time.Ti
 		return win, fmt.Errorf("sign-in logs: the window from %s to %s is empty", since.Format(time.RFC3339), until.Format(time.RFC3339))
 	}
 	top := int32(signInsTop)
-	filter := fmt.Sprintf("appId eq '%s' and createdDateTime ge %s and createdDateTime lt %s",
-		appID, since.Format(time.RFC3339), until.Format(time.RFC3339))
+	// The documented pattern (appId and a lower bound); the upper bound
+	// is applied here, so that an imitation or a service version that
+	// takes only the usual filter answers the same.
+	filter := fmt.Sprintf("appId eq '%s' and createdDateTime ge %s", appID, since.Format(time.RFC3339))
 	b := auditlogs.NewSignInsRequestBuilderInternal(map[string]string{}, c.adapter)
 	p := pager[wireSignIn]{
 		c: c, endpoint: endpointSignIns, limit: maxPages, truncated: &win.Truncated,

@@ -311,11 +311,12 @@ const (
 // signIns serves Power BI sign-in events newest first in two pages: user
 // 1 twice (the newest at 2022-10-20T08:00:00Z) and once failed later,
 // user 2 once, and, as a service that ignores part of the filter would,
-// an event of another application and one older than the window.
+// an event of another application and one older than the window; and one
+// at the window's end (SignInsUntil), which the reader must leave to the
+// next read.
 func (f *Server) signIns(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	want := "appId eq '00000009-0000-0000-c000-000000000000' and createdDateTime ge " + SignInsSince +
-		" and createdDateTime lt " + SignInsUntil
+	want := "appId eq '00000009-0000-0000-c000-000000000000' and createdDateTime ge " + SignInsSince
 	if q.Get("$skiptoken") == "" && (q.Get("$filter") != want || q.Get("$top") != "1000") {
 		WriteGraphError(w, http.StatusBadRequest, "BadRequest", "unexpected query "+r.URL.RawQuery)
 		return
@@ -327,7 +328,8 @@ func (f *Server) signIns(w http.ResponseWriter, r *http.Request) {
 	}
 	const pbi = "00000009-0000-0000-c000-000000000000"
 	if q.Get("$skiptoken") == "" {
-		writeRaw(w, `{"@odata.context":"x","value":[`+event("1", "2022-10-21T09:00:00Z", pbi, 50126)+`,`+
+		writeRaw(w, `{"@odata.context":"x","value":[`+event("2", "2022-10-23T00:00:00Z", pbi, 0)+`,`+
+			event("1", "2022-10-21T09:00:00Z", pbi, 50126)+`,`+
 			event("1", "2022-10-20T08:00:00Z", pbi, 0)+`,`+event("2", "2022-10-19T12:00:00Z", "other-app", 0)+
 			`],"@odata.nextLink":"`+f.URL()+`/v1.0/auditLogs/signIns?$skiptoken=e2"}`)
 		return

@@ -36,18 +36,21 @@ var permissions = []struct {
 	{"GroupMember.ReadWrite.All", "taking users out of licensing groups (reclaim apply --group-membership) and putting them back (undo)", []string{"Group.ReadWrite.All", "Directory.ReadWrite.All"}, true, "needed only for reclaim apply --group-membership"},
 }
 
-// signalNeeds are, per usage-signal dataset (tenants[].signals), the report
-// it reads and the permission that grants it. A signal is optional: without
-// its permission the run degrades the snapshot and ignores the signal.
-var signalNeeds = map[string]struct{ what, permission string }{
-	extract.SignalCopilotUsage: {"Microsoft 365 Copilot usage report", "Reports.Read.All"},
-	extract.SignalAppsUsage:    {"Microsoft 365 Apps usage report", "Reports.Read.All"},
-	extract.SignalActivations:  {"Office activations report", "Reports.Read.All"},
-	extract.SignalMailboxUsage: {"mailbox usage report", "Reports.Read.All"},
-	extract.SignalSignInActivity: {"users' signInActivity (needs Entra ID P1 or P2 in the tenant too)",
-		"AuditLog.Read.All"},
-	extract.SignalPowerBISignIns: {"Power BI sign-ins from the Entra sign-in logs (needs Entra ID P1 or P2 in the tenant too)",
-		"AuditLog.Read.All"},
+// signalNeeds are, per usage-signal dataset (tenants[].signals), what it
+// reads and the permission that grants it. A signal is optional: without
+// its permission a report's run is degraded and the signal ignored; a
+// sign-in dataset (which also needs Entra ID P1/P2 in the tenant, which no
+// token shows) is ignored with a finding, the run not degraded.
+var signalNeeds = map[string]struct {
+	what, permission string
+	signIn           bool
+}{
+	extract.SignalCopilotUsage:   {"Microsoft 365 Copilot usage report", "Reports.Read.All", false},
+	extract.SignalAppsUsage:      {"Microsoft 365 Apps usage report", "Reports.Read.All", false},
+	extract.SignalActivations:    {"Office activations report", "Reports.Read.All", false},
+	extract.SignalMailboxUsage:   {"mailbox usage report", "Reports.Read.All", false},
+	extract.SignalSignInActivity: {"users' signInActivity", "AuditLog.Read.All", true},
+	extract.SignalPowerBISignIns: {"Power BI sign-ins from the Entra sign-in logs", "AuditLog.Read.All", true},
 }
 
 // checkSignals prints, for each configured signal dataset, whether the
@@ -58,15 +61,19 @@ func checkSignals(out io.Writer, roles, signals []string) {
 		if !ok {
 			continue // config validation refuses unknown names
 		}
-		if slices.Contains(roles, need.permission) {
-			fmt.Fprintf(out, "  ok    signal %s: %s (%s)\n", name, need.what, need.permission)
-			continue
+		premium := ""
+		if need.signIn {
+			premium = "; the tenant also needs Entra ID P1 or P2"
 		}
-		if name == extract.SignalSignInActivity || name == extract.SignalPowerBISignIns {
-			fmt.Fprintf(out, "  warn  signal %s: %s needs %s; without it the signal is ignored and each run records a finding\n", name, need.what, need.permission)
-			continue
+		switch {
+		case slices.Contains(roles, need.permission):
+			fmt.Fprintf(out, "  ok    signal %s: %s (%s%s)\n", name, need.what, need.permission, premium)
+		case need.signIn:
+			fmt.Fprintf(out, "  warn  signal %s: %s needs %s%s; without them the signal is ignored and each run records a finding\n",
+				name, need.what, need.permission, premium)
+		default:
+			fmt.Fprintf(out, "  warn  signal %s: %s needs %s; without it each run is degraded and the signal ignored\n", name, need.what, need.permission)
 		}
-		fmt.Fprintf(out, "  warn  signal %s: %s needs %s; without it each run is degraded and the signal ignored\n", name, need.what, need.permission)
 	}
 }
 

@@ -60,6 +60,10 @@ func TestCheckSignals(t *testing.T) {
 			"  ok    signal mailbox_usage: mailbox usage report (Reports.Read.All)\n"}},
 		{"missing", []string{"User.Read.All"}, []string{"apps_usage"}, []string{
 			"  warn  signal apps_usage: Microsoft 365 Apps usage report needs Reports.Read.All; without it each run is degraded and the signal ignored\n"}},
+		{"sign-ins granted", []string{"AuditLog.Read.All"}, []string{"signin_activity"}, []string{
+			"  ok    signal signin_activity: users' signInActivity (AuditLog.Read.All; the tenant also needs Entra ID P1 or P2)\n"}},
+		{"sign-ins missing: a finding, not a degraded run", []string{"Reports.Read.All"}, []string{"powerbi_signins"}, []string{
+			"  warn  signal powerbi_signins: Power BI sign-ins from the Entra sign-in logs needs AuditLog.Read.All; the tenant also needs Entra ID P1 or P2; without them the signal is ignored and each run records a finding\n"}},
 		{"none configured", []string{"Reports.Read.All"}, nil, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
