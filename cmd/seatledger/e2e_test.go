@@ -141,8 +141,10 @@ func TestRunAgainstImitation(t *testing.T) {
 	}
 	cfg := filepath.Join(dir, "seatledger.yml")
 	writeFile(t, cfg, tenantConfig(dir, f.URL(), graphtest.TenantID, graphtest.ClientID, "CONTOSO_SECRET"))
-	withSignals(t, cfg, "[copilot_usage, apps_usage, office_activations, mailbox_usage]")
-	env := []string{"SSL_CERT_FILE=" + ca, "CONTOSO_SECRET=" + graphtest.ClientSecret}
+	withSignals(t, cfg, "[copilot_usage, apps_usage, office_activations, mailbox_usage, signin_activity, powerbi_signins]")
+	// The imitation's sign-in log ends where the clock starts: the first
+	// read covers the 30 days before.
+	env := []string{"SSL_CERT_FILE=" + ca, "CONTOSO_SECRET=" + graphtest.ClientSecret, "SEATLEDGER_NOW=" + graphtest.SignInsUntil}
 	out, errOut, code := runBinary(t, env, "run", "--config", cfg)
 	if code != 0 {
 		t.Fatalf("run: exit %d\n%s\n%s", code, out, errOut)
@@ -166,6 +168,13 @@ func TestRunAgainstImitation(t *testing.T) {
 		{"SELECT count(*) FROM raw_office_activations WHERE last_activated_date IS NULL AND windows = 0", 1},
 		{"SELECT count(*) FROM raw_mailbox_usage WHERE recipient_type = 'Shared' AND last_activity_date IS NULL", 1},
 		{"SELECT count(*) FROM raw_mailbox_usage WHERE storage_used_bytes = 3221225472", 1},
+		{"SELECT count(*) FROM raw_signin_activity WHERE last_successful_date IS NULL", 2},
+		{"SELECT count(*) FROM raw_signin_activity WHERE last_successful_date = DATE '2022-10-22'", 1},
+		{`SELECT count(*) FROM raw_powerbi_signins WHERE user_id LIKE '%1' AND successes = 2 AND failures = 1
+			AND last_success_at = TIMESTAMPTZ '2022-10-20 08:00:00+00'`, 1},
+		{"SELECT count(*) FROM raw_powerbi_signins WHERE user_id LIKE '%2' AND failures = 0", 1},
+		{`SELECT count(*) FROM raw_signin_log_reads WHERE NOT truncated AND window_to - window_from = INTERVAL 30 DAYS
+			AND window_from BETWEEN TIMESTAMPTZ '2022-09-23 00:00:00+00' AND TIMESTAMPTZ '2022-09-23 00:01:00+00'`, 1},
 		{"SELECT count(*) FROM raw_dataset_status WHERE NOT ok", 0},
 		{"SELECT count(*) FROM snapshots", 1},
 		{"SELECT graph_throttled FROM etl_runs", 1},

@@ -106,6 +106,10 @@ func TestSignInsOverHTTP(t *testing.T) {
 			if win.From.Format(time.RFC3339) != tc.from || !win.To.Equal(until) || win.Truncated != tc.trunc {
 				t.Errorf("window: got %+v, want from %s to %s truncated %v", win, tc.from, graphtest.SignInsUntil, tc.trunc)
 			}
+			want := "appId eq '00000009-0000-0000-c000-000000000000' and createdDateTime ge " + graphtest.SignInsSince
+			if got := f.SignInFilters(); len(got) != 1 || got[0] != want {
+				t.Errorf("filters: got %q, want [%q]", got, want)
+			}
 		})
 	}
 	t.Run("an empty window", func(t *testing.T) {

@@ -58,6 +58,15 @@ type Server struct {
 	calls    map[string]int // per path, to script first-call failures
 	dlAuth   []string       // Authorization headers seen on downloads
 	badToken int            // Graph calls without the right bearer token
+	// signInFilters are the $filter of each sign-in log read.
+	signInFilters []string
+}
+
+// SignInFilters returns the $filter of each read of the sign-in logs.
+func (f *Server) SignInFilters() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.signInFilters...)
 }
 
 // New starts the imitation; it stops when the test ends.
@@ -302,7 +311,7 @@ func (f *Server) signInActivity(w http.ResponseWriter, r *http.Request) {
 }
 
 // SignInsSince and SignInsUntil are the window the sign-in log test
-// reads; signIns refuses a filter without them.
+// reads; signIns takes any lower bound on the Power BI service's app id.
 const (
 	SignInsSince = "2022-09-23T00:00:00Z"
 	SignInsUntil = "2022-10-23T00:00:00Z"
@@ -316,10 +325,16 @@ const (
 // next read.
 func (f *Server) signIns(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	want := "appId eq '00000009-0000-0000-c000-000000000000' and createdDateTime ge " + SignInsSince
-	if q.Get("$skiptoken") == "" && (q.Get("$filter") != want || q.Get("$top") != "1000") {
-		WriteGraphError(w, http.StatusBadRequest, "BadRequest", "unexpected query "+r.URL.RawQuery)
-		return
+	if q.Get("$skiptoken") == "" {
+		filter := q.Get("$filter")
+		since, ok := strings.CutPrefix(filter, "appId eq '00000009-0000-0000-c000-000000000000' and createdDateTime ge ")
+		if _, err := time.Parse(time.RFC3339, since); !ok || err != nil || q.Get("$top") != "1000" {
+			WriteGraphError(w, http.StatusBadRequest, "BadRequest", "unexpected query "+r.URL.RawQuery)
+			return
+		}
+		f.mu.Lock()
+		f.signInFilters = append(f.signInFilters, filter)
+		f.mu.Unlock()
 	}
 	event := func(user, at, app string, code int) string {
 		return fmt.Sprintf(`{"id":"e-%s-%s","createdDateTime":"%s","userId":"00000000-0000-0000-0000-00000000000%s",`+
