@@ -297,6 +297,48 @@ func days(a, b time.Time) int {
 	return int(b.Sub(a).Hours() / 24)
 }
 
+// reportActivity is user i's latest activity over the Office 365 usage
+// report's six workloads (zero: none); ok is false when the user is not
+// in the report.
+func reportActivity(tenant *graphsim.Tenant, i int) (time.Time, bool) {
+	a, ok := tenant.Activity(i)
+	if !ok {
+		return time.Time{}, false
+	}
+	var last time.Time
+	for _, d := range a.LastActivityDate {
+		if d.After(last) {
+			last = d
+		}
+	}
+	return last, true
+}
+
+// checkNoneIdle runs query (user id, SKU part number of the idle
+// candidates a signal judged) on the warehouse at path and fails for each
+// row of a user in active, saying why the user is not idle.
+func checkNoneIdle(t *testing.T, path, query string, active map[string]bool, why string) {
+	t.Helper()
+	db := openWarehouse(t, path)
+	rows, err := db.Query(query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, sku string
+		if err := rows.Scan(&id, &sku); err != nil {
+			t.Fatal(err)
+		}
+		if active[id] {
+			t.Errorf("user %s: %s called idle though %s", id, sku, why)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // checkKeptActiveByApps checks that no suite carrying the Apps desktop
 // suite is called idle (never_used, inactive) for a user whose Apps usage
 // report shows activity within inactivity_days (90), and that some of
@@ -313,40 +355,17 @@ func checkKeptActiveByApps(t *testing.T, tenant *graphsim.Tenant, path string) {
 		}
 		id := tenant.User(i).ID
 		active[id] = true
-		if a, ok := tenant.Activity(i); ok {
-			var last time.Time
-			for _, d := range a.LastActivityDate {
-				if d.After(last) {
-					last = d
-				}
-			}
-			if last.IsZero() || days(last, asOf) >= 90 {
-				rescued++
-			}
+		if last, ok := reportActivity(tenant, i); ok && (last.IsZero() || days(last, asOf) >= 90) {
+			rescued++
 		}
 	}
 	if len(active) == 0 || rescued == 0 {
 		t.Fatalf("%d users active in the Apps report, %d of them idle on the six workloads: the check would prove nothing", len(active), rescued)
 	}
+	checkNoneIdle(t, path, `SELECT user_id, sku_part_number FROM mart_reclamation_candidates
+		WHERE list_has_any(reasons, ['never_used', 'inactive']) AND evidence LIKE '%"apps":{%'`,
+		active, "the Apps report shows activity within 90 days")
 	db := openWarehouse(t, path)
-	rows, err := db.Query(`SELECT user_id, sku_part_number FROM mart_reclamation_candidates
-		WHERE list_has_any(reasons, ['never_used', 'inactive']) AND evidence LIKE '%"apps":{%'`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, sku string
-		if err := rows.Scan(&id, &sku); err != nil {
-			t.Fatal(err)
-		}
-		if active[id] {
-			t.Errorf("user %s: %s called idle though the Apps report shows activity within 90 days", id, sku)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
 	var suites int64
 	if err := db.QueryRow(`SELECT count(*) FROM mart_user_licenses WHERE list_contains(workloads, 'Apps')`).Scan(&suites); err != nil || suites == 0 {
 		t.Errorf("licence rows judged by the Apps signal: got %d (%v), want some", suites, err)

@@ -119,17 +119,7 @@ func (s *Server) serveSignIns(w http.ResponseWriter, r *http.Request, _ string) 
 // the "$"); other options are refused.
 func (s *Server) parseSignInQuery(r *http.Request) (signInQuery, *GraphError) {
 	q := signInQuery{filter: anyEvent(), top: signInsTop}
-	v := r.URL.Query()
-	get := func(name string) (string, bool) {
-		if x, ok := v["$"+name]; ok {
-			return x[0], true
-		}
-		x, ok := v[name]
-		if ok {
-			return x[0], true
-		}
-		return "", false
-	}
+	get := queryOptions(r)
 	for _, o := range []string{"select", "search", "orderby", "count", "expand", "skip"} {
 		if _, ok := get(o); ok {
 			return q, &GraphError{Status: http.StatusBadRequest, Code: "Request_UnsupportedQuery",

@@ -25,10 +25,11 @@ type query struct {
 // it refuses them rather than ignore them silently.
 var unsupportedOptions = []string{"filter", "search", "orderby", "count", "expand", "skip"}
 
-func (s *Server) parseQuery(r *http.Request, kind string) (query, *GraphError) {
-	var q query
+// queryOptions returns a getter of r's OData query options by name, with
+// or without the "$" (Graph takes both).
+func queryOptions(r *http.Request) func(name string) (string, bool) {
 	v := r.URL.Query()
-	get := func(name string) (string, bool) {
+	return func(name string) (string, bool) {
 		if x, ok := v["$"+name]; ok {
 			return x[0], true
 		}
@@ -38,6 +39,11 @@ func (s *Server) parseQuery(r *http.Request, kind string) (query, *GraphError) {
 		}
 		return "", false
 	}
+}
+
+func (s *Server) parseQuery(r *http.Request, kind string) (query, *GraphError) {
+	var q query
+	get := queryOptions(r)
 	for _, o := range unsupportedOptions {
 		if _, ok := get(o); ok {
 			return q, &GraphError{Status: http.StatusBadRequest, Code: "Request_UnsupportedQuery",

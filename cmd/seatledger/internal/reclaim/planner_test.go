@@ -141,21 +141,9 @@ func TestPlannerBuild(t *testing.T) {
 			}
 			var stderr bytes.Buffer
 			pl := reclaim.Planner{Warehouse: planWarehouse(), Stderr: &stderr, Now: applyNow}
-			p, err := pl.Build(context.Background(), tc.sel, tc.op, tc.from, tc.to)
-			for _, w := range tc.stderr {
-				if !strings.Contains(stderr.String(), w) {
-					t.Errorf("stderr lacks %q:\n%s", w, stderr.String())
-				}
-			}
-			if tc.err != "" {
-				var ee exit.Error
-				if err == nil || !strings.Contains(err.Error(), tc.err) || errors.As(err, &ee) != tc.usage || (tc.usage && ee.Code != 2) {
-					t.Fatalf("error: got %v, want %q (usage error: %t)", err, tc.err, tc.usage)
-				}
+			p := buildChecked(t, pl, &stderr, tc.sel, tc.op, tc.from, tc.to, tc.stderr, tc.err, tc.usage)
+			if p == nil {
 				return
-			}
-			if err != nil {
-				t.Fatalf("Build: %v\n%s", err, stderr.String())
 			}
 			var got []string
 			for _, it := range p.Items {
@@ -172,4 +160,29 @@ func TestPlannerBuild(t *testing.T) {
 			}
 		})
 	}
+}
+
+// buildChecked runs pl.Build, checks that stderr (pl's) holds each of
+// wantStderr and that the error matches wantErr (usage: an exit 2 usage
+// error); it returns the plan, or nil when the error was wanted.
+func buildChecked(t *testing.T, pl reclaim.Planner, stderr *bytes.Buffer, sel reclaim.Selection, op, from, to string,
+	wantStderr []string, wantErr string, usage bool) *reclaim.Plan {
+	t.Helper()
+	p, err := pl.Build(context.Background(), sel, op, from, to)
+	for _, want := range wantStderr {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+		}
+	}
+	if wantErr != "" {
+		var ee exit.Error
+		if err == nil || !strings.Contains(err.Error(), wantErr) || errors.As(err, &ee) != usage || (usage && ee.Code != 2) {
+			t.Fatalf("error: got %v, want %q (usage error: %t)", err, wantErr, usage)
+		}
+		return nil
+	}
+	if err != nil {
+		t.Fatalf("Build: %v\n%s", err, stderr.String())
+	}
+	return p
 }

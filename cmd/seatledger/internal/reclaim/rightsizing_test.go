@@ -4,14 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/seatledger/seatledger/cmd/seatledger/internal/exit"
 	"github.com/seatledger/seatledger/cmd/seatledger/internal/reclaim"
 	"github.com/seatledger/seatledger/extract"
 	"github.com/seatledger/seatledger/load"
@@ -134,21 +132,9 @@ func TestPlannerRightsizing(t *testing.T) {
 				return strings.Compare(a.Tenant+"/"+a.UserID, b.Tenant+"/"+b.UserID)
 			})
 			pl := reclaim.Planner{Warehouse: w, Stderr: &stderr, Now: applyNow}
-			p, err := pl.Build(context.Background(), tc.sel, tc.op, tc.from, tc.to)
-			for _, want := range tc.stderr {
-				if !strings.Contains(stderr.String(), want) {
-					t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
-				}
-			}
-			if tc.err != "" {
-				var ee exit.Error
-				if err == nil || !strings.Contains(err.Error(), tc.err) || errors.As(err, &ee) != tc.usage || (tc.usage && ee.Code != 2) {
-					t.Fatalf("error: got %v, want %q (usage error: %t)", err, tc.err, tc.usage)
-				}
+			p := buildChecked(t, pl, &stderr, tc.sel, tc.op, tc.from, tc.to, tc.stderr, tc.err, tc.usage)
+			if p == nil {
 				return
-			}
-			if err != nil {
-				t.Fatalf("Build: %v\n%s", err, stderr.String())
 			}
 			var got []string
 			for _, it := range p.Items {
