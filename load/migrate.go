@@ -83,6 +83,11 @@ func (w *Warehouse) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if len(applied) < len(ms) {
+		if err := w.dropViews(ctx); err != nil {
+			return err
+		}
+	}
 	for _, m := range ms {
 		if applied[m.version] {
 			continue

@@ -142,7 +142,7 @@ func (w *Warehouse) Prune(ctx context.Context, retentionDays int, now time.Time)
 	}
 	// A tenant with no snapshot left has no latest one either.
 	for _, m := range marts {
-		if m.latest == "" {
+		if m.latest == "" || m.latestView {
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM "+m.latest+" WHERE tenant NOT IN (SELECT tenant FROM snapshots)"); err != nil {

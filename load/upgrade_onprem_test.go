@@ -21,6 +21,16 @@ func perNight(r string) string {
 }
 
 // dropOnPrem drops the columns of 0009 from tables.
+// latestAsTable turns mart_user_licenses back into the table it was
+// before migration 0015 (with its rows) and unrecords 0015: the first
+// statements of a layout older than that.
+var latestAsTable = []string{
+	"CREATE TABLE latest_copy AS SELECT * FROM mart_user_licenses",
+	"DROP VIEW mart_user_licenses",
+	"ALTER TABLE latest_copy RENAME TO mart_user_licenses",
+	"DELETE FROM schema_migrations WHERE version = 15",
+}
+
 func dropOnPrem(tables ...string) []string {
 	var out []string
 	for _, t := range tables {
@@ -56,7 +66,7 @@ func TestUpgradeToOnPremises(t *testing.T) {
 	writeFullSnapshot(t, w, "contoso", day1, "run-1", genUsers(0, 100))
 	writeFullSnapshot(t, w, "fabrikam", day1, "run-2", genUsers(500, 40))
 	before := dumpRelations(t, w, onPremColumns...)
-	stmts := append(dropOnPrem("raw_users_versions", "mart_user_licenses_history_versions", "mart_user_licenses"),
+	stmts := append(append(slices.Clone(latestAsTable), dropOnPrem("raw_users_versions", "mart_user_licenses_history_versions", "mart_user_licenses")...),
 		"DELETE FROM schema_migrations WHERE version = 9",
 		`INSERT INTO user_delta_state VALUES ('contoso', 'https://graph.example/v1.0/users/delta?$deltatoken=x', DATE '2025-03-01', TIMESTAMPTZ '2025-03-01 01:00:00Z', TIMESTAMPTZ '2025-03-01 01:00:00Z')`)
 	for _, q := range stmts {

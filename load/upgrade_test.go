@@ -111,7 +111,7 @@ func TestUpgradeToMartVersions(t *testing.T) {
 	before := dumpRelations(t, w, onPremColumns...)
 	// Layout 0005 had neither the per-user mart versions nor the columns
 	// of 0009.
-	stmts := []string{"DELETE FROM schema_migrations WHERE version >= 6"}
+	stmts := append(slices.Clone(latestAsTable), "DELETE FROM schema_migrations WHERE version >= 6")
 	for _, h := range []string{"mart_user_licenses_history", "mart_reclamation_candidates_history", "mart_reclamation_excluded_history"} {
 		stmts = append(stmts, perNight(h), "DROP VIEW "+h, "DROP TABLE "+h+"_versions", "DROP TABLE "+h+"_nightly", "ALTER TABLE per_night RENAME TO "+h)
 	}
@@ -158,7 +158,11 @@ func downgrade(t *testing.T, w *load.Warehouse) {
 	for _, m := range []string{"mart_license_inventory", "mart_user_licenses", "mart_reclamation_candidates",
 		"mart_reclamation_excluded", "mart_spend", "mart_renewals", "mart_findings"} {
 		if m == "mart_user_licenses" || m == "mart_reclamation_candidates" || m == "mart_reclamation_excluded" {
-			stmts = append(stmts, "DROP TABLE "+m, "DROP VIEW "+m+"_history", "DROP TABLE "+m+"_history_versions", "DROP TABLE "+m+"_history_nightly")
+			drop := "DROP TABLE " + m
+			if m == "mart_user_licenses" { // a view since migration 0015
+				drop = "DROP VIEW " + m
+			}
+			stmts = append(stmts, drop, "DROP VIEW "+m+"_history", "DROP TABLE "+m+"_history_versions", "DROP TABLE "+m+"_history_nightly")
 			continue
 		}
 		stmts = append(stmts, "DROP TABLE "+m, "DROP TABLE "+m+"_history")

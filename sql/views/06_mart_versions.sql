@@ -9,3 +9,11 @@ SELECT v.tenant, s.snapshot_date, n.as_of, v.user_id, v.user_principal_name, v.d
 FROM mart_user_licenses_history_versions v
 JOIN snapshots s ON s.tenant = v.tenant AND v.valid_from <= s.snapshot_date AND (v.valid_to IS NULL OR s.snapshot_date < v.valid_to)
 JOIN mart_user_licenses_history_nightly n ON n.tenant = v.tenant AND n.snapshot_date = s.snapshot_date AND n.row_key = v.row_key;
+
+-- mart_user_licenses: each tenant's licence rows of its newest snapshot
+-- (schema/0015_user_licenses_view.sql), in the columns of the history
+-- without snapshot_date.
+CREATE OR REPLACE VIEW mart_user_licenses AS
+SELECT h.* EXCLUDE (snapshot_date)
+FROM mart_user_licenses_history h
+JOIN (SELECT tenant, max(snapshot_date) AS snapshot_date FROM snapshots GROUP BY ALL) l USING (tenant, snapshot_date);
