@@ -245,6 +245,13 @@ const (
 	SignalPowerBISignIns = "powerbi_signins"
 )
 
+// IsSignIn reports whether a signal dataset is a sign-in one (read
+// through SignInSource; its refusal for want of AuditLog.Read.All or
+// Entra ID P1/P2 is a finding, not a failure).
+func IsSignIn(dataset string) bool {
+	return dataset == SignalSignInActivity || dataset == SignalPowerBISignIns
+}
+
 // SignalDatasets lists every signal dataset.
 var SignalDatasets = []string{SignalCopilotUsage, SignalAppsUsage, SignalActivations, SignalMailboxUsage,
 	SignalSignInActivity, SignalPowerBISignIns}

@@ -13,10 +13,6 @@ import (
 	"github.com/seatledger/seatledger/transform"
 )
 
-// signInPerms grant the sign-in datasets' AuditLog.Read.All besides the
-// simulator's defaults.
-var signInPerms = append([]string{"AuditLog.Read.All"}, graphsim.DefaultPermissions...)
-
 // powerBIProSKU is Power BI Pro's skuId; spE5SKU Microsoft 365 E5's.
 const (
 	powerBIProSKU = "f8a1db68-be16-40ed-86d5-cb42ce701560"
@@ -50,7 +46,7 @@ func TestSignInsLand(t *testing.T) {
 			tenant = graphsim.Generate(gen)
 			nights = append(nights, tenant)
 		}
-		srv := startTenant(t, tenant, graphsim.ServerOptions{Addr: addr, Permissions: signInPerms, SignInThrottleWindow: 2 * time.Second})
+		srv := startTenant(t, tenant, graphsim.ServerOptions{Addr: addr, Permissions: graphsim.SignInPermissions, SignInThrottleWindow: 2 * time.Second})
 		cfg, env := writeSimConfig(t, dir, srv)
 		withSignals(t, cfg, "[signin_activity, powerbi_signins]")
 		writeFile(t, cfg, readText(t, cfg)+"rules:\n  inactivity_days: 30\n")
@@ -107,7 +103,7 @@ func TestSignInsLand(t *testing.T) {
 	t.Run("no Entra ID P1/P2", func(t *testing.T) {
 		gen := graphsim.GenOptions{Users: 300, Seed: 11, Now: start, NoEntraPremium: true}
 		dir := t.TempDir()
-		srv := startTenant(t, graphsim.Generate(gen), graphsim.ServerOptions{Permissions: signInPerms, SignInThrottle: -1})
+		srv := startTenant(t, graphsim.Generate(gen), graphsim.ServerOptions{Permissions: graphsim.SignInPermissions, SignInThrottle: -1})
 		cfg, env := writeSimConfig(t, dir, srv)
 		withSignals(t, cfg, "[signin_activity, powerbi_signins]")
 		if out, errOut, code := runBinary(t, env, "run", "--config", cfg); code != 0 {

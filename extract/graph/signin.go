@@ -78,11 +78,10 @@ func (w *wireSignInActivity) record() (extract.SignInActivity, error) {
 // (a service still capping such pages at 120) starts again with $top=120.
 // https://learn.microsoft.com/graph/api/resources/signinactivity
 func (c *Client) SignInActivity(ctx context.Context, page func([]extract.SignInActivity) error) error {
-	delivered := false
-	counting := func(rs []extract.SignInActivity) error { delivered = true; return page(rs) }
+	counting, delivered := counted(page)
 	err := c.signInActivity(ctx, signInActivityTop, counting)
 	var api *APIError
-	if err != nil && !delivered && errors.As(err, &api) && api.Status == http.StatusBadRequest {
+	if err != nil && !delivered() && errors.As(err, &api) && api.Status == http.StatusBadRequest {
 		c.logger.LogAttrs(ctx, slog.LevelWarn, "graph refused signInActivity pages of 500; reading pages of 120",
 			slog.String("endpoint", endpointSignInActivity), slog.Any("error", err))
 		err = c.signInActivity(ctx, signInActivityOldTop, page)

@@ -32,6 +32,10 @@ var DefaultPermissions = []string{
 	"ReportSettings.Read.All", "GroupMember.Read.All",
 }
 
+// SignInPermissions are DefaultPermissions and AuditLog.Read.All: an app
+// that also reads users' signInActivity and the sign-in logs.
+var SignInPermissions = append([]string{"AuditLog.Read.All"}, DefaultPermissions...)
+
 // ServerOptions configures the simulated Entra ID and Graph endpoints.
 type ServerOptions struct {
 	// Addr is the listen address; default "127.0.0.1:0".

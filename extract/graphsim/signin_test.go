@@ -15,7 +15,7 @@ import (
 )
 
 // auditPerms are the default permissions plus AuditLog.Read.All.
-var auditPerms = append([]string{"AuditLog.Read.All"}, graphsim.DefaultPermissions...)
+var auditPerms = graphsim.SignInPermissions
 
 // noThrottle lifts the identity-and-access reports' throttle.
 var noThrottle = graphsim.ServerOptions{Permissions: auditPerms, SignInThrottle: -1}

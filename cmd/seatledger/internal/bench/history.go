@@ -129,12 +129,6 @@ func runHistory(ctx context.Context, d Deps, o Options, s scenario) (Measure, er
 	return m, csv.Close()
 }
 
-// signInPermissions are the simulated app's permissions in the benches:
-// the defaults and AuditLog.Read.All, which the sign-in datasets need
-// (--signals). Their throttle (5 requests per 10 s) is off there: it
-// would measure waiting, not the job.
-var signInPermissions = append([]string{"AuditLog.Read.All"}, graphsim.DefaultPermissions...)
-
 func (h *historyRun) warehouse() string { return filepath.Join(h.dir, "seatledger.duckdb") }
 
 // night serves the tenant as it stands on night n on the fixed address and
@@ -145,7 +139,9 @@ func (h *historyRun) night(ctx context.Context, n int, o Options) (HistoryNight,
 	srv, err := startSim(
 		graphsim.GenOptions{Users: h.users, Seed: historySeed, Now: now, Day: n, DailyChurn: historyChurn},
 		graphsim.ServerOptions{Addr: h.addr, CADir: filepath.Join(h.dir, "ca"), Seed: historySeed,
-			Permissions: signInPermissions, SignInThrottle: -1})
+			// The sign-in datasets (--signals) need AuditLog.Read.All; their
+			// throttle (5 requests per 10 s) would measure waiting, not the job.
+			Permissions: graphsim.SignInPermissions, SignInThrottle: -1})
 	if err != nil {
 		return night, err
 	}

@@ -94,7 +94,7 @@ func runNightly(ctx context.Context, d Deps, o Options, s scenario) (Measure, er
 	}
 	now := d.Now().UTC()
 	srv, err := startSim(graphsim.GenOptions{Users: s.Users, Seed: 1, Now: now},
-		graphsim.ServerOptions{Dir: filepath.Join(dir, "ca"), Seed: 1, Permissions: signInPermissions, SignInThrottle: -1})
+		graphsim.ServerOptions{Dir: filepath.Join(dir, "ca"), Seed: 1, Permissions: graphsim.SignInPermissions, SignInThrottle: -1}) // as history
 	if err != nil {
 		return Measure{}, err
 	}

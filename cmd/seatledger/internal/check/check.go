@@ -41,16 +41,13 @@ var permissions = []struct {
 // its permission a report's run is degraded and the signal ignored; a
 // sign-in dataset (which also needs Entra ID P1/P2 in the tenant, which no
 // token shows) is ignored with a finding, the run not degraded.
-var signalNeeds = map[string]struct {
-	what, permission string
-	signIn           bool
-}{
-	extract.SignalCopilotUsage:   {"Microsoft 365 Copilot usage report", "Reports.Read.All", false},
-	extract.SignalAppsUsage:      {"Microsoft 365 Apps usage report", "Reports.Read.All", false},
-	extract.SignalActivations:    {"Office activations report", "Reports.Read.All", false},
-	extract.SignalMailboxUsage:   {"mailbox usage report", "Reports.Read.All", false},
-	extract.SignalSignInActivity: {"users' signInActivity", "AuditLog.Read.All", true},
-	extract.SignalPowerBISignIns: {"Power BI sign-ins from the Entra sign-in logs", "AuditLog.Read.All", true},
+var signalNeeds = map[string]struct{ what, permission string }{
+	extract.SignalCopilotUsage:   {"Microsoft 365 Copilot usage report", "Reports.Read.All"},
+	extract.SignalAppsUsage:      {"Microsoft 365 Apps usage report", "Reports.Read.All"},
+	extract.SignalActivations:    {"Office activations report", "Reports.Read.All"},
+	extract.SignalMailboxUsage:   {"mailbox usage report", "Reports.Read.All"},
+	extract.SignalSignInActivity: {"users' signInActivity", "AuditLog.Read.All"},
+	extract.SignalPowerBISignIns: {"Power BI sign-ins from the Entra sign-in logs", "AuditLog.Read.All"},
 }
 
 // checkSignals prints, for each configured signal dataset, whether the
@@ -61,14 +58,14 @@ func checkSignals(out io.Writer, roles, signals []string) {
 		if !ok {
 			continue // config validation refuses unknown names
 		}
-		premium := ""
-		if need.signIn {
+		signIn, premium := extract.IsSignIn(name), ""
+		if signIn {
 			premium = "; the tenant also needs Entra ID P1 or P2"
 		}
 		switch {
 		case slices.Contains(roles, need.permission):
 			fmt.Fprintf(out, "  ok    signal %s: %s (%s%s)\n", name, need.what, need.permission, premium)
-		case need.signIn:
+		case signIn:
 			fmt.Fprintf(out, "  warn  signal %s: %s needs %s%s; without them the signal is ignored and each run records a finding\n",
 				name, need.what, need.permission, premium)
 		default:

@@ -32,10 +32,6 @@ type Options struct {
 // hold Microsoft 365 Copilot, so that the demo judges Copilot seats.
 const CopilotSeats = 0.2
 
-// Permissions are the demo app's: the simulator's defaults and
-// AuditLog.Read.All, which the sign-in datasets need.
-var Permissions = append([]string{"AuditLog.Read.All"}, graphsim.DefaultPermissions...)
-
 // Start creates o.Dir and starts the simulator there: a tenant of o.Users
 // users generated on the day of now, CopilotSeats of its suite users
 // holding Copilot, served over HTTPS on loopback with a CA of its own. Its
@@ -50,7 +46,7 @@ func Start(o Options, now time.Time, log *slog.Logger) (*graphsim.Server, error)
 	srv, err := graphsim.NewServer(tenant, graphsim.ServerOptions{
 		Dir: o.Dir, ThrottleRate: o.ThrottleRate, RetryAfter: time.Second,
 		Concealed: o.Concealed, Seed: o.Seed, Logger: log,
-		Permissions: Permissions, SignInThrottleWindow: time.Second,
+		Permissions: graphsim.SignInPermissions, SignInThrottleWindow: time.Second,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("start simulator: %w", err)

@@ -162,17 +162,13 @@ func writeSmall(snap *load.Snapshot, sm small, users int64, log *slog.Logger) ([
 func recordOptional(snap *load.Snapshot, name string, rows int64, err error, degraded *[]string, log *slog.Logger) error {
 	switch {
 	case err == nil:
-	case isSignIn(name) && errors.Is(err, extract.ErrForbidden):
+	case extract.IsSignIn(name) && errors.Is(err, extract.ErrForbidden):
 		log.Info("sign-in data not available to this app or tenant", "dataset", name, "err", err)
 	default:
 		*degraded = append(*degraded, name)
 		log.Warn("optional dataset failed", "dataset", name, "err", err)
 	}
 	return snap.DatasetStatus(name, err == nil, rows, err)
-}
-
-func isSignIn(dataset string) bool {
-	return dataset == extract.SignalSignInActivity || dataset == extract.SignalPowerBISignIns
 }
 
 func extractUsers(ctx context.Context, ls *lockedSnapshot, t Tenant, opts Options) (int64, error) {

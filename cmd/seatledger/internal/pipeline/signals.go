@@ -40,7 +40,7 @@ func extractSignals(ctx context.Context, w *load.Warehouse, ls *lockedSnapshot, 
 	for i, name := range t.Signals {
 		wg.Go(func() {
 			out[i] = signalResult{name: name}
-			if isSignIn(name) {
+			if extract.IsSignIn(name) {
 				out[i].rows, out[i].err = readSignIns(ctx, w, ls, t, run, name)
 				return
 			}
@@ -142,17 +142,16 @@ func readSignIns(ctx context.Context, w *load.Warehouse, ls *lockedSnapshot, t T
 	var n int64
 	var err error
 	if name == extract.SignalSignInActivity {
-		err = src.SignInActivity(ctx, func(rs []extract.SignInActivity) error {
-			n += int64(len(rs))
-			return ls.with(ctx, func(s *load.Snapshot) error {
+		n, err = streamRows(ctx, ls, func(row func(extract.SignInActivity) error) error {
+			return src.SignInActivity(ctx, func(rs []extract.SignInActivity) error {
 				for _, r := range rs {
-					if err := s.AppendSignInActivity(r); err != nil {
+					if err := row(r); err != nil {
 						return err
 					}
 				}
 				return nil
 			})
-		})
+		}, (*load.Snapshot).AppendSignInActivity)
 	} else {
 		n, err = readPowerBISignIns(ctx, w, ls, src, t, run)
 	}
