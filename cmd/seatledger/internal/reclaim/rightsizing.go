@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -109,7 +110,7 @@ func (pl Planner) fromRightsizing(ctx context.Context, w Reader, sel Selection, 
 		planned[key] = true
 		items = append(items, it)
 	}
-	for _, why := range sortedKeys(untargeted) {
+	for _, why := range slices.Sorted(maps.Keys(untargeted)) {
 		fmt.Fprintf(pl.Stderr, "note: %d rightsizing rows left out: %s to replace with\n", untargeted[why], why)
 	}
 	if len(other) > 0 {
@@ -143,7 +144,7 @@ func skuTargets(ctx context.Context, w Reader) (map[string]load.TenantSKU, error
 // otherKind says how many matching rows the other command plans, by rule.
 func otherKind(op string, other map[string]int) string {
 	n, rules := 0, []string{}
-	for _, r := range sortedKeys(other) {
+	for _, r := range slices.Sorted(maps.Keys(other)) {
 		n += other[r]
 		rules = append(rules, fmt.Sprintf("%s %d", r, other[r]))
 	}
@@ -153,15 +154,6 @@ func otherKind(op string, other map[string]int) string {
 	}
 	return fmt.Sprintf("%d matching rightsizing rows remove their SKU with no replacement (%s): reclaim plan --rightsizing plans them",
 		n, strings.Join(rules, ", "))
-}
-
-func sortedKeys(m map[string]int) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // rightsizingItem turns a rightsizing row into a plan item (its target, if
