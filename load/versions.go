@@ -124,7 +124,7 @@ type folder struct {
 func (f folder) qualified(table string) string { return quoteIdent(f.catalog) + ".main." + table }
 
 // fold makes the versions of v say that tenant's snapshot of date holds
-// exactly the rows of the relation src (the snapshot's staged rows):
+// exactly the rows of the table src (the snapshot's staged rows):
 //   - a version valid on date that src still has (equal in every stable
 //     column, NULLs equal, duplicates matched one to one) stays as it is;
 //   - one that src no longer has stops at date and, when next (the
@@ -137,6 +137,11 @@ func (f folder) qualified(table string) string { return quoteIdent(f.catalog) + 
 // The nightly columns of date are replaced, keyed by the version each row
 // ended up in. A night that changes 1 % of the rows writes about 1 % of
 // them, plus the nightly table's narrow rows.
+//
+// src must be a table: the match names its rows by rowid rather than
+// copying them (a copy of every stable column of every row was most of a
+// fold's time), and a new keyed version's row_key is the last key plus one
+// plus that rowid.
 func (f folder) fold(ctx context.Context, v versioned, tenant string, date time.Time, next *time.Time, src string) error {
 	cols, ok := f.cols[v.name]
 	if !ok {
@@ -156,22 +161,7 @@ func (f folder) fold(ctx context.Context, v versioned, tenant string, date time.
 		}
 		return strings.Join(eq, " AND ")
 	}
-	// Rows alike are numbered 1, 2, … so that duplicates match one to one.
-	// Numbering within a hash of the row is cheaper than within its every
-	// column, and as exact: the match still compares every column, so a
-	// hash collision can only cost a match (a version ended and begun
-	// again), never a wrong one.
-	numbered := "row_number() OVER (PARTITION BY hash(" + stable + ")) AS dup"
-	rowKey, sCols := "NULL::BIGINT AS row_key", stable
-	if keyed {
-		rowKey, sCols = "row_key", stable+", "+strings.Join(cols.nightly, ", ")
-	}
-	sNames := make([]string, 0, len(cols.stable)+len(cols.nightly))
-	for _, c := range append(slices.Clone(cols.stable), cols.nightly...) {
-		sNames = append(sNames, "s."+c)
-	}
-	gone := "SELECT rid FROM fold_j WHERE NOT staged"
-	type step struct{ what, sql string }
+	liveOn := " WHERE tenant = " + T + " AND valid_from <= " + D + " AND (valid_to IS NULL OR valid_to > " + D + ")"
 	// One scan of the tenant's versions: those that ended on the day (a
 	// re-run or a rebuild may extend them), those valid on it, and the last
 	// row key (new keyed versions number on from it).
@@ -195,62 +185,104 @@ func (f folder) fold(ctx context.Context, v versioned, tenant string, date time.
 			return nil
 		}
 	}
-	newCols := strings.Join(append(slices.Clone(cols.stable), cols.nightly...), ", ")
-	newRows := `CREATE OR REPLACE TEMP TABLE fold_n AS
-		SELECT NULL::BIGINT AS prev, ` + fmt.Sprint(base) + ` + row_number() OVER () AS key, ` + newCols + ` FROM fold_j WHERE rid IS NULL`
-	if ended > 0 { // a same-day re-run, a rebuild: new rows may extend them
-		newRows = `CREATE OR REPLACE TEMP TABLE fold_p AS SELECT rowid AS rid, ` + rowKey + `, ` + stable + `, ` + numbered + `
-			FROM ` + V + ` WHERE tenant = ` + T + ` AND valid_to = ` + D + `;
-		CREATE OR REPLACE TEMP TABLE fold_n AS
-			SELECT p.rid AS prev, coalesce(p.row_key, ` + fmt.Sprint(base) + ` + row_number() OVER (PARTITION BY p.rid IS NULL)) AS key, n.* EXCLUDE (rid, row_key, valid_from, staged, dup)
-			FROM (SELECT *, ` + numbered + ` FROM fold_j WHERE rid IS NULL) n LEFT JOIN fold_p p ON ` + same("p", "n") + ` AND p.dup = n.dup;
-		DROP TABLE fold_p`
+	// A new version's key: the last key, plus one, plus its staged rowid.
+	newKey := fmt.Sprint(base) + " + 1 + "
+	// Rows alike are numbered 1, 2, … so that duplicates match one to one.
+	// Numbering within a hash of the row is cheaper than within its every
+	// column, and as exact: the match still compares every column, so a
+	// hash collision can only cost a match (a version ended and begun
+	// again), never a wrong one. Rows are rarely alike: numbering is only
+	// paid for when some hash repeats on either side.
+	numbered := "row_number() OVER (PARTITION BY hash(" + stable + ")) AS dup"
+	rowKey := "NULL::BIGINT AS row_key"
+	if keyed {
+		rowKey = "row_key"
 	}
-	// The match: every version valid on the day beside the staged row
-	// it equals, if any, and every staged row without one. A tenant's first
+	nightly := make([]string, len(cols.nightly))
+	for i, c := range cols.nightly {
+		nightly[i] = ", s." + c
+	}
+	type step struct{ what, sql string }
+	var steps []step
+	var drops []string
+	// The match, fold_j: every version valid on the day (rid, its rowid)
+	// beside the staged row (srid) it equals, if any, and every staged row
+	// without one, with the staged row's nightly columns. A tenant's first
 	// snapshot (or one before all others) has no version to match: its
 	// staged rows are all new, which is the same thing without the join.
 	fresh := live == 0 && ended == 0
-	match := step{"match", `CREATE OR REPLACE TEMP TABLE fold_j AS
-			SELECT a.rid, a.row_key, a.valid_from, s.dup IS NOT NULL AS staged, ` + strings.Join(sNames, ", ") + `
-			FROM (SELECT rowid AS rid, ` + rowKey + `, valid_from, ` + stable + `, ` + numbered + ` FROM ` + V + `
-				WHERE tenant = ` + T + ` AND valid_from <= ` + D + ` AND (valid_to IS NULL OR valid_to > ` + D + `)) a
-			FULL JOIN (SELECT ` + sCols + `, ` + numbered + ` FROM ` + src + `) s ON ` + same("a", "s") + ` AND a.dup = s.dup`}
-	drops := []string{"DROP TABLE temp.main.fold_j", "DROP TABLE temp.main.fold_n"}
 	if fresh {
-		match = step{"match (nothing to match)", `CREATE OR REPLACE TEMP VIEW fold_j AS
-			SELECT NULL::BIGINT AS rid, NULL::BIGINT AS row_key, NULL::DATE AS valid_from, true AS staged, ` + strings.Join(sNames, ", ") + `
-			FROM ` + src + ` s`}
-		drops[0] = "DROP VIEW temp.main.fold_j"
-		if !keyed { // its keys are never read: no need to copy the rows
-			newRows = strings.Replace(newRows, "TEMP TABLE fold_n", "TEMP VIEW fold_n", 1)
-			drops[1] = "DROP VIEW temp.main.fold_n"
+		steps = append(steps, step{"match (nothing to match)", `CREATE OR REPLACE TEMP VIEW fold_j AS
+			SELECT NULL::BIGINT AS rid, NULL::BIGINT AS row_key, NULL::DATE AS valid_from, s.rowid AS srid` + strings.Join(nightly, "") + `
+			FROM ` + src + ` s`})
+		drops = append(drops, "DROP VIEW temp.main.fold_j")
+	} else {
+		var alike bool
+		if err := f.conn.QueryRowContext(ctx, "SELECT (SELECT count(*) > count(DISTINCT hash("+stable+")) FROM "+src+
+			") OR (SELECT count(*) > count(DISTINCT hash("+stable+")) FROM "+V+liveOn+")").Scan(&alike); err != nil {
+			return fmt.Errorf("fold %s: rows alike: %w", v.name, err)
 		}
+		on, dup := same("a", "s"), ""
+		if alike {
+			on, dup = on+" AND a.dup = s.dup", ", "+numbered
+		}
+		steps = append(steps, step{"match", `CREATE OR REPLACE TEMP TABLE fold_j AS
+			SELECT a.rid, a.row_key, a.valid_from, s.srid` + strings.Join(nightly, "") + `
+			FROM (SELECT rowid AS rid, ` + rowKey + `, valid_from, ` + stable + dup + ` FROM ` + V + liveOn + `) a
+			FULL JOIN (SELECT rowid AS srid, * ` + dup + ` FROM ` + src + `) s ON ` + on})
+		drops = append(drops, "DROP TABLE temp.main.fold_j")
 	}
-	steps := []step{match, {"new rows", newRows}}
-	if next != nil {
-		steps = append(steps,
-			step{"continue gone versions after the day", `INSERT INTO ` + V + ` SELECT * REPLACE (` + N + ` AS valid_from) FROM ` + V + `
+	// The new versions, newRows: the staged rows without a match, each
+	// with its key. A same-day re-run or a rebuild (versions ended on the
+	// day) first links them to a version of the same content that ended on
+	// the day, fold_n: that one is extended instead, keeping its key.
+	newRows := `(SELECT ` + newKey + `rowid AS fold_key, * FROM ` + src + ` WHERE rowid IN (SELECT srid FROM fold_j WHERE rid IS NULL))`
+	keys := "coalesce(row_key, " + newKey + "srid)" // the nightly rows' keys
+	nightlyFrom := "fold_j"
+	if fresh {
+		newRows = `(SELECT ` + newKey + `rowid AS fold_key, * FROM ` + src + `)`
+	}
+	if ended > 0 {
+		steps = append(steps, step{"link new rows to versions that ended on the day", `CREATE OR REPLACE TEMP TABLE fold_p AS
+			SELECT rowid AS rid, ` + rowKey + `, ` + stable + `, ` + numbered + ` FROM ` + V + ` WHERE tenant = ` + T + ` AND valid_to = ` + D + `;
+		CREATE OR REPLACE TEMP TABLE fold_n AS
+			SELECT p.rid AS prev, coalesce(p.row_key, ` + newKey + `n.srid) AS key, n.srid
+			FROM (SELECT rowid AS srid, ` + stable + `, ` + numbered + ` FROM ` + src + `
+				WHERE rowid IN (SELECT srid FROM fold_j WHERE rid IS NULL)) n
+			LEFT JOIN fold_p p ON ` + same("p", "n") + ` AND p.dup = n.dup;
+		DROP TABLE fold_p`})
+		drops = append(drops, "DROP TABLE temp.main.fold_n")
+		newRows = `(SELECT n.key AS fold_key, s.* FROM fold_n n JOIN ` + src + ` s ON s.rowid = n.srid WHERE n.prev IS NULL)`
+		keys, nightlyFrom = "coalesce(j.row_key, n.key)", "fold_j j LEFT JOIN fold_n n USING (srid)"
+	}
+	if !fresh {
+		gone := "SELECT rid FROM fold_j WHERE srid IS NULL"
+		if next != nil {
+			steps = append(steps,
+				step{"continue gone versions after the day", `INSERT INTO ` + V + ` SELECT * REPLACE (` + N + ` AS valid_from) FROM ` + V + `
 				WHERE rowid IN (` + gone + ` AND valid_from < ` + D + `) AND (valid_to IS NULL OR valid_to > ` + N + `)`},
-			step{"move gone versions of the day to the next snapshot", `UPDATE ` + V + ` SET valid_from = ` + N + `
+				step{"move gone versions of the day to the next snapshot", `UPDATE ` + V + ` SET valid_from = ` + N + `
 				WHERE rowid IN (` + gone + ` AND valid_from = ` + D + `) AND (valid_to IS NULL OR valid_to > ` + N + `)`})
+		}
+		steps = append(steps,
+			step{"end gone versions", `UPDATE ` + V + ` SET valid_to = ` + D + ` WHERE rowid IN (` + gone + ` AND valid_from < ` + D + `)`},
+			step{"drop gone versions of the day", `DELETE FROM ` + V + ` WHERE rowid IN (` + gone + ` AND valid_from = ` + D + `) AND valid_from = ` + D})
+	}
+	if ended > 0 {
+		steps = append(steps, step{"extend versions that ended on the day",
+			`UPDATE ` + V + ` SET valid_to = ` + N + ` WHERE rowid IN (SELECT prev FROM fold_n WHERE prev IS NOT NULL)`})
 	}
 	insertCols, insertVals := "tenant, valid_from, valid_to, "+stable, T+", "+D+", "+N+", "+stable
 	if keyed {
-		insertCols, insertVals = insertCols+", row_key", insertVals+", key"
+		insertCols, insertVals = insertCols+", row_key", insertVals+", fold_key"
 	}
-	steps = append(steps,
-		step{"end gone versions", `UPDATE ` + V + ` SET valid_to = ` + D + ` WHERE rowid IN (` + gone + ` AND valid_from < ` + D + `)`},
-		step{"drop gone versions of the day", `DELETE FROM ` + V + ` WHERE rowid IN (` + gone + ` AND valid_from = ` + D + `) AND valid_from = ` + D},
-		step{"extend versions that ended on the day", `UPDATE ` + V + ` SET valid_to = ` + N + ` WHERE rowid IN (SELECT prev FROM fold_n WHERE prev IS NOT NULL)`},
-		step{"add new versions", `INSERT INTO ` + V + ` (` + insertCols + `) SELECT ` + insertVals + ` FROM fold_n WHERE prev IS NULL`})
+	steps = append(steps, step{"add new versions", `INSERT INTO ` + V + ` (` + insertCols + `) SELECT ` + insertVals + ` FROM ` + newRows})
 	if keyed {
-		NT, nightly := f.qualified(v.nightly), strings.Join(cols.nightly, ", ")
+		NT, names := f.qualified(v.nightly), strings.Join(cols.nightly, ", ")
 		steps = append(steps,
 			step{"replace the nightly rows", `DELETE FROM ` + NT + ` WHERE tenant = ` + T + ` AND snapshot_date = ` + D},
-			step{"add the nightly rows", `INSERT INTO ` + NT + ` (tenant, snapshot_date, row_key, ` + nightly + `)
-				SELECT ` + T + `, ` + D + `, row_key, ` + nightly + ` FROM fold_j WHERE staged AND rid IS NOT NULL
-				UNION ALL SELECT ` + T + `, ` + D + `, key, ` + nightly + ` FROM fold_n
+			step{"add the nightly rows", `INSERT INTO ` + NT + ` (tenant, snapshot_date, row_key, ` + names + `)
+				SELECT ` + T + `, ` + D + `, ` + keys + `, ` + names + ` FROM ` + nightlyFrom + ` WHERE srid IS NOT NULL
 				ORDER BY 3`}) // keys in order compress to a few bits a row
 	}
 	for _, st := range steps {

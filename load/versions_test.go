@@ -127,6 +127,19 @@ func TestVersionsReproduceEveryNight(t *testing.T) {
 		t.Errorf("licence versions of a: got %v, want 1", got)
 	}
 
+	// A tenant whose first night has rows alike: each is a version of its
+	// own, and later nights match them one to one.
+	for i, date := range []time.Time{d(0), d(1), d(1), d(2)} {
+		writeVersionNight(t, w, "fabrikam", date, fmt.Sprintf("alike-%d", i), dupes)
+		if got, want := readNight(t, w, "fabrikam", date), renderNight(dupes); got != want {
+			t.Errorf("alike rows, night %d: got %q, want %q", i, got, want)
+		}
+	}
+	if got := queryRow(t, w, `SELECT (SELECT count(*) FROM raw_usage_report_versions WHERE tenant = 'fabrikam'),
+		(SELECT count(*) FROM raw_usage_report_nightly WHERE tenant = 'fabrikam')`); fmt.Sprint(got) != "[3 9]" {
+		t.Errorf("alike rows: got %v versions and nightly rows, want [3 9]", got)
+	}
+
 	t.Run("prune keeps the rest exact", func(t *testing.T) {
 		if _, err := w.Prune(context.Background(), 1, d(2).AddDate(0, 0, 1)); err != nil {
 			t.Fatal(err)
