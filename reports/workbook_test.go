@@ -385,6 +385,70 @@ func TestWriteCancelled(t *testing.T) {
 	}
 }
 
+// TestSheetsStreamSideBySide: a sheet's rows are read while another
+// sheet's are (each waits here for the other to start), and the first
+// sheet to fail stops the rest and names itself.
+func TestSheetsStreamSideBySide(t *testing.T) {
+	started := map[string]chan struct{}{"A": make(chan struct{}), "B": make(chan struct{})}
+	sheet := func(name, other string, n int, fail bool) reports.Sheet {
+		return reports.Sheet{Name: name, Columns: reports.ColumnsFor([]string{"count"}), RowCount: n,
+			Rows: func(yield func([]any) error) error {
+				close(started[name])
+				select {
+				case <-started[other]:
+				case <-time.After(20 * time.Second):
+					return fmt.Errorf("sheet %s never started: the sheets were not streamed side by side", other)
+				}
+				for i := range n {
+					if fail && i == 10 {
+						return errors.New("query failed")
+					}
+					if err := yield([]any{int64(i)}); err != nil {
+						return err
+					}
+				}
+				return nil
+			}}
+	}
+	dir := t.TempDir()
+	wb := reports.Workbook{Sheets: []reports.Sheet{sheet("A", "B", 20_000, false), sheet("B", "A", 10_000, false)}}
+	if err := reports.Write(context.Background(), filepath.Join(dir, "ok.xlsx"), wb); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(filepath.Join(dir, "ok.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for name, n := range map[string]int{"A": 20_000, "B": 10_000} {
+		if got, want := cellValue(t, f, name, fmt.Sprintf("A%d", n+1)), fmt.Sprint(n-1); got != want {
+			t.Errorf("sheet %s: last row holds %q, want %q", name, got, want)
+		}
+	}
+	if got := strings.Join(f.GetSheetList(), ","); got != "A,B" {
+		t.Errorf("got sheets %s, want A,B", got)
+	}
+
+	started = map[string]chan struct{}{"A": make(chan struct{}), "B": make(chan struct{})}
+	wb = reports.Workbook{Sheets: []reports.Sheet{sheet("A", "B", 1_000_000, false), sheet("B", "A", 10_000, true)}}
+	err = reports.Write(context.Background(), filepath.Join(dir, "bad.xlsx"), wb)
+	if err == nil || !strings.Contains(err.Error(), "sheet B: query failed") {
+		t.Errorf("got %v, want sheet B's error", err)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 1 {
+		t.Errorf("got %d files in the directory, want only ok.xlsx", len(left))
+	}
+}
+
+func cellValue(t *testing.T, f *excelize.File, sheet, cell string) string {
+	t.Helper()
+	v, err := f.GetCellValue(sheet, cell, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
 type stringer struct{}
 
 func (stringer) String() string { return "via String" }
