@@ -142,7 +142,22 @@ func createLicenceRows(t *testing.T, db *sql.DB, rows ...licenceRow) {
 		cols = append(cols, w+"_last_activity_date DATE")
 	}
 	cols = append(cols, "in_signin BOOLEAN", "powerbi_window_from DATE", "powerbi_window_days INTEGER",
-		"signin_last_date DATE", "powerbi_last_date DATE")
+		"signin_last_date DATE", "powerbi_last_date DATE", "inactivity_days INTEGER", "grace_days INTEGER")
+	// The thresholds ride on every row, as the model copies them from
+	// param_rules: a test of the activity reasons calls createRules first
+	// (without param_rules they are NULL, which the other reasons ignore).
+	var inactivityDays, graceDays any
+	var rules bool
+	if err := db.QueryRowContext(context.Background(), "SELECT count(*) > 0 FROM duckdb_tables() WHERE table_name = 'param_rules'").
+		Scan(&rules); err != nil {
+		t.Fatal(err)
+	}
+	if rules {
+		if err := db.QueryRowContext(context.Background(), "SELECT inactivity_days, grace_days FROM param_rules LIMIT 1").
+			Scan(&inactivityDays, &graceDays); err != nil {
+			t.Fatalf("read the thresholds: %v", err)
+		}
+	}
 	mustExec(t, db, "CREATE OR REPLACE TEMP TABLE stg_license_rows ("+strings.Join(cols, ", ")+")")
 	// Lists travel as VARCHAR ('[a, b]') cast to VARCHAR[].
 	marks := make([]string, len(cols))
@@ -188,7 +203,7 @@ func createLicenceRows(t *testing.T, db *sql.DB, rows ...licenceRow) {
 			windowFrom, windowDays = asOf.AddDate(0, 0, 2-*r.powerbiWindow), *r.powerbiWindow
 		}
 		args = append(args, r.inSignIn, windowFrom, windowDays, dateOrNil(r.lastActivity, "SignIn"),
-			dateOrNil(r.lastActivity, "PowerBI"))
+			dateOrNil(r.lastActivity, "PowerBI"), inactivityDays, graceDays)
 		mustExec(t, db, insert, args...)
 	}
 }

@@ -1,7 +1,7 @@
 -- 37_stg_license_activity: every licence row with the activity facts the
 -- activity reasons (never_used, inactive) are stated in.
 -- Grain: one row per tenant × snapshot_date × user × SKU.
--- Inputs: stg_license_rows, param_rules.
+-- Inputs: stg_license_rows (the thresholds, from param_rules, included).
 -- Ages are whole days up to as_of: date_diff('day', d, as_of).
 --   judged              the row's workloads and signals that can judge it:
 --                       all of them, or in a concealed snapshot only the
@@ -29,7 +29,8 @@
 --                       window reaches inactivity_days: inactive needs it;
 --   past_grace          assigned_at (as a UTC date) is at least grace_days
 --                       before as_of: a newer assignment is never idle;
---   inactivity_days, grace_days: the thresholds (param_rules).
+--   inactivity_days, grace_days: the thresholds (param_rules), from
+--                       stg_license_rows.
 -- A view, not a table: each reader scans stg_license_rows for the columns
 -- it needs rather than a stored copy of every row.
 CREATE OR REPLACE TEMP VIEW stg_license_activity AS
@@ -59,10 +60,8 @@ WITH judged AS (
     FROM activity a
 )
 SELECT v.*,
-    coalesce(date_diff('day', utc_date(v.assigned_at), v.as_of) >= p.grace_days, false) AS past_grace,
-    p.inactivity_days, p.grace_days,
+    coalesce(date_diff('day', utc_date(v.assigned_at), v.as_of) >= v.grace_days, false) AS past_grace,
     CASE WHEN v.last_activity_date IS NOT NULL THEN greatest(date_diff('day', v.last_activity_date, v.as_of), 0)
          WHEN list_contains(v.judged, 'PowerBI') AND NOT v.never_active THEN v.powerbi_window_days END AS idle_days,
-    NOT list_contains(v.judged, 'PowerBI') OR coalesce(v.powerbi_window_days >= p.inactivity_days, false) AS window_ok
-FROM verdicts v
-CROSS JOIN (SELECT * FROM param_rules LIMIT 1) p;
+    NOT list_contains(v.judged, 'PowerBI') OR coalesce(v.powerbi_window_days >= v.inactivity_days, false) AS window_ok
+FROM verdicts v;
