@@ -166,6 +166,12 @@ func buildDSN(path string, readOnly bool, o options) (string, error) {
 		q.Set("access_mode", "READ_ONLY")
 	}
 	q.Set("memory_limit", o.memoryLimit)
+	// A new warehouse file is written in DuckDB 1.3's storage format
+	// (DICT_FSST strings and the rest): at 100k users a night's inserts and
+	// commit took 1.37 s against 1.65-1.69 s with the default (0.10.2's)
+	// format, and the file came out 8 % smaller. Readers need DuckDB 1.3 or
+	// later. A file that exists keeps the format it was created with.
+	q.Set("storage_compatibility_version", "v1.3.0")
 	q.Set("threads", strconv.Itoa(o.threads))
 	if o.tempDir != "" {
 		q.Set("temp_directory", o.tempDir)
