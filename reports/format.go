@@ -2,7 +2,6 @@ package reports
 
 import (
 	"fmt"
-	"sync"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -67,7 +66,6 @@ var width = map[Format]float64{
 type styles struct {
 	f        *excelize.File
 	ids      map[Format]int
-	mu       sync.Mutex     // currency: sheets stream side by side
 	currency map[string]int // Money style per ISO currency code
 	header   int
 	title    int
@@ -106,8 +104,6 @@ func (s *styles) numStyle(code string, bold bool) (int, error) {
 // cannot fail for a valid code; should excelize refuse one anyway, the
 // cell keeps the plain money format rather than failing the workbook.
 func (s *styles) money(code string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if id, ok := s.currency[code]; ok {
 		return id
 	}

@@ -1,161 +1,120 @@
 package reports
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
-	"slices"
-	"sync"
 )
 
 // errTooManyRows stops Rows once it yields more than RowCount rows.
 var errTooManyRows = errors.New("more rows than RowCount")
 
-// openSheet checks s, adds it up when it has a subtotal, and opens every
-// part it needs, in order: parts of at most maxDataRows data rows each,
-// and a part of its own for the subtotal block when the block does not fit
-// below the last one. Opening a part creates its sheet, so that sheets keep
-// the workbook's order however their rows are streamed.
-func (w *writer) openSheet(s Sheet) (*streamState, error) {
+// sheet streams s over one or more sheet parts of at most maxDataRows
+// data rows each; a subtotal block goes below the last part's table.
+func (w *writer) sheet(s Sheet) error {
 	if len(s.Columns) == 0 {
-		return nil, errors.New("no columns")
+		return errors.New("no columns")
 	}
 	if s.Rows == nil {
-		return nil, errors.New("no Rows function")
+		return errors.New("no Rows function")
 	}
 	if s.RowCount < 0 {
-		return nil, fmt.Errorf("RowCount %d is negative", s.RowCount)
+		return fmt.Errorf("RowCount %d is negative", s.RowCount)
 	}
 	l, err := newLayout(s.Columns)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	st := &streamState{w: w, s: s, l: l}
+	var block *subtotals
 	if s.Subtotal != nil {
-		if st.block, err = w.addUp(s, l); err != nil {
-			return nil, fmt.Errorf("subtotals: %w", err)
+		if block, err = w.addUp(s, l); err != nil {
+			return fmt.Errorf("subtotals: %w", err)
 		}
 	}
-	data := max(1, (s.RowCount+maxDataRows-1)/maxDataRows)
-	blockRows := 0
-	if st.block != nil {
-		blockRows = st.block.rows()
+	st := &streamState{w: w, s: s, l: l, block: block, parts: max(1, (s.RowCount+maxDataRows-1)/maxDataRows)}
+	if err := st.open(); err != nil {
+		return err
 	}
-	st.blockPart = -1
-	for i := 0; i < data || st.blockPart < 0 && blockRows > 0; i++ {
-		rows := max(0, min(maxDataRows, s.RowCount-i*maxDataRows))
-		spec := partSpec{name: partName(s.Name, i), rows: rows}
-		// The last data part carries the block when both fit on it;
-		// otherwise one more part carries it alone.
-		if blockRows > 0 && (i >= data || i == data-1 && rows+blockRows <= maxDataRows) {
-			spec.extraRows, st.blockPart = blockRows, i
-		}
-		part, err := w.newPart(s, l, spec)
-		if err != nil {
-			return nil, err
-		}
-		st.parts = append(st.parts, part)
-		st.tables = append(st.tables, w.tableName(spec.name))
-	}
-	return st, nil
-}
-
-// streamState is one sheet whose parts are open: stream writes its rows
-// into them, close finishes them.
-type streamState struct {
-	w         *writer
-	s         Sheet
-	l         *layout
-	block     *subtotals
-	parts     []*sheetPart
-	tables    []string // each part's table name
-	blockPart int      // the part that carries the block, or -1
-	index     int      // the part rows go to
-	n         int      // rows seen
-}
-
-// stream writes the sheet's rows into its parts' spools. It touches no
-// excelize state, so sheets stream side by side (see streamSheets).
-func (st *streamState) stream(ctx context.Context) error {
-	err := prefetch(ctx, st.s.Rows, func(vals []any) error {
-		if st.n%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		if st.n >= st.s.RowCount {
-			return errTooManyRows
-		}
-		if st.n > 0 && st.n%maxDataRows == 0 {
-			st.index++
-		}
-		st.n++
-		return st.parts[st.index].row(st.n, vals)
-	})
+	err = prefetch(w.ctx, s.Rows, st.add)
 	if errors.Is(err, errTooManyRows) {
-		return fmt.Errorf("got more than RowCount %d rows", st.s.RowCount)
+		return fmt.Errorf("got more than RowCount %d rows", s.RowCount)
 	}
 	if err != nil {
 		return err
 	}
-	if st.n != st.s.RowCount {
-		return fmt.Errorf("got %d rows, want RowCount %d", st.n, st.s.RowCount)
+	if st.n != s.RowCount {
+		return fmt.Errorf("got %d rows, want RowCount %d", st.n, s.RowCount)
 	}
+	return st.close()
+}
+
+// streamState is one sheet being streamed, part after part.
+type streamState struct {
+	w     *writer
+	s     Sheet
+	l     *layout
+	block *subtotals
+	parts int
+	part  *sheetPart
+	index int    // current part
+	table string // its table name
+	n     int    // rows seen
+	// withBlock is whether the current part has room for the block.
+	withBlock bool
+}
+
+// open starts part st.index. The last part carries the subtotal block
+// when both fit on one sheet; otherwise close puts it on a part of its own.
+func (st *streamState) open() error {
+	rows := max(0, min(maxDataRows, st.s.RowCount-st.index*maxDataRows))
+	spec := partSpec{name: partName(st.s.Name, st.index), rows: rows}
+	st.withBlock = false
+	blockOnly := st.index >= st.parts // close found no room on the last part
+	if st.block != nil && (blockOnly || st.index == st.parts-1 && rows+st.block.rows() <= maxDataRows) {
+		spec.extraRows, st.withBlock = st.block.rows(), true
+	}
+	part, err := st.w.newPart(st.s, st.l, spec)
+	if err != nil {
+		return err
+	}
+	st.part, st.table = part, st.w.tableName(spec.name)
 	return nil
 }
 
-// close finishes every part: its table, the block where it goes, Flush.
-func (st *streamState) close() error {
-	for i, p := range st.parts {
-		var block *subtotals
-		if i == st.blockPart {
-			block = st.block
-		}
-		if err := p.close(st.tables[i], block); err != nil {
+func (st *streamState) add(vals []any) error {
+	if st.n%4096 == 0 {
+		if err := st.w.ctx.Err(); err != nil {
 			return err
 		}
 	}
-	return nil
+	if st.n >= st.s.RowCount {
+		return errTooManyRows
+	}
+	if st.n > 0 && st.n%maxDataRows == 0 {
+		if err := st.part.close(st.table, nil); err != nil {
+			return err
+		}
+		st.index++
+		if err := st.open(); err != nil {
+			return err
+		}
+	}
+	st.n++
+	return st.part.row(st.n, vals)
 }
 
-// streamSheets streams the rows of every sheet, up to GOMAXPROCS sheets
-// at a time (at least two), the longest first: a sheet's rows cost a
-// query, its decoding and the XML, mostly on one goroutine, so the Users
-// sheet no longer waits for the Candidates sheet. The first error stops
-// the others and is returned with its sheet's name.
-func (w *writer) streamSheets(states []*streamState) error {
-	ctx, cancel := context.WithCancelCause(w.ctx)
-	defer cancel(nil)
-	order := slices.Clone(states)
-	slices.SortStableFunc(order, func(a, b *streamState) int { return cmp.Compare(b.s.RowCount, a.s.RowCount) })
-	slots := make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))
-	var wg sync.WaitGroup
-	var once sync.Once
-	var first error
-	for _, st := range order {
-		select {
-		case slots <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		wg.Go(func() {
-			defer func() { <-slots }()
-			if err := st.stream(ctx); err != nil {
-				err = fmt.Errorf("sheet %s: %w", st.s.Name, err)
-				once.Do(func() { first = err })
-				cancel(err)
-			}
-		})
+func (st *streamState) close() error {
+	if st.withBlock || st.block == nil || st.block.rows() == 0 {
+		return st.part.close(st.table, st.block)
 	}
-	wg.Wait()
-	if first != nil {
-		return first
+	if err := st.part.close(st.table, nil); err != nil {
+		return err
 	}
-	return context.Cause(ctx)
+	st.index++
+	if err := st.open(); err != nil {
+		return err
+	}
+	return st.part.close(st.table, st.block)
 }
 
 // prefetchBatch is how many rows prefetch hands over at a time.

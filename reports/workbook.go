@@ -94,25 +94,12 @@ func Write(ctx context.Context, path string, wb Workbook) error {
 			return fmt.Errorf("write workbook: sheet %s: %w", summarySheet, err)
 		}
 	}
-	// Sheets are opened in order, streamed side by side, closed in order:
-	// excelize's state is only touched before and after the streaming.
-	states := make([]*streamState, 0, len(wb.Sheets))
 	for _, s := range wb.Sheets {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("write workbook: %w", err)
 		}
-		st, err := w.openSheet(s)
-		if err != nil {
+		if err := w.sheet(s); err != nil {
 			return fmt.Errorf("write workbook: sheet %s: %w", s.Name, err)
-		}
-		states = append(states, st)
-	}
-	if err := w.streamSheets(states); err != nil {
-		return fmt.Errorf("write workbook: %w", err)
-	}
-	for _, st := range states {
-		if err := st.close(); err != nil {
-			return fmt.Errorf("write workbook: sheet %s: %w", st.s.Name, err)
 		}
 	}
 	f.SetActiveSheet(0)
