@@ -126,6 +126,15 @@ func (w *Warehouse) Prune(ctx context.Context, retentionDays int, now time.Time)
 	if err != nil {
 		return 0, fmt.Errorf("prune snapshots before %s: %w", cutoff.Format(time.DateOnly), err)
 	}
+	if n == 0 {
+		// Nothing is old enough: the scans below (every nightly table
+		// against the snapshots) would find nothing to delete, and they
+		// grow with the nights stored.
+		if err := tx.Commit(); err != nil {
+			return 0, fmt.Errorf("prune: commit: %w", err)
+		}
+		return 0, nil
+	}
 	if err := pruneVersions(ctx, tx); err != nil {
 		return 0, err
 	}

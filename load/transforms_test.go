@@ -223,6 +223,7 @@ func TestPrune(t *testing.T) {
 		keep      []bool
 	}{
 		{"keep forever", 0, 0, []bool{true, true, true}},
+		{"nothing old enough", 60, 0, []bool{true, true, true}},
 		{"30 days", 30, 1, []bool{false, true, true}},
 		{"1 day", 1, 2, []bool{false, false, true}},
 	}
