@@ -163,15 +163,19 @@ func (f folder) fold(ctx context.Context, v versioned, tenant string, date time.
 	}
 	liveOn := " WHERE tenant = " + T + " AND valid_from <= " + D + " AND (valid_to IS NULL OR valid_to > " + D + ")"
 	// One scan of the tenant's versions: those that ended on the day (a
-	// re-run or a rebuild may extend them), those valid on it, and the last
-	// row key (new keyed versions number on from it).
+	// re-run or a rebuild may extend them), those valid on it and whether
+	// any of those are alike (see numbered below), and the last row key
+	// (new keyed versions number on from it).
 	var ended, live, base int64
+	var liveAlike bool
 	lastKey := "0" // the last row key of a keyed relation's versions
 	if keyed {
 		lastKey = "coalesce(max(row_key), 0)"
 	}
-	if err := f.conn.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE valid_to = "+D+"), count(*) FILTER (WHERE valid_from <= "+D+
-		" AND (valid_to IS NULL OR valid_to > "+D+")), "+lastKey+" FROM "+V+" WHERE tenant = "+T).Scan(&ended, &live, &base); err != nil {
+	valid := " FILTER (WHERE valid_from <= " + D + " AND (valid_to IS NULL OR valid_to > " + D + "))"
+	if err := f.conn.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE valid_to = "+D+"), count(*)"+valid+
+		", count(*)"+valid+" > count(DISTINCT hash("+stable+"))"+valid+", "+lastKey+" FROM "+V+" WHERE tenant = "+T).
+		Scan(&ended, &live, &liveAlike, &base); err != nil {
 		return fmt.Errorf("fold %s: versions ended and valid on the day: %w", v.name, err)
 	}
 	if ended == 0 && live == 0 {
@@ -217,10 +221,11 @@ func (f folder) fold(ctx context.Context, v versioned, tenant string, date time.
 			FROM ` + src + ` s`})
 		drops = append(drops, "DROP VIEW temp.main.fold_j")
 	} else {
-		var alike bool
-		if err := f.conn.QueryRowContext(ctx, "SELECT (SELECT count(*) > count(DISTINCT hash("+stable+")) FROM "+src+
-			") OR (SELECT count(*) > count(DISTINCT hash("+stable+")) FROM "+V+liveOn+")").Scan(&alike); err != nil {
-			return fmt.Errorf("fold %s: rows alike: %w", v.name, err)
+		alike := liveAlike
+		if !alike {
+			if err := f.conn.QueryRowContext(ctx, "SELECT count(*) > count(DISTINCT hash("+stable+")) FROM "+src).Scan(&alike); err != nil {
+				return fmt.Errorf("fold %s: staged rows alike: %w", v.name, err)
+			}
 		}
 		on, dup := same("a", "s"), ""
 		if alike {

@@ -145,14 +145,7 @@ func TestReclaimRightsizing(t *testing.T) {
 			t.Errorf("actions reasons: got %v, want shared_mailbox on all %d rows", reasons, len(p.Items))
 		}
 		t.Logf("shared_mailbox rows: %d, actions %v", len(p.Items), got)
-		var freed int64
-		for key := range e.counts("SELECT user_id || '/' || sku_id, 1 FROM actions WHERE result = 'ok'") {
-			id, sku, _ := strings.Cut(key, "/")
-			freed += freedBy(users[id], sku)
-			if holds(e.user(id), sku) && freedBy(users[id], sku) == 1 {
-				t.Errorf("user %s still holds %s after an ok removal", id, sku)
-			}
-		}
+		freed := e.freedByOK(t, users)
 		if down := sum(before) - sum(e.consumed()); down != freed || freed == 0 {
 			t.Errorf("simulator consumed units: down by %d, want %d freed seats", down, freed)
 		}

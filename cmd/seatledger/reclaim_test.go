@@ -120,6 +120,22 @@ func readPlan(t *testing.T, path string) *reclaim.Plan {
 	return p
 }
 
+// freedByOK counts the seats the ok removals in actions free (users: each
+// user as planned) and checks that each removal that frees one left the
+// user without the SKU in the simulator.
+func (e *reclaimEnv) freedByOK(t *testing.T, users map[string]extract.User) int64 {
+	t.Helper()
+	var freed int64
+	for key := range e.counts("SELECT user_id || '/' || sku_id, 1 FROM actions WHERE result = 'ok'") {
+		id, sku, _ := strings.Cut(key, "/")
+		freed += freedBy(users[id], sku)
+		if holds(e.user(id), sku) && freedBy(users[id], sku) == 1 {
+			t.Errorf("user %s still holds %s after an ok removal", id, sku)
+		}
+	}
+	return freed
+}
+
 // freedBy counts the seats a removal frees: held directly and through no
 // group.
 func freedBy(u extract.User, sku string) int64 {
@@ -192,14 +208,7 @@ func TestReclaimRoundTrip(t *testing.T) {
 	if len(undoFiles) != 1 {
 		t.Fatalf("undo files: got %v, want one", undoFiles)
 	}
-	var freed int64
-	for key := range e.counts("SELECT user_id || '/' || sku_id, 1 FROM actions WHERE result = 'ok'") {
-		id, sku, _ := strings.Cut(key, "/")
-		freed += freedBy(users[id], sku)
-		if holds(e.user(id), sku) && freedBy(users[id], sku) == 1 {
-			t.Errorf("user %s still holds %s after an ok removal", id, sku)
-		}
-	}
+	freed := e.freedByOK(t, users)
 	after := e.consumed()
 	if sum(before)-sum(after) != freed || freed == 0 {
 		t.Errorf("simulator consumed units: down by %d, want %d freed seats", sum(before)-sum(after), freed)
