@@ -181,3 +181,13 @@ func TestCloseTwice(t *testing.T) {
 		t.Errorf("second Close: got %v, want nil", err)
 	}
 }
+
+// TestNewWarehouseStorageFormat: a new warehouse file is written in
+// DuckDB 1.3's storage format (load/warehouse.go says why).
+func TestNewWarehouseStorageFormat(t *testing.T) {
+	w, _ := mustOpen(t)
+	got := queryRow(t, w, "SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = current_database()")
+	if got[0] != "v1.3.0+" {
+		t.Errorf("storage version: got %v, want v1.3.0+", got[0])
+	}
+}
